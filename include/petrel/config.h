@@ -1,0 +1,144 @@
+/*
+ * config: petrel's configuration file, accounts and secrets.
+ *
+ * The file is plain INI-style text (documented in petrelrc(5)):
+ *
+ *	# comment
+ *	[ui]
+ *	sort = threads
+ *	[account lab]
+ *	email = alice@example.test
+ *	imap_host = 127.0.0.1
+ *
+ * Global sections have fixed names (see the option tables in
+ * src/config/options.c); account sections are "[account NAME]".  Values
+ * run to the end of the line; a '#' after white space starts a comment;
+ * a value may be double-quoted to keep leading/trailing spaces or '#'.
+ * Errors name the file, the line and the problem; an unknown key is an
+ * error with a "did you mean" hint.
+ *
+ *	src/config/options.c	the option tables: name, type, default, doc
+ *	src/config/parse.c	reading the file into struct cfg
+ *	src/config/account.c	struct cfg_account, lookups, password
+ *	src/config/write.c	writing the file atomically (mode 0600)
+ *
+ * Threads: a struct cfg is built by main and is read-only afterwards, so
+ * any thread may read it.  cfg_account_password runs a command and may
+ * block: call it from a worker or before curses starts.
+ *
+ * Ownership: cfg_load returns a struct cfg the caller frees with
+ * cfg_free.  Accounts and strings reached through it are borrowed for
+ * the life of the struct cfg.
+ */
+#ifndef PETREL_CONFIG_H
+#define PETREL_CONFIG_H
+
+#include <stdio.h>
+
+#include "petrel/core.h"
+
+enum cfg_type { CFG_STRING, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_PATH };
+
+#define CFG_SECRET 0x1 /* never printed: --dump-config shows <hidden> */
+
+/* One option: its section ("ui", "compose", ... or "account"). */
+struct cfg_def {
+	const char *section;
+	const char *name;
+	enum cfg_type type;
+	const char *defval;       /* NULL: no default */
+	const char *const *enums; /* CFG_ENUM: NULL-terminated choices */
+	int min, max;             /* CFG_INT range */
+	unsigned flags;
+	const char *doc; /* one line, untranslated (N_) */
+};
+
+/* The table of every option, ended by an entry with name NULL. */
+extern const struct cfg_def cfg_defs[];
+
+enum cfg_security { CFG_SEC_TLS, CFG_SEC_STARTTLS, CFG_SEC_NONE };
+
+struct cfg_server {
+	const char *host;
+	int port;
+	enum cfg_security security;
+};
+
+struct cfg_account {
+	const char *id; /* the NAME of [account NAME] */
+	const char *name;
+	const char *email;
+	const char *username; /* defaults to email */
+	struct cfg_server imap;
+	struct cfg_server smtp;
+	const char *password;         /* NULL unless in the file */
+	const char *password_command; /* NULL unless set */
+	const char *ca_file;          /* NULL unless set */
+	const char *imap_tls_pin;     /* "sha256:HEX" or NULL */
+	const char *smtp_tls_pin;
+	int connect_timeout; /* seconds */
+	int read_timeout;    /* seconds */
+	const char *file;    /* where it was defined, and the line */
+	int line;
+};
+
+struct cfg;
+
+/*
+ * Loads path (NULL: $XDG_CONFIG_HOME/petrel/config).  A missing file is
+ * an error of class PT_E_CONFIG with code ENOENT, so the caller can start
+ * the setup wizard.  Every other problem names file:line.
+ */
+struct cfg *cfg_load(const char *, struct pt_error *);
+/* An empty configuration (all defaults, no accounts). */
+struct cfg *cfg_new_empty(void);
+void cfg_free(struct cfg **);
+
+/* The path the configuration came from (borrowed). */
+const char *cfg_path(const struct cfg *);
+
+/*
+ * A global option's value as text ("ui", "sort"); the default if unset.
+ * An unknown section/name is a bug: pt_fatal.
+ */
+const char *cfg_get(const struct cfg *, const char *, const char *);
+int cfg_get_int(const struct cfg *, const char *, const char *);
+int cfg_get_bool(const struct cfg *, const char *, const char *);
+
+size_t cfg_account_count(const struct cfg *);
+const struct cfg_account *cfg_account_at(const struct cfg *, size_t);
+/* By id; NULL id: the first (default) account.  NULL if none. */
+const struct cfg_account *cfg_account_find(const struct cfg *, const char *);
+
+/*
+ * The account's password: from the file, else from password_command
+ * (run with /bin/sh -c, first line of its output, a failing command is
+ * an error naming it), else 1 is returned with *out untouched so the
+ * caller asks the user.  0 on success, -1 on error.
+ */
+int cfg_account_password(const struct cfg_account *, struct pt_secret *,
+    struct pt_error *);
+
+/* "tls", "starttls" or "none". */
+const char *cfg_security_name(enum cfg_security);
+
+/* Prints every option with its value or default (secrets <hidden>). */
+void cfg_dump(const struct cfg *, FILE *);
+
+/*
+ * Adds or replaces [account ID] with the given settings in the file at
+ * path (created if missing), keeping every other line as it was, and
+ * writes it atomically with mode 0600.  keys/values are parallel arrays
+ * of n account option names and values.
+ */
+int cfg_write_account(const char *, const char *, const char *const *,
+    const char *const *, size_t, struct pt_error *);
+
+/*
+ * Sets one key of [account ID] in the file (e.g. the TLS pin the user
+ * chose to trust), atomically, keeping the rest of the file.
+ */
+int cfg_set_account_key(const char *, const char *, const char *, const char *,
+    struct pt_error *);
+
+#endif

@@ -1,0 +1,84 @@
+# Shared helpers for petrel's shell tests (sourced, bash).
+#
+#	. "$top_srcdir/tests/harness/lib.sh"
+#	pt_check "petrel --version names the program" grep -q petrel out
+#	pt_done			# prints "N passed, N failed", exits 0/1
+#
+# pt_skip REASON exits 77 (Automake's SKIP).  pt_tmpdir makes a private
+# folder removed at exit.  pt_wait_for SECONDS CMD... polls CMD every
+# 50 ms until it succeeds or the deadline passes (never a blind sleep).
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${PETREL:=$top_builddir/petrel}"
+export LC_ALL=C.UTF-8 TZ=UTC
+
+pt_passed=0
+pt_failed=0
+pt_cleanups=()
+
+pt_at_exit() {
+	pt_cleanups+=("$*")
+}
+
+pt__run_cleanups() {
+	local i
+	for ((i = ${#pt_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${pt_cleanups[i]}" || true
+	done
+}
+trap pt__run_cleanups EXIT
+
+pt_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+pt_need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || pt_skip "$c is not installed"
+	done
+}
+
+pt_tmpdir() {
+	local d
+	d=$(mktemp -d /tmp/pt.XXXXXX)
+	pt_at_exit "rm -rf '$d'"
+	echo "$d"
+}
+
+pt_pass() {
+	pt_passed=$((pt_passed + 1))
+	echo "ok $*"
+}
+
+pt_fail() {
+	pt_failed=$((pt_failed + 1))
+	echo "FAIL $*"
+}
+
+# pt_check DESCRIPTION CMD...: passes when CMD succeeds.
+pt_check() {
+	local what=$1
+	shift
+	if "$@"; then pt_pass "$what"; else pt_fail "$what"; fi
+}
+
+# pt_wait_for SECONDS CMD...: 0 when CMD succeeded before the deadline.
+pt_wait_for() {
+	local secs=$1 end
+	shift
+	end=$((SECONDS + secs))
+	while ! "$@"; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+pt_done() {
+	echo "$pt_passed passed, $pt_failed failed"
+	if [ "$pt_failed" -eq 0 ]; then exit 0; fi
+	exit 1
+}
