@@ -1,0 +1,42 @@
+/*
+ * setup: getting an account working: the first-run wizard with its
+ * provider presets and server detection, and the connection doctor.
+ *
+ *	src/setup/doctor.c	`petrel doctor [ACCOUNT]`
+ *	src/setup/providers.c	provider presets (the wizard's, see
+ *				src/setup/private.h)
+ *
+ * The doctor is a synchronous command-line check for now: it calls
+ * imap/, smtp/ and net/ directly instead of going through engine jobs
+ * (a recorded deviation from STYLE.md's layer table, since it runs
+ * before and without any UI).
+ *
+ * Threads: setup_doctor_run blocks on the network; call it from main,
+ * never from the UI thread of a running TUI.
+ */
+#ifndef PETREL_SETUP_H
+#define PETREL_SETUP_H
+
+#include <stdio.h>
+
+#include "petrel/config.h"
+
+/*
+ * `petrel doctor`: checks the account (account_id NULL: the first one)
+ * step by step and prints one line per step to out, "✓ what: detail" or
+ * "✗ what" followed by an indented diagnosis and a suggested fix; a
+ * server's checks stop at its first failure (the rest are shown as
+ * skipped).  IMAP: resolve, TCP connect, STARTTLS (starttls only), TLS
+ * handshake and certificate, capabilities, login, open INBOX.  SMTP:
+ * resolve, TCP connect, EHLO, STARTTLS and TLS (or TLS then EHLO), AUTH;
+ * no mail is sent.  The password comes from the config or its
+ * password_command, else it is asked on the terminal without echo when
+ * standard input is one.  A password is never printed.
+ *
+ * Returns the process exit status: 0 when every check passed, 1 when
+ * any failed, 2 for a configuration or usage problem (no such account,
+ * no password available).
+ */
+int setup_doctor_run(const struct cfg *, const char *, FILE *);
+
+#endif
