@@ -115,4 +115,141 @@ int setup_security_parse(const char *);
 /* Lower-cases ASCII in place. */
 void setup_lower(char *);
 
+/* dns.c */
+
+struct setup_dns_rr {
+	int priority; /* SRV priority or MX preference */
+	int weight;   /* SRV only */
+	int port;     /* SRV only */
+	char target[SETUP_HOST_MAX];
+};
+
+/*
+ * Parses a DNS reply for records of type (ns_t_srv or ns_t_mx): fills
+ * at most max of them, sorted by priority (then weight), and returns
+ * how many; 0 for NXDOMAIN; -1 when the reply is malformed or a server
+ * failure.  Pure: for the unit tests.
+ */
+int setup_dns_parse(const unsigned char *, size_t, int, struct setup_dns_rr *,
+    size_t);
+/*
+ * The SRV records of name ("_imaps._tcp.example.com"), without those
+ * whose target is "." (service not offered).  Returns the count, 0 when
+ * there are none, -1 with err set when DNS did not answer.  Blocks for
+ * at most a few seconds.
+ */
+int setup_dns_srv(const char *, struct setup_dns_rr *, size_t,
+    struct pt_error *);
+/* The MX records of domain, best first; same conventions. */
+int setup_dns_mx(const char *, struct setup_dns_rr *, size_t,
+    struct pt_error *);
+
+/* autoconfig.c */
+
+#define SETUP_AUTOCONFIG_MAX   ((size_t)64 * 1024) /* bytes of XML */
+#define SETUP_HTTPS_CONNECT_MS 5000
+#define SETUP_HTTPS_READ_MS    10000
+
+struct net_cancel;
+
+/* What an autoconfig file says, reduced to what petrel uses. */
+struct setup_autoconfig {
+	char name[128]; /* displayName, or "" */
+	int have_imap, have_smtp;
+	struct setup_server imap; /* the first usable IMAP server */
+	struct setup_server smtp; /* the first usable SMTP server */
+	enum setup_userform userform;
+	int oauth_only; /* the IMAP server lists OAuth2 and no password */
+};
+
+/*
+ * Reads an autoconfig file (config-v1.1.xml) for the address email
+ * (used for the %EMAIL...% placeholders).  Takes the first IMAP and
+ * the first SMTP server whose socketType is SSL or STARTTLS; a "plain"
+ * one is never used.  -1 (PT_E_PROTO) when the XML is malformed or
+ * names no usable pair.  Pure.
+ */
+int setup_autoconfig_parse(const char *, size_t, const char *,
+    struct setup_autoconfig *, struct pt_error *);
+/*
+ * Splits an HTTP/1.x reply: *status gets the code, body the content
+ * (Content-Length honoured, chunked decoded).  Pure.
+ */
+int setup_http_parse(const char *, size_t, int *, struct pt_buf *,
+    struct pt_error *);
+/*
+ * GET https://host:port/path with verified TLS (system trust plus the
+ * optional ca_file); body gets the content of a 200 reply.  Blocks for
+ * at most the timeouts above; cancel may be NULL.
+ */
+int setup_https_get(const char *, int, const char *, const char *,
+    struct net_cancel *, struct pt_buf *, struct pt_error *);
+/* setup_https_get (port 443) followed by setup_autoconfig_parse. */
+int setup_autoconfig_fetch(const char *, const char *, const char *,
+    const char *, struct net_cancel *, struct setup_autoconfig *,
+    struct pt_error *);
+
+/* detect.c */
+
+#define SETUP_EMAIL_MAX 320
+
+enum setup_source {
+	SETUP_SOURCE_NONE,
+	SETUP_SOURCE_PRESET,     /* petrel's provider list */
+	SETUP_SOURCE_MANUAL,     /* listed, but "manual = yes" */
+	SETUP_SOURCE_SRV,        /* RFC 6186/8314 SRV records */
+	SETUP_SOURCE_AUTOCONFIG, /* autoconfig XML over HTTPS */
+	SETUP_SOURCE_MX,         /* MX host matched to a provider */
+	SETUP_SOURCE_GUESS,      /* imap./mail./smtp.<domain> */
+	SETUP_SOURCE_OPTIONS     /* --imap and --smtp */
+};
+
+/* Everything the wizard shows and edits (no secrets). */
+struct setup_settings {
+	char email[SETUP_EMAIL_MAX];
+	char username[SETUP_EMAIL_MAX];
+	struct setup_server imap;
+	struct setup_server smtp;
+	enum setup_source source;
+	char source_detail[300]; /* provider name, URL, MX host, or "" */
+	const struct setup_provider *provider; /* borrowed, or NULL */
+	int oauth_only; /* the provider wants OAuth2, not passwords */
+};
+
+struct setup_detect_opts {
+	const char *ca_file;       /* extra CA for autoconfig HTTPS */
+	struct net_cancel *cancel; /* may be NULL */
+	int no_network;            /* presets and a plain guess only */
+	/* Called with a translated line before each network step. */
+	void (*progress)(void *, const char *);
+	void *arg;
+};
+
+/* 1 when s looks like local@domain.tld (no spaces, a dotted domain). */
+int setup_email_valid(const char *);
+/* The part after the last '@' (borrowed from email), or "". */
+const char *setup_email_domain(const char *);
+/* 993/465 -> tls, 143/587 -> starttls, other ports -1. */
+int setup_port_security(int);
+/*
+ * The other usual port of a server (587 <-> 465 for SMTP, 993 <-> 143
+ * for IMAP) with its security, in *alt; -1 when the port is unusual.
+ */
+int setup_alternative(int, const struct setup_server *, struct setup_server *);
+/* Translated name of a source, "petrel's provider list". */
+const char *setup_source_name(enum setup_source);
+/* Defaults: the address as user name, 993 tls and 587 starttls. */
+void setup_settings_init(struct setup_settings *, const char *);
+/* Fills servers, user name and provider from a preset. */
+void setup_settings_from_provider(struct setup_settings *,
+    const struct setup_provider *);
+/*
+ * Detects the settings for email (see detect.c).  ps and o may be NULL.
+ * Fails only when email is not an address; otherwise st is filled, at
+ * worst by the guess.  Blocks on DNS and HTTPS: not for the UI thread.
+ */
+int setup_detect(const char *, const struct setup_providers *,
+    const struct setup_detect_opts *, struct setup_settings *,
+    struct pt_error *);
+
 #endif

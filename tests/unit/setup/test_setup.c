@@ -364,6 +364,417 @@ test_host_valid(void)
 	CHECK(!setup_host_valid("-a.com"));
 }
 
+/* A DNS reply builder for the parser tests. */
+struct dnsmsg {
+	unsigned char b[1024];
+	size_t n;
+};
+
+static void
+dns_u16(struct dnsmsg *m, int v)
+{
+	m->b[m->n++] = (unsigned char)(v >> 8);
+	m->b[m->n++] = (unsigned char)v;
+}
+
+static void
+dns_name(struct dnsmsg *m, const char *name)
+{
+	const char *dot;
+	size_t len;
+
+	while (*name != '\0') {
+		dot = strchr(name, '.');
+		len = dot ? (size_t)(dot - name) : strlen(name);
+		m->b[m->n++] = (unsigned char)len;
+		memcpy(m->b + m->n, name, len);
+		m->n += len;
+		name += len + (dot != NULL);
+	}
+	m->b[m->n++] = 0;
+}
+
+/* Header and question; the answers follow with dns_srv/dns_mx. */
+static void
+dns_start(struct dnsmsg *m, int rcode, int ancount, const char *q, int type)
+{
+	m->n = 0;
+	dns_u16(m, 0x1234);
+	dns_u16(m, 0x8180 | rcode);
+	dns_u16(m, 1);
+	dns_u16(m, ancount);
+	dns_u16(m, 0);
+	dns_u16(m, 0);
+	dns_name(m, q);
+	dns_u16(m, type);
+	dns_u16(m, 1);
+}
+
+static void
+dns_rr(struct dnsmsg *m, int type, const unsigned char *rdata, size_t len)
+{
+	m->b[m->n++] = 0xc0; /* a pointer to the question's name */
+	m->b[m->n++] = 12;
+	dns_u16(m, type);
+	dns_u16(m, 1);
+	dns_u16(m, 0);
+	dns_u16(m, 300);
+	dns_u16(m, (int)len);
+	memcpy(m->b + m->n, rdata, len);
+	m->n += len;
+}
+
+static void
+dns_srv(struct dnsmsg *m, int prio, int weight, int port, const char *target)
+{
+	struct dnsmsg r;
+
+	r.n = 0;
+	dns_u16(&r, prio);
+	dns_u16(&r, weight);
+	dns_u16(&r, port);
+	dns_name(&r, target);
+	dns_rr(m, 33, r.b, r.n);
+}
+
+static void
+dns_mx(struct dnsmsg *m, int pref, const char *host)
+{
+	struct dnsmsg r;
+
+	r.n = 0;
+	dns_u16(&r, pref);
+	dns_name(&r, host);
+	dns_rr(m, 15, r.b, r.n);
+}
+
+static void
+test_dns_parse_srv_sorted(void)
+{
+	struct dnsmsg m;
+	struct setup_dns_rr rr[4];
+
+	dns_start(&m, 0, 3, "_imaps._tcp.example.com", 33);
+	dns_srv(&m, 20, 0, 993, "backup.example.com");
+	dns_srv(&m, 10, 5, 993, "imap2.example.com");
+	dns_srv(&m, 10, 50, 1993, "imap.example.com");
+	CHECK_INT(setup_dns_parse(m.b, m.n, 33, rr, 4), 3);
+	CHECK_STR(rr[0].target, "imap.example.com");
+	CHECK_INT(rr[0].port, 1993);
+	CHECK_INT(rr[0].weight, 50);
+	CHECK_STR(rr[1].target, "imap2.example.com");
+	CHECK_STR(rr[2].target, "backup.example.com");
+	CHECK_INT(rr[2].priority, 20);
+	/* max is honoured. */
+	CHECK_INT(setup_dns_parse(m.b, m.n, 33, rr, 1), 1);
+}
+
+static void
+test_dns_parse_mx_and_others(void)
+{
+	struct dnsmsg m;
+	struct setup_dns_rr rr[4];
+
+	dns_start(&m, 0, 2, "example.com", 15);
+	dns_mx(&m, 20, "alt1.aspmx.l.google.com");
+	dns_mx(&m, 1, "aspmx.l.google.com");
+	CHECK_INT(setup_dns_parse(m.b, m.n, 15, rr, 4), 2);
+	CHECK_STR(rr[0].target, "aspmx.l.google.com");
+	CHECK_INT(rr[0].priority, 1);
+	/* Records of another type are skipped. */
+	CHECK_INT(setup_dns_parse(m.b, m.n, 33, rr, 4), 0);
+	/* NXDOMAIN: no records; SERVFAIL: an error. */
+	dns_start(&m, 3, 0, "nope.example.com", 33);
+	CHECK_INT(setup_dns_parse(m.b, m.n, 33, rr, 4), 0);
+	dns_start(&m, 2, 0, "nope.example.com", 33);
+	CHECK_INT(setup_dns_parse(m.b, m.n, 33, rr, 4), -1);
+}
+
+static void
+test_dns_parse_malformed(void)
+{
+	struct dnsmsg m;
+	struct setup_dns_rr rr[4];
+	size_t cut;
+
+	dns_start(&m, 0, 1, "_imaps._tcp.example.com", 33);
+	dns_srv(&m, 0, 0, 993, "imap.example.com");
+	/* Every truncation is refused, never read past. */
+	for (cut = 0; cut < m.n; cut++)
+		CHECK(setup_dns_parse(m.b, cut, 33, rr, 4) <= 0);
+	/* More answers announced than present. */
+	m.b[7] = 5;
+	CHECK_INT(setup_dns_parse(m.b, m.n, 33, rr, 4), -1);
+	/* A compression loop. */
+	dns_start(&m, 0, 1, "x.example.com", 33);
+	cut = m.n;
+	m.b[m.n++] = 0xc0;
+	m.b[m.n++] = (unsigned char)cut;
+	memset(m.b + m.n, 0, 16);
+	m.n += 16;
+	CHECK_INT(setup_dns_parse(m.b, m.n, 33, rr, 4), -1);
+}
+
+static const char ac_full[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<!-- a comment <incomingServer> -->\n"
+    "<clientConfig version=\"1.1\">\n"
+    "  <emailProvider id=\"example.com\">\n"
+    "    <domain>example.com</domain>\n"
+    "    <displayName>Example &amp; Co</displayName>\n"
+    "    <incomingServer type=\"pop3\">\n"
+    "      <hostname>pop.example.com</hostname><port>995</port>\n"
+    "      <socketType>SSL</socketType>\n"
+    "    </incomingServer>\n"
+    "    <incomingServer type=\"imap\">\n"
+    "      <hostname>plain.example.com</hostname><port>143</port>\n"
+    "      <socketType>plain</socketType>\n"
+    "    </incomingServer>\n"
+    "    <incomingServer type='imap'>\n"
+    "      <hostname> IMAP.%EMAILDOMAIN% </hostname>\n"
+    "      <port>993</port>\n"
+    "      <socketType>SSL</socketType>\n"
+    "      <authentication>OAuth2</authentication>\n"
+    "      <authentication>password-cleartext</authentication>\n"
+    "      <username>%EMAILLOCALPART%</username>\n"
+    "    </incomingServer>\n"
+    "    <outgoingServer type=\"smtp\">\n"
+    "      <hostname><![CDATA[smtp.example.com]]></hostname>\n"
+    "      <port>&#53;87</port>\n"
+    "      <socketType>STARTTLS</socketType>\n"
+    "      <username>%EMAILADDRESS%</username>\n"
+    "    </outgoingServer>\n"
+    "    <documentation url=\"https://example.com/help\"/>\n"
+    "  </emailProvider>\n"
+    "</clientConfig>\n";
+
+static int
+ac_parse(const char *xml, struct setup_autoconfig *ac, struct pt_error *err)
+{
+	pt_error_init(err);
+	return setup_autoconfig_parse(xml, strlen(xml), "joe@example.com", ac,
+	    err);
+}
+
+static void
+test_autoconfig_parse_full(void)
+{
+	struct setup_autoconfig ac;
+	struct pt_error err;
+
+	CHECK_INT(ac_parse(ac_full, &ac, &err), 0);
+	CHECK_STR(ac.name, "Example & Co");
+	CHECK_SERVER(ac.imap, "imap.example.com", 993, CFG_SEC_TLS);
+	CHECK_SERVER(ac.smtp, "smtp.example.com", 587, CFG_SEC_STARTTLS);
+	CHECK_INT(ac.userform, SETUP_USER_LOCALPART);
+	CHECK_INT(ac.oauth_only, 0);
+}
+
+static void
+test_autoconfig_parse_oauth_only(void)
+{
+	struct setup_autoconfig ac;
+	struct pt_error err;
+
+	CHECK_INT(ac_parse("<clientConfig><emailProvider id='x'>"
+			   "<incomingServer type='imap'><hostname>i.x.com"
+			   "</hostname><port>993</port><socketType>SSL"
+			   "</socketType><authentication>OAuth2"
+			   "</authentication></incomingServer>"
+			   "<outgoingServer type='smtp'><hostname>s.x.com"
+			   "</hostname><port>465</port><socketType>SSL"
+			   "</socketType></outgoingServer>"
+			   "</emailProvider></clientConfig>",
+		      &ac, &err),
+	    0);
+	CHECK_INT(ac.oauth_only, 1);
+	CHECK_SERVER(ac.smtp, "s.x.com", 465, CFG_SEC_TLS);
+	CHECK_INT(ac.userform, SETUP_USER_ADDRESS);
+}
+
+static void
+test_autoconfig_parse_rejects(void)
+{
+	static const char *const bad[] = {
+	    "",
+	    "<html><body>Not found</body></html>",
+	    "<clientConfig>",
+	    "<clientConfig></clientconfig>",
+	    "<clientConfig><a></b></clientConfig>",
+	    "<clientConfig>&bogus;</clientConfig>",
+	    "<!DOCTYPE x [<!ENTITY a \"b\">]><clientConfig/>",
+	    "<clientConfig/><clientConfig/>",
+	    "junk<clientConfig/>",
+	    "<clientConfig><!-- never closed </clientConfig>",
+	    /* Only plain-text servers. */
+	    "<clientConfig><emailProvider>"
+	    "<incomingServer type='imap'><hostname>i.x.com</hostname>"
+	    "<port>143</port><socketType>plain</socketType>"
+	    "</incomingServer><outgoingServer type='smtp'><hostname>s.x.com"
+	    "</hostname><port>25</port><socketType>plain</socketType>"
+	    "</outgoingServer></emailProvider></clientConfig>",
+	    /* A host name that is not one. */
+	    "<clientConfig><emailProvider>"
+	    "<incomingServer type='imap'><hostname>i x.com</hostname>"
+	    "<port>993</port><socketType>SSL</socketType>"
+	    "</incomingServer><outgoingServer type='smtp'><hostname>s.x.com"
+	    "</hostname><port>465</port><socketType>SSL</socketType>"
+	    "</outgoingServer></emailProvider></clientConfig>",
+	};
+	struct setup_autoconfig ac;
+	struct pt_error err;
+	char deep[2048];
+	size_t i;
+
+	for (i = 0; i < PT_NELEM(bad); i++) {
+		if (ac_parse(bad[i], &ac, &err) != -1) {
+			pt_test_failures++;
+			fprintf(stderr, "  case %zu was accepted\n", i);
+		}
+		CHECK_INT(err.class, PT_E_PROTO);
+	}
+	/* Deep nesting is refused, not followed. */
+	pt_strlcpy(deep, "<clientConfig>", sizeof deep);
+	for (i = 0; i < 40; i++)
+		pt_strlcpy(deep + strlen(deep), "<a>",
+		    sizeof deep - strlen(deep));
+	CHECK_INT(ac_parse(deep, &ac, &err), -1);
+	CHECK(strstr(err.msg, "nested") != NULL);
+	/* Every truncation of a good file fails cleanly. */
+	for (i = 0; i + 1 < sizeof ac_full - 1; i++) {
+		pt_error_init(&err);
+		CHECK(setup_autoconfig_parse(ac_full, i, "a@b.c", &ac, &err) ==
+		      -1);
+	}
+}
+
+static void
+test_http_parse(void)
+{
+	struct pt_buf b;
+	struct pt_error err;
+	int code = 0;
+	const char *r;
+
+	pt_buf_init(&b, 1024);
+	pt_error_init(&err);
+	r = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
+	    "Content-Length: 5\r\n\r\nhello world";
+	CHECK_INT(setup_http_parse(r, strlen(r), &code, &b, &err), 0);
+	CHECK_INT(code, 200);
+	CHECK_STR(b.data, "hello");
+	pt_buf_reset(&b);
+	r = "HTTP/1.1 200 OK\r\ntransfer-encoding: Chunked\r\n\r\n"
+	    "4\r\nabcd\r\n3;ext=1\r\nefg\r\n0\r\n\r\n";
+	CHECK_INT(setup_http_parse(r, strlen(r), &code, &b, &err), 0);
+	CHECK_STR(b.data, "abcdefg");
+	pt_buf_reset(&b);
+	r = "HTTP/1.0 404 Not Found\r\n\r\nnope";
+	CHECK_INT(setup_http_parse(r, strlen(r), &code, &b, &err), 0);
+	CHECK_INT(code, 404);
+	CHECK_STR(b.data, "nope");
+	pt_buf_reset(&b);
+	r = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "ff\r\nshort\r\n";
+	CHECK_INT(setup_http_parse(r, strlen(r), &code, &b, &err), -1);
+	r = "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort";
+	CHECK_INT(setup_http_parse(r, strlen(r), &code, &b, &err), -1);
+	r = "SSH-2.0-OpenSSH\r\n\r\n";
+	CHECK_INT(setup_http_parse(r, strlen(r), &code, &b, &err), -1);
+	r = "HTTP/1.1 200 OK\r\nno end of headers";
+	CHECK_INT(setup_http_parse(r, strlen(r), &code, &b, &err), -1);
+	pt_buf_release(&b);
+}
+
+static void
+test_email_valid(void)
+{
+	CHECK(setup_email_valid("joe@centurylink.net"));
+	CHECK(setup_email_valid("first.last+tag@mail.example.co.uk"));
+	CHECK(!setup_email_valid("joe"));
+	CHECK(!setup_email_valid("joe@"));
+	CHECK(!setup_email_valid("@example.com"));
+	CHECK(!setup_email_valid("joe@localhost"));
+	CHECK(!setup_email_valid("joe@example.com."));
+	CHECK(!setup_email_valid("jo e@example.com"));
+	CHECK(!setup_email_valid("joe@exa mple.com"));
+	CHECK(!setup_email_valid("<joe@example.com>"));
+	CHECK(!setup_email_valid("joe@example..com"));
+	CHECK_STR(setup_email_domain("joe@Example.COM"), "Example.COM");
+}
+
+static void
+test_port_security_and_alternative(void)
+{
+	struct setup_server s = {"smtp.example.com", 587, CFG_SEC_STARTTLS},
+			    alt;
+
+	CHECK_INT(setup_port_security(993), CFG_SEC_TLS);
+	CHECK_INT(setup_port_security(465), CFG_SEC_TLS);
+	CHECK_INT(setup_port_security(143), CFG_SEC_STARTTLS);
+	CHECK_INT(setup_port_security(587), CFG_SEC_STARTTLS);
+	CHECK_INT(setup_port_security(2525), -1);
+	CHECK_INT(setup_alternative(1, &s, &alt), 0);
+	CHECK_SERVER(alt, "smtp.example.com", 465, CFG_SEC_TLS);
+	s.port = 465;
+	CHECK_INT(setup_alternative(1, &s, &alt), 0);
+	CHECK_SERVER(alt, "smtp.example.com", 587, CFG_SEC_STARTTLS);
+	s.port = 993;
+	CHECK_INT(setup_alternative(0, &s, &alt), 0);
+	CHECK_SERVER(alt, "smtp.example.com", 143, CFG_SEC_STARTTLS);
+	s.port = 2525;
+	CHECK_INT(setup_alternative(1, &s, &alt), -1);
+}
+
+static void
+test_detect_presets_offline(void)
+{
+	struct setup_detect_opts o;
+	struct setup_providers ps;
+	struct setup_settings st;
+	struct pt_error err;
+	size_t i;
+
+	memset(&o, 0, sizeof o);
+	o.no_network = 1;
+	load_shipped(&ps);
+	pt_error_init(&err);
+	for (i = 0; i < PT_NELEM(centurylink_domains); i++) {
+		char *email =
+		    pt_xasprintf("Pat.Doe@%s", centurylink_domains[i]);
+
+		CHECK_INT(setup_detect(email, &ps, &o, &st, &err), 0);
+		CHECK_INT(st.source, SETUP_SOURCE_PRESET);
+		CHECK_STR(st.source_detail, "CenturyLink");
+		CHECK_SERVER(st.imap, "mail.centurylink.net", 993, CFG_SEC_TLS);
+		CHECK_SERVER(st.smtp, "smtp.centurylink.net", 587,
+		    CFG_SEC_STARTTLS);
+		CHECK_STR(st.username, email);
+		free(email);
+	}
+	CHECK_INT(setup_detect("boss@QwestOffice.net", &ps, &o, &st, &err), 0);
+	CHECK_INT(st.source, SETUP_SOURCE_MANUAL);
+	CHECK_STR(st.imap.host, "");
+	CHECK_STR(st.smtp.host, "");
+	CHECK(st.provider != NULL &&
+	      (st.provider->notes & (1u << SETUP_NOTE_BUSINESS)));
+
+	CHECK_INT(setup_detect("me@outlook.com", &ps, &o, &st, &err), 0);
+	CHECK_INT(st.oauth_only, 1);
+
+	CHECK_INT(setup_detect("me@Unknown-Domain.example", &ps, &o, &st, &err),
+	    0);
+	CHECK_INT(st.source, SETUP_SOURCE_GUESS);
+	CHECK_SERVER(st.imap, "imap.unknown-domain.example", 993, CFG_SEC_TLS);
+	CHECK_SERVER(st.smtp, "smtp.unknown-domain.example", 587,
+	    CFG_SEC_STARTTLS);
+	CHECK_STR(st.username, "me@Unknown-Domain.example");
+
+	CHECK_INT(setup_detect("not an address", &ps, &o, &st, &err), -1);
+	CHECK_INT(err.class, PT_E_CONFIG);
+	setup_providers_release(&ps);
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_providers_centurylink_all_domains),
     PT_TEST(test_providers_qwestoffice_is_manual),
@@ -375,6 +786,16 @@ static const struct pt_test tests[] = {
     PT_TEST(test_providers_parse_keeps_earlier_files),
     PT_TEST(test_providers_parse_long_line),
     PT_TEST(test_host_valid),
+    PT_TEST(test_dns_parse_srv_sorted),
+    PT_TEST(test_dns_parse_mx_and_others),
+    PT_TEST(test_dns_parse_malformed),
+    PT_TEST(test_autoconfig_parse_full),
+    PT_TEST(test_autoconfig_parse_oauth_only),
+    PT_TEST(test_autoconfig_parse_rejects),
+    PT_TEST(test_http_parse),
+    PT_TEST(test_email_valid),
+    PT_TEST(test_port_security_and_alternative),
+    PT_TEST(test_detect_presets_offline),
     {NULL, NULL},
 };
 
