@@ -15,12 +15,14 @@
  * run to the end of the line; a '#' after white space starts a comment;
  * a value may be double-quoted to keep leading/trailing spaces or '#'.
  * Errors name the file, the line and the problem; an unknown key is an
- * error with a "did you mean" hint.
+ * error with a "did you mean" hint.  A path option (CFG_PATH) starting
+ * with "~/" is taken relative to $HOME.
  *
  *	src/config/options.c	the option tables: name, type, default, doc
  *	src/config/parse.c	reading the file into struct cfg
- *	src/config/account.c	struct cfg_account, lookups, password
+ *	src/config/account.c	struct cfg_account, lookups, password, dump
  *	src/config/write.c	writing the file atomically (mode 0600)
+ *	src/config/private.h	what these files share (private flags)
  *
  * Threads: a struct cfg is built by main and is read-only afterwards, so
  * any thread may read it.  cfg_account_password runs a command and may
@@ -40,6 +42,7 @@
 enum cfg_type { CFG_STRING, CFG_INT, CFG_BOOL, CFG_ENUM, CFG_PATH };
 
 #define CFG_SECRET 0x1 /* never printed: --dump-config shows <hidden> */
+/* The other bits of cfg_def.flags are private to src/config. */
 
 /* One option: its section ("ui", "compose", ... or "account"). */
 struct cfg_def {
@@ -87,19 +90,28 @@ struct cfg;
 /*
  * Loads path (NULL: $XDG_CONFIG_HOME/petrel/config).  A missing file is
  * an error of class PT_E_CONFIG with code ENOENT, so the caller can start
- * the setup wizard.  Every other problem names file:line.
+ * the setup wizard.  A file holding a password that group or others may
+ * access is refused (PT_E_CONFIG, code EACCES).  Every other problem
+ * names file:line.
  */
 struct cfg *cfg_load(const char *, struct pt_error *);
+/*
+ * Parses len bytes of text as if read from a file called name, without
+ * the permission check (for tests and the fuzzer).
+ */
+struct cfg *cfg_parse(const char *, const char *, size_t, struct pt_error *);
 /* An empty configuration (all defaults, no accounts). */
 struct cfg *cfg_new_empty(void);
 void cfg_free(struct cfg **);
 
-/* The path the configuration came from (borrowed). */
+/* The path the configuration came from (borrowed; NULL if empty). */
 const char *cfg_path(const struct cfg *);
 
 /*
- * A global option's value as text ("ui", "sort"); the default if unset.
- * An unknown section/name is a bug: pt_fatal.
+ * A global option's value as text ("ui", "sort"); the default if unset
+ * (NULL for an unset option without a default).  Bools read as "yes" or
+ * "no", enums in lower case.  An unknown section/name, or cfg_get_int or
+ * cfg_get_bool on an option of another type, is a bug: pt_fatal.
  */
 const char *cfg_get(const struct cfg *, const char *, const char *);
 int cfg_get_int(const struct cfg *, const char *, const char *);
@@ -122,21 +134,35 @@ int cfg_account_password(const struct cfg_account *, struct pt_secret *,
 /* "tls", "starttls" or "none". */
 const char *cfg_security_name(enum cfg_security);
 
-/* Prints every option with its value or default (secrets <hidden>). */
+/*
+ * Prints every option with its value or default (secrets <hidden>), as
+ * config text: "[section]" lines, each option's doc as a "# " comment,
+ * then "key = value", with " # default" appended when the file does not
+ * set it, or "# key = (not set)" when it has no value.
+ */
 void cfg_dump(const struct cfg *, FILE *);
 
 /*
  * Adds or replaces [account ID] with the given settings in the file at
- * path (created if missing), keeping every other line as it was, and
- * writes it atomically with mode 0600.  keys/values are parallel arrays
- * of n account option names and values.
+ * path (created if missing, with its folder), keeping every other line as
+ * it was, and writes it atomically with mode 0600.  keys/values are
+ * parallel arrays of n account option names and values.  In an existing
+ * section, the keys given replace their lines in place (keeping a
+ * trailing comment), keys not given are removed, comments are kept and
+ * new keys go after the last key line.  Values are checked as cfg_load
+ * would (and CR, LF or invalid UTF-8 are refused); values with '#',
+ * quotes or leading/trailing spaces are written quoted.  A change that
+ * would stop a loadable file from loading (an account without its host,
+ * say) is refused with cfg_load's message.  A symbolic link is followed.
  */
 int cfg_write_account(const char *, const char *, const char *const *,
     const char *const *, size_t, struct pt_error *);
 
 /*
  * Sets one key of [account ID] in the file (e.g. the TLS pin the user
- * chose to trust), atomically, keeping the rest of the file.
+ * chose to trust), atomically, keeping the rest of the file, with the
+ * same checks as cfg_write_account.  A NULL value removes the key.  The
+ * file and the section must exist.
  */
 int cfg_set_account_key(const char *, const char *, const char *, const char *,
     struct pt_error *);
