@@ -77,6 +77,12 @@ enum net_errcode {
 	NET_ERR_PREAUTH            /* logged in before TLS (PREAUTH) */
 };
 
+/*
+ * A short untranslated name of a pt_error.code raised by net ("refused",
+ * "cert", ...), for logs and tests; NULL for any other code.
+ */
+const char *net_errcode_name(int);
+
 /* Where and how to connect.  Strings are copied by net_conn_new. */
 struct net_params {
 	const char *host;

@@ -131,6 +131,20 @@ net_conn_fail(struct net_conn *c, enum pt_errclass class, int code,
 }
 
 const char *
+net_errcode_name(int code)
+{
+	static const char *const names[] = {"dns", "dns-temp", "refused",
+	    "connect-timeout", "unreachable", "connect", "timeout", "silent",
+	    "eof", "io", "cancelled", "wants-starttls", "wants-tls", "tls",
+	    "tls-timeout", "cert", "pin-mismatch", "ca-file", "insecure",
+	    "no-starttls", "starttls-refused", "starttls-injected", "preauth"};
+
+	if (code < NET_ERR_DNS || code > NET_ERR_PREAUTH)
+		return NULL;
+	return names[code - NET_ERR_DNS];
+}
+
+const char *
 net_proto_name(enum net_proto proto)
 {
 	switch (proto) {

@@ -84,13 +84,18 @@ doctor_ask_password(const char *prompt, struct pt_secret *pw)
 	return len > 0 ? 0 : -1;
 }
 
-/* The config key of the server being checked: "imap_host" etc. */
+/*
+ * The config key of the server being checked: "imap_host" etc.  Four
+ * buffers in turn, so that one message can name several keys.
+ */
 static const char *
 doctor_key(const struct doctor *d, const char *what)
 {
-	static char key[32];
+	static char keys[4][32];
+	static unsigned next;
+	char *key = keys[next++ % PT_NELEM(keys)];
 
-	snprintf(key, sizeof key, "%s_%s",
+	snprintf(key, sizeof keys[0], "%s_%s",
 	    d->proto == NET_PROTO_SMTP ? "smtp" : "imap", what);
 	return key;
 }

@@ -10,6 +10,7 @@
  *	  examines INBOX) and prints one line:
  *		OK <details>
  *		ERROR <class> <code> <message>
+ *	  (code is net_errcode_name's name when it has one)
  *	  then "elapsed_ms=N" (and "cancel_ms=N", the time from the cancel
  *	  to the return, with -k).  Exit 0 on OK, 1 on ERROR, 2 on usage.
  *	petrel-test-tool base64 STRING
@@ -221,9 +222,16 @@ tool_session(int smtp, int argc, char **argv)
 			    imap_session_cert(s)->problems);
 		imap_session_free(&s);
 	}
-	if (r != 0)
-		printf("ERROR %s %d %s\n", pt_errclass_name(err.class),
-		    err.code, err.msg);
+	if (r != 0) {
+		const char *name = net_errcode_name(err.code);
+
+		if (name != NULL)
+			printf("ERROR %s %s %s\n", pt_errclass_name(err.class),
+			    name, err.msg);
+		else
+			printf("ERROR %s %d %s\n", pt_errclass_name(err.class),
+			    err.code, err.msg);
+	}
 	printf("elapsed_ms=%lld\n", t1 - t0);
 	if (cancel_ms >= 0) {
 		pthread_join(th, NULL);

@@ -479,7 +479,20 @@ test_imap_login_refused_without_tls(void)
 	tsrv_stop(&t);
 }
 
+static void
+test_net_errcode_name(void)
+{
+	CHECK_STR(net_errcode_name(NET_ERR_DNS), "dns");
+	CHECK_STR(net_errcode_name(NET_ERR_REFUSED), "refused");
+	CHECK_STR(net_errcode_name(NET_ERR_TLS_TIMEOUT), "tls-timeout");
+	CHECK_STR(net_errcode_name(NET_ERR_CERT), "cert");
+	CHECK_STR(net_errcode_name(NET_ERR_PREAUTH), "preauth");
+	CHECK(net_errcode_name(0) == NULL);
+	CHECK(net_errcode_name(NET_ERR_PREAUTH + 1) == NULL);
+}
+
 static const struct pt_test tests[] = {
+    PT_TEST(test_net_errcode_name),
     PT_TEST(test_net_pin_check),
     PT_TEST(test_smtp_base64_vectors),
     PT_TEST(test_net_host_is_loopback),

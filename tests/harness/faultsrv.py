@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""faultsrv.py: small misbehaving mail servers for petrel's tests.
+
+Python 3 standard library only.  Listens on 127.0.0.0/8 only, serves
+every connection in a thread, records every byte each client sent, and
+runs until killed.
+
+    faultsrv.py MODE [--addr 127.0.0.1] [--port 0] --port-file FILE
+                [--log FILE] [--cert CRT --key KEY]
+
+The chosen port is written to --port-file once the socket listens (write
+then rename, so a reader never sees half of it).  --log receives every
+byte clients sent, plain text and (after a STARTTLS with --cert) the
+decrypted bytes too, so a test can assert that a password never reached
+the server.
+
+Modes:
+    imap-nostarttls   IMAP that does not offer STARTTLS (accepts LOGIN)
+    imap-inject       offers STARTTLS, and sends an extra line in the same
+                      packet as its OK (CVE-2020-15953 response injection)
+    imap-starttls     a correct STARTTLS (needs --cert/--key)
+    imap-preauth      greets with PREAUTH in plain text
+    smtp-nostarttls   SMTP whose EHLO offers AUTH but no STARTTLS
+    smtp-inject       offers STARTTLS, sends an extra line with its 220
+    smtp-starttls     a correct STARTTLS (needs --cert/--key)
+    plain-imap        a plain-text IMAP greeting (a STARTTLS-style port)
+    tls-silent        TLS handshake, then never says anything
+    blackhole         accepts connections and never sends a byte
+"""
+
+import argparse
+import os
+import socket
+import ssl
+import sys
+import threading
+
+LOG_LOCK = threading.Lock()
+
+
+class Conn:
+    """One client connection, with line reading and byte recording."""
+
+    def __init__(self, sock, log):
+        self.sock = sock
+        self.log = log
+        self.buf = b""
+
+    def record(self, data):
+        if self.log and data:
+            with LOG_LOCK:
+                with open(self.log, "ab") as f:
+                    f.write(data)
+
+    def send(self, text):
+        self.sock.sendall(text.encode() if isinstance(text, str) else text)
+
+    def readline(self):
+        while b"\n" not in self.buf:
+            try:
+                data = self.sock.recv(4096)
+            except (OSError, ssl.SSLError):
+                return None
+            if not data:
+                return None
+            self.record(data)
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.rstrip(b"\r").decode("utf-8", "replace")
+
+    def starttls(self, ctx):
+        self.sock = ctx.wrap_socket(self.sock, server_side=True)
+        self.buf = b""
+
+
+def imap_serve(c, mode, ctx):
+    caps = "IMAP4rev1 AUTH=PLAIN"
+    if mode in ("imap-inject", "imap-starttls"):
+        caps += " STARTTLS"
+    if mode == "imap-preauth":
+        c.send("* PREAUTH [CAPABILITY %s] logged in already\r\n" % caps)
+    else:
+        c.send("* OK [CAPABILITY %s] fault server ready\r\n" % caps)
+    tls = False
+    while True:
+        line = c.readline()
+        if line is None:
+            return
+        parts = line.split(" ", 2)
+        if len(parts) < 2:
+            c.send("* BAD what?\r\n")
+            continue
+        tag, cmd = parts[0], parts[1].upper()
+        if cmd == "CAPABILITY":
+            shown = caps.replace(" STARTTLS", "") if tls else caps
+            c.send("* CAPABILITY %s\r\n%s OK done\r\n" % (shown, tag))
+        elif cmd == "STARTTLS" and "STARTTLS" in caps and not tls:
+            if mode == "imap-inject":
+                c.send("%s OK begin TLS now\r\n* OK [CAPABILITY IMAP4rev1 "
+                       "AUTH=PLAIN] injected\r\n" % tag)
+            else:
+                c.send("%s OK begin TLS now\r\n" % tag)
+            if ctx is None:
+                return
+            try:
+                c.starttls(ctx)
+            except (OSError, ssl.SSLError):
+                return
+            tls = True
+        elif cmd == "LOGIN":
+            c.send("%s OK logged in\r\n" % tag)
+        elif cmd in ("SELECT", "EXAMINE"):
+            c.send("* 3 EXISTS\r\n* 0 RECENT\r\n%s OK [READ-ONLY] done\r\n"
+                   % tag)
+        elif cmd == "LOGOUT":
+            c.send("* BYE bye\r\n%s OK done\r\n" % tag)
+            return
+        elif cmd == "NOOP":
+            c.send("%s OK done\r\n" % tag)
+        else:
+            c.send("%s BAD unknown command\r\n" % tag)
+
+
+def smtp_serve(c, mode, ctx):
+    c.send("220 fault.test ESMTP fault server\r\n")
+    tls = False
+    while True:
+        line = c.readline()
+        if line is None:
+            return
+        cmd = line.split(" ", 1)[0].upper()
+        if cmd in ("EHLO", "HELO"):
+            lines = ["fault.test"]
+            if mode in ("smtp-inject", "smtp-starttls") and not tls:
+                lines.append("STARTTLS")
+            lines += ["AUTH PLAIN LOGIN", "SIZE 1000000"]
+            out = "".join("250-%s\r\n" % x for x in lines[:-1])
+            c.send(out + "250 %s\r\n" % lines[-1])
+        elif cmd == "STARTTLS" and mode in ("smtp-inject", "smtp-starttls"):
+            if mode == "smtp-inject":
+                c.send("220 go ahead\r\n250 injected\r\n")
+            else:
+                c.send("220 go ahead\r\n")
+            if ctx is None:
+                return
+            try:
+                c.starttls(ctx)
+            except (OSError, ssl.SSLError):
+                return
+            tls = True
+        elif cmd == "AUTH":
+            c.send("235 2.7.0 accepted\r\n")
+        elif cmd == "QUIT":
+            c.send("221 bye\r\n")
+            return
+        else:
+            c.send("502 5.5.2 unknown command\r\n")
+
+
+def serve(sock, args, ctx):
+    c = Conn(sock, args.log)
+    try:
+        if args.mode == "blackhole":
+            while True:
+                data = sock.recv(4096)
+                if not data:
+                    return
+                c.record(data)
+        elif args.mode == "tls-silent":
+            c.starttls(ctx)
+            while True:
+                data = c.sock.recv(4096)
+                if not data:
+                    return
+                c.record(data)
+        elif args.mode.startswith("imap-") or args.mode == "plain-imap":
+            imap_serve(c, args.mode, ctx)
+        elif args.mode.startswith("smtp-"):
+            smtp_serve(c, args.mode, ctx)
+    except (OSError, ssl.SSLError):
+        pass
+    finally:
+        try:
+            c.sock.close()
+        except OSError:
+            pass
+
+
+MODES = ("imap-nostarttls", "imap-inject", "imap-starttls", "imap-preauth",
+         "smtp-nostarttls", "smtp-inject", "smtp-starttls", "plain-imap",
+         "tls-silent", "blackhole")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("mode", choices=MODES)
+    ap.add_argument("--addr", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--log")
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    args = ap.parse_args()
+
+    if not args.addr.startswith("127."):
+        sys.exit("faultsrv.py: refusing to listen outside 127.0.0.0/8")
+    ctx = None
+    if args.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.cert, args.key)
+    elif args.mode == "tls-silent":
+        sys.exit("faultsrv.py: tls-silent needs --cert and --key")
+
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind((args.addr, args.port))
+    lsock.listen(16)
+    tmp = args.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % lsock.getsockname()[1])
+    os.rename(tmp, args.port_file)
+    while True:
+        sock, _ = lsock.accept()
+        threading.Thread(target=serve, args=(sock, args, ctx),
+                         daemon=True).start()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        pass
