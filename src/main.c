@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "petrel/config.h"
 #include "petrel/core.h"
@@ -21,7 +22,7 @@
 #define EXIT_USAGE 2
 
 static void main_usage(FILE *);
-static struct cfg *main_load_config(const char *);
+static struct cfg *main_load_config(const char *, int);
 
 static void
 main_usage(FILE *f)
@@ -33,6 +34,7 @@ main_usage(FILE *f)
 		     "  (none)            open the mail interface\n"
 		     "  doctor [ACCOUNT]  check the connection to an account's "
 		     "servers\n"
+		     "  setup [OPTIONS]   add an account (petrel setup --help)\n"
 		     "\n"
 		     "Options:\n"
 		     "  -F, --config FILE  use FILE instead of "
@@ -44,15 +46,27 @@ main_usage(FILE *f)
 		     "See petrel(1) and petrelrc(5).\n"));
 }
 
+/*
+ * Loads the configuration.  With wizard set, a missing file on a
+ * terminal starts the setup wizard, and the account it writes is used.
+ */
 static struct cfg *
-main_load_config(const char *path)
+main_load_config(const char *path, int wizard)
 {
 	struct pt_error err;
 	struct cfg *cfg;
+	int r;
 
 	pt_error_init(&err);
 	if ((cfg = cfg_load(path, &err)) != NULL)
 		return cfg;
+	if (wizard && err.class == PT_E_CONFIG && err.code == ENOENT &&
+	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		if ((r = setup_wizard_run(path, &err)) == 1)
+			exit(0);
+		if (r == 0 && (cfg = cfg_load(path, &err)) != NULL)
+			return cfg;
+	}
 	fprintf(stderr, "petrel: %s\n", err.msg);
 	if (err.class == PT_E_CONFIG && err.code == ENOENT)
 		fprintf(stderr, "%s\n",
@@ -100,7 +114,9 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	cfg = main_load_config(cfgpath);
+	if (!dump && argc > 0 && strcmp(argv[0], "setup") == 0)
+		return setup_main(cfgpath, argc, argv);
+	cfg = main_load_config(cfgpath, !dump && argc == 0);
 	pt_error_init(&err);
 	if (dump) {
 		cfg_dump(cfg, stdout);

@@ -39,4 +39,30 @@
  */
 int setup_doctor_run(const struct cfg *, const char *, FILE *);
 
+/* setup wizard (begin): src/setup/cli.c, src/setup/wizard.c */
+
+/*
+ * `petrel setup [OPTIONS]` (argv[0] is "setup"): with --email and
+ * --name, detects, tests and writes an account without questions; with
+ * --show ACCOUNT, prints an account's settings for another mail program;
+ * with neither, on a terminal, runs the interactive wizard.  path is the
+ * config file (NULL: $XDG_CONFIG_HOME/petrel/config).  Prints its own
+ * messages; returns the exit status (0 only when an account was written
+ * or shown, 1 when a test failed, 2 for a usage problem).  Blocks on the
+ * network: call it from main before any UI runs.
+ */
+int setup_main(const char *, int, char **);
+
+/*
+ * The interactive first-run wizard (ncurses, 80x24, keyboard only):
+ * asks name, address and password, detects and shows the settings,
+ * tests them, and adds the account to the config file at path (NULL:
+ * the default).  Returns 0 when an account was written, 1 when the user
+ * left without writing one, -1 with err set when the terminal could not
+ * be used.  The terminal is restored on every return.  Main thread only.
+ */
+int setup_wizard_run(const char *, struct pt_error *);
+
+/* setup wizard (end) */
+
 #endif

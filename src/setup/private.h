@@ -6,6 +6,7 @@
  *	dns.c		SRV and MX queries (res_nquery) and their parsing
  *	autoconfig.c	Mozilla autoconfig: HTTPS GET and the XML reader
  *	detect.c	preset -> SRV -> autoconfig -> MX -> guess
+ *	check.c		the live test, step by step (the doctor's steps)
  *
  * Threads: nothing here keeps global state; detection blocks on DNS and
  * the network, so the wizard runs it in a worker thread.
@@ -17,6 +18,7 @@
 
 #include "petrel/config.h"
 #include "petrel/core.h"
+#include "petrel/net.h"
 
 /* One server as the wizard edits it. */
 #define SETUP_HOST_MAX 254 /* a DNS name is at most 253 bytes */
@@ -103,6 +105,9 @@ const struct setup_provider *
 setup_providers_find_mx(const struct setup_providers *, const char *);
 /* The translated text of a note (borrowed, static). */
 const char *setup_note_text(enum setup_note);
+/* Calls say with the text of each of p's notes, then its hint. */
+void setup_provider_notes(const struct setup_provider *,
+    void (*)(void *, const char *), void *);
 /* The ID of a note as written in the file. */
 const char *setup_note_id(enum setup_note);
 
@@ -149,8 +154,6 @@ int setup_dns_mx(const char *, struct setup_dns_rr *, size_t,
 #define SETUP_AUTOCONFIG_MAX   ((size_t)64 * 1024) /* bytes of XML */
 #define SETUP_HTTPS_CONNECT_MS 5000
 #define SETUP_HTTPS_READ_MS    10000
-
-struct net_cancel;
 
 /* What an autoconfig file says, reduced to what petrel uses. */
 struct setup_autoconfig {
@@ -251,5 +254,74 @@ void setup_settings_from_provider(struct setup_settings *,
 int setup_detect(const char *, const struct setup_providers *,
     const struct setup_detect_opts *, struct setup_settings *,
     struct pt_error *);
+
+/* check.c */
+
+enum setup_line_kind {
+	SETUP_LINE_HEAD, /* "IMAP host port 993, SSL/TLS" */
+	SETUP_LINE_OK,   /* a step passed; detail says what was seen */
+	SETUP_LINE_FAIL, /* a step failed; detail is the error message */
+	SETUP_LINE_SKIP  /* not run after a failure */
+};
+
+struct setup_line {
+	enum setup_line_kind kind;
+	const char *label;  /* "TCP connect to port 993" */
+	const char *detail; /* never NULL */
+};
+
+struct setup_check_params {
+	const char *email;          /* names this end in EHLO */
+	const char *username;       /* for the login steps */
+	const struct pt_secret *pw; /* NULL: a probe, no login */
+	const char *ca_file;        /* or NULL */
+	const char *imap_pin;       /* "sha256:..." or NULL */
+	const char *smtp_pin;       /* "sha256:..." or NULL */
+	int connect_timeout_ms;     /* 0: net's default */
+	int read_timeout_ms;        /* 0: net's default */
+	struct net_cancel *cancel;  /* may be NULL */
+	void (*line)(void *, const struct setup_line *); /* may be NULL */
+	void *arg;
+};
+
+struct setup_check_result {
+	struct pt_error err;       /* class PT_OK when every step passed */
+	char step[160];            /* the label of the failed step */
+	int login_failed;          /* the server refused the credentials */
+	struct net_cert_info cert; /* the certificate seen, if any */
+};
+
+/* Why a fallback was offered. */
+enum { SETUP_WHY_BLOCKED = 1, SETUP_WHY_REFUSED, SETUP_WHY_SECURITY };
+
+/* "SSL/TLS", "STARTTLS" (translated). */
+const char *setup_security_label(enum cfg_security);
+void setup_check_result_init(struct setup_check_result *);
+/*
+ * Checks one server (proto NET_PROTO_IMAP or NET_PROTO_SMTP) as the
+ * doctor does, calling cp->line for the head line and for each step.
+ * With cp->pw NULL it stops before the login.  Returns 0 when every
+ * step passed, else -1 with res filled.  Blocks: worker thread only.
+ */
+int setup_check_server(const struct setup_check_params *, enum net_proto,
+    const struct setup_server *, struct setup_check_result *);
+/*
+ * After srv failed with err: probes (without logging in, and without
+ * reporting lines) the usual other ways to reach the same server: the
+ * other port when this one is blocked or refused (587 <-> 465,
+ * 993 <-> 143), the other security type when this one was the wrong
+ * one.  0 with *found and a translated explanation in why when one
+ * works; -1 when none does (or none applies).
+ */
+int setup_check_fallback(const struct setup_check_params *, enum net_proto,
+    const struct setup_server *, const struct pt_error *, struct setup_server *,
+    char *, size_t);
+/*
+ * Plain-language advice after a failed check: for a refused login the
+ * user-name reminder and the provider's notes; for a certificate, the
+ * caution.  Calls say once per sentence.
+ */
+void setup_check_advice(enum net_proto, const struct setup_settings *,
+    const struct setup_check_result *, void (*)(void *, const char *), void *);
 
 #endif

@@ -106,6 +106,19 @@ setup_note_text(enum setup_note n)
 	return _(setup_notes[n].text);
 }
 
+void
+setup_provider_notes(const struct setup_provider *p,
+    void (*say)(void *, const char *), void *arg)
+{
+	int n;
+
+	for (n = 0; n < SETUP_NOTE_COUNT; n++)
+		if (p->notes & (1u << n))
+			say(arg, setup_note_text((enum setup_note)n));
+	if (p->hint != NULL)
+		say(arg, p->hint);
+}
+
 const char *
 setup_note_id(enum setup_note n)
 {
