@@ -258,7 +258,7 @@ imap_session_caps_update(struct imap_session *s)
 {
 	struct mailimap_capability_data *cd;
 	clistiter *it;
-	size_t len;
+	char *clean;
 
 	s->caps[0] = '\0';
 	if (s->imap->imap_connection_info == NULL ||
@@ -268,8 +268,8 @@ imap_session_caps_update(struct imap_session *s)
 	for (it = clist_begin(cd->cap_list); it != NULL; it = clist_next(it)) {
 		struct mailimap_capability *c = clist_content(it);
 		const char *name;
+		size_t len = strlen(s->caps);
 
-		len = strlen(s->caps);
 		if (c->cap_type == MAILIMAP_CAPABILITY_AUTH_TYPE) {
 			name = c->cap_data.cap_auth_type;
 			if (name != NULL)
@@ -282,12 +282,9 @@ imap_session_caps_update(struct imap_session *s)
 			snprintf(s->caps + len, sizeof s->caps - len, "%s%s",
 			    len > 0 ? " " : "", name);
 	}
-	{
-		char *clean = pt_sanitize_line(s->caps, strlen(s->caps));
-
-		pt_strlcpy(s->caps, clean, sizeof s->caps);
-		free(clean);
-	}
+	clean = pt_sanitize_line(s->caps, strlen(s->caps));
+	pt_strlcpy(s->caps, clean, sizeof s->caps);
+	free(clean);
 }
 
 int

@@ -191,6 +191,16 @@ net_looks_like_tls(const unsigned char *b, size_t n)
 	return n >= 2 && (b[0] == 0x15 || b[0] == 0x16) && b[1] == 0x03;
 }
 
+void
+net_conn_record(struct net_conn *c, const void *buf, size_t n)
+{
+	const unsigned char *b = buf;
+	size_t k;
+
+	for (k = 0; k < n && c->nfirst < sizeof c->first; k++)
+		c->first[c->nfirst++] = b[k];
+}
+
 long long
 net_now_ms(void)
 {
@@ -205,8 +215,7 @@ net_wait(struct net_conn *c, short events, int ms)
 {
 	struct pollfd pfd[2];
 	nfds_t n = 1;
-	long long deadline, left;
-	int r;
+	long long deadline;
 
 	deadline = ms < 0 ? -1 : net_now_ms() + ms;
 	pfd[0].fd = c->fd;
@@ -217,9 +226,11 @@ net_wait(struct net_conn *c, short events, int ms)
 		n = 2;
 	}
 	for (;;) {
+		long long left = -1;
+		int r;
+
 		if (net_cancel_fired(c->cancel))
 			return -1;
-		left = -1;
 		if (deadline >= 0) {
 			left = deadline - net_now_ms();
 			if (left < 0)
@@ -347,15 +358,16 @@ net_conn_local_literal(const struct net_conn *c, char *buf, size_t len)
 static int
 net_addr_is_loopback(const struct sockaddr *sa)
 {
-	const struct sockaddr_in *in;
-	const struct sockaddr_in6 *in6;
-
 	if (sa->sa_family == AF_INET) {
-		in = (const struct sockaddr_in *)(const void *)sa;
+		const struct sockaddr_in *in =
+		    (const struct sockaddr_in *)(const void *)sa;
+
 		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
 	}
 	if (sa->sa_family == AF_INET6) {
-		in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		const struct sockaddr_in6 *in6 =
+		    (const struct sockaddr_in6 *)(const void *)sa;
+
 		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
 			return 1;
 		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))

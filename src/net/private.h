@@ -55,6 +55,8 @@ int net_proto_tls_port(enum net_proto);
 int net_proto_starttls_port(enum net_proto);
 int net_looks_like_text(const unsigned char *, size_t);
 int net_looks_like_tls(const unsigned char *, size_t);
+/* Keeps the first bytes the server sent, for the heuristics above. */
+void net_conn_record(struct net_conn *, const void *, size_t);
 
 /*
  * Waits until fd is ready for events (POLLIN/POLLOUT) or the cancel

@@ -190,12 +190,7 @@ net_low_read(mailstream_low *low, void *buf, size_t len)
 		}
 		n = recv(c->fd, buf, len, 0);
 		if (n > 0) {
-			size_t k;
-
-			for (k = 0;
-			     k < (size_t)n && c->nfirst < sizeof c->first; k++)
-				c->first[c->nfirst++] =
-				    ((unsigned char *)buf)[k];
+			net_conn_record(c, buf, (size_t)n);
 			if (c->received == 0 &&
 			    net_looks_like_tls(c->first, c->nfirst))
 				return net_conn_fail(c, PT_E_TLS,

@@ -62,12 +62,10 @@ net_tls_pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
 {
 	struct net_conn *c = ptr;
 	ssize_t n;
-	size_t k;
 
 	n = recv(c->fd, buf, len, 0);
 	if (n > 0) {
-		for (k = 0; k < (size_t)n && c->nfirst < sizeof c->first; k++)
-			c->first[c->nfirst++] = ((unsigned char *)buf)[k];
+		net_conn_record(c, buf, (size_t)n);
 		c->received += (size_t)n;
 	} else if (n == -1)
 		gnutls_transport_set_errno(c->tls, errno);

@@ -513,7 +513,6 @@ setup_doctor_run(const struct cfg *cfg, const char *id, FILE *out)
 	struct pt_secret pw;
 	struct pt_error err;
 	struct doctor d;
-	char prompt[256];
 	int r;
 
 	acct = cfg_account_find(cfg, id);
@@ -544,6 +543,8 @@ setup_doctor_run(const struct cfg *cfg, const char *id, FILE *out)
 		return 2;
 	}
 	if (r == 1) {
+		char prompt[256];
+
 		snprintf(prompt, sizeof prompt, _("Password for %s: "), d.user);
 		if (doctor_ask_password(prompt, &pw) == -1) {
 			fprintf(stderr,

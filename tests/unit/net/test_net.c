@@ -34,6 +34,7 @@ struct tsrv {
 	int accept;      /* 0: never accept (the kernel still completes) */
 	pthread_t th;
 	int started;
+	int cfd; /* the accepted connection, or -1 */
 };
 
 static long long
@@ -71,20 +72,22 @@ static void *
 tsrv_main(void *arg)
 {
 	struct tsrv *t = arg;
-	char buf[4096];
 	int fd;
 
 	fd = accept(t->lfd, NULL, NULL);
 	if (fd == -1)
 		return NULL;
-	if (t->say != NULL && write(fd, t->say, t->saylen) < 0) {
-		close(fd);
+	t->cfd = fd;
+	if (t->say != NULL && write(fd, t->say, t->saylen) < 0)
 		return NULL;
-	}
-	if (!t->close_after)
+	if (t->close_after)
+		shutdown(fd, SHUT_RDWR); /* the client sees end of file */
+	else {
+		char buf[4096];
+
 		while (read(fd, buf, sizeof buf) > 0)
-			continue;
-	close(fd);
+			;
+	}
 	return NULL;
 }
 
@@ -93,6 +96,7 @@ tsrv_start(struct tsrv *t, const char *say, size_t saylen, int close_after,
     int do_accept)
 {
 	memset(t, 0, sizeof *t);
+	t->cfd = -1;
 	t->say = say;
 	t->saylen = saylen;
 	t->close_after = close_after;
@@ -105,10 +109,13 @@ tsrv_start(struct tsrv *t, const char *say, size_t saylen, int close_after,
 static void
 tsrv_stop(struct tsrv *t)
 {
+	/* Wakes the thread in accept() or read(): no pthread_cancel. */
 	shutdown(t->lfd, SHUT_RDWR);
-	close(t->lfd);
 	if (t->started)
-		pthread_cancel(t->th), pthread_join(t->th, NULL);
+		pthread_join(t->th, NULL);
+	if (t->cfd != -1)
+		close(t->cfd);
+	close(t->lfd);
 }
 
 static void
