@@ -47,25 +47,44 @@ now_ms(void)
 }
 
 static int
-tsrv_listen(struct tsrv *t)
+tsrv_listen_family(struct tsrv *t, int family)
 {
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
+	struct sockaddr_in6 sin6;
+	struct sockaddr *sa;
+	socklen_t len;
 	int one = 1;
 
-	t->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	t->lfd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (t->lfd == -1)
 		return -1;
 	setsockopt(t->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(t->lfd, (struct sockaddr *)&sin, sizeof sin) == -1 ||
-	    listen(t->lfd, 4) == -1 ||
-	    getsockname(t->lfd, (struct sockaddr *)&sin, &len) == -1)
+	memset(&sin6, 0, sizeof sin6);
+	if (family == AF_INET6) {
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_addr = in6addr_loopback;
+		sa = (struct sockaddr *)&sin6;
+		len = sizeof sin6;
+	} else {
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sa = (struct sockaddr *)&sin;
+		len = sizeof sin;
+	}
+	if (bind(t->lfd, sa, len) == -1 || listen(t->lfd, 4) == -1 ||
+	    getsockname(t->lfd, sa, &len) == -1) {
+		close(t->lfd);
 		return -1;
-	t->port = ntohs(sin.sin_port);
+	}
+	t->port = ntohs(family == AF_INET6 ? sin6.sin6_port : sin.sin_port);
 	return 0;
+}
+
+static int
+tsrv_listen(struct tsrv *t)
+{
+	return tsrv_listen_family(t, AF_INET);
 }
 
 static void *
@@ -104,6 +123,22 @@ tsrv_start(struct tsrv *t, const char *say, size_t saylen, int close_after,
 	CHECK(tsrv_listen(t) == 0);
 	if (do_accept && pthread_create(&t->th, NULL, tsrv_main, t) == 0)
 		t->started = 1;
+}
+
+/* Like tsrv_start on ::1; 0, or -1 when this machine has no IPv6. */
+static int
+tsrv_start6(struct tsrv *t, const char *say, size_t saylen)
+{
+	memset(t, 0, sizeof *t);
+	t->cfd = -1;
+	t->say = say;
+	t->saylen = saylen;
+	t->accept = 1;
+	if (tsrv_listen_family(t, AF_INET6) == -1)
+		return -1;
+	if (pthread_create(&t->th, NULL, tsrv_main, t) == 0)
+		t->started = 1;
+	return 0;
 }
 
 static void
@@ -498,7 +533,60 @@ test_net_errcode_name(void)
 	CHECK(net_errcode_name(NET_ERR_PREAUTH + 1) == NULL);
 }
 
+/* IPv6 works: a server on ::1 is reached by its literal. */
+static void
+test_net_ipv6_loopback(void)
+{
+	static const char greet[] = "* OK [CAPABILITY IMAP4rev1] hi\r\n";
+	struct tsrv t;
+	struct net_params p;
+	struct imap_session *s;
+	struct pt_error err;
+
+	if (tsrv_start6(&t, greet, sizeof greet - 1) == -1) {
+		printf("  (no IPv6 on this machine: skipped)\n");
+		return;
+	}
+	params(&p, t.port, CFG_SEC_NONE, 3000, 3000);
+	p.host = "::1";
+	s = imap_session_new(&p, NULL);
+	pt_error_init(&err);
+	CHECK_INT(imap_session_connect(s, &err), 0);
+	CHECK_STR(imap_session_peer(s), "::1");
+	CHECK_INT(imap_session_greeting(s, &err), 0);
+	imap_session_free(&s);
+	tsrv_stop(&t);
+}
+
+/*
+ * A name with several addresses: each is tried in turn ("localhost" is
+ * ::1 and 127.0.0.1 where /etc/hosts says so; the server listens on the
+ * IPv4 one only).
+ */
+static void
+test_net_tries_each_address(void)
+{
+	static const char greet[] = "* OK [CAPABILITY IMAP4rev1] hi\r\n";
+	struct tsrv t;
+	struct net_params p;
+	struct imap_session *s;
+	struct pt_error err;
+
+	tsrv_start(&t, greet, sizeof greet - 1, 0, 1);
+	params(&p, t.port, CFG_SEC_NONE, 3000, 3000);
+	p.host = "localhost";
+	s = imap_session_new(&p, NULL);
+	pt_error_init(&err);
+	CHECK_INT(imap_session_connect(s, &err), 0);
+	CHECK_STR(imap_session_peer(s), "127.0.0.1");
+	CHECK_INT(imap_session_greeting(s, &err), 0);
+	imap_session_free(&s);
+	tsrv_stop(&t);
+}
+
 static const struct pt_test tests[] = {
+    PT_TEST(test_net_ipv6_loopback),
+    PT_TEST(test_net_tries_each_address),
     PT_TEST(test_net_errcode_name),
     PT_TEST(test_net_pin_check),
     PT_TEST(test_smtp_base64_vectors),
