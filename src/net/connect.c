@@ -201,6 +201,15 @@ net_conn_record(struct net_conn *c, const void *buf, size_t n)
 		c->first[c->nfirst++] = b[k];
 }
 
+char *
+net_seconds(int ms, char *buf, size_t len)
+{
+	int secs = (ms + 999) / 1000;
+
+	snprintf(buf, len, ngettext_("%d second", "%d seconds", secs), secs);
+	return buf;
+}
+
 long long
 net_now_ms(void)
 {
@@ -493,7 +502,7 @@ net_conn_connect(struct net_conn *c, struct pt_error *err)
 	const struct addrinfo *ai;
 	long long deadline;
 	int why, best = 0, best_errno = 0;
-	int secs = (c->connect_timeout_ms + 999) / 1000;
+	char secs[32];
 
 	if (c->fd != -1)
 		return 0;
@@ -536,10 +545,11 @@ net_conn_connect(struct net_conn *c, struct pt_error *err)
 		    c->host, c->port);
 	case NET_ERR_CONNECT_TIMEOUT:
 		return pt_error_set(err, PT_E_NET, best,
-		    _("no answer from %s port %d within %d seconds: a "
+		    _("no answer from %s port %d within %s: a "
 		      "firewall may be blocking that port, or the server is "
 		      "down"),
-		    c->host, c->port, secs);
+		    c->host, c->port,
+		    net_seconds(c->connect_timeout_ms, secs, sizeof secs));
 	case NET_ERR_UNREACHABLE:
 		return pt_error_set(err, PT_E_NET, best,
 		    _("%s is unreachable (%s): check that you are online"),

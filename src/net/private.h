@@ -66,6 +66,8 @@ void net_conn_record(struct net_conn *, const void *, size_t);
 int net_wait(struct net_conn *, short, int);
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long net_now_ms(void);
+/* "1 second", "15 seconds" (ms rounded up) into buf; returns buf. */
+char *net_seconds(int, char *, size_t);
 
 /* tls.c */
 void net_tls_release(struct net_conn *);

@@ -80,23 +80,25 @@ net_stream_discard_buffered(mailstream *s)
 static int
 net_low_timeout(struct net_conn *c)
 {
-	int secs = (c->timeout_ms + 999) / 1000;
+	char secs[32];
+
+	net_seconds(c->timeout_ms, secs, sizeof secs);
 
 	if (!c->tls_up && c->received == 0)
 		return net_conn_fail(c, PT_E_NET, NET_ERR_SILENT,
 		    _("%s port %d accepted the connection but sent no greeting "
-		      "within %d seconds: this port probably expects SSL/TLS "
+		      "within %s: this port probably expects SSL/TLS "
 		      "from the start, not STARTTLS; try security = tls "
 		      "(usually port %d for %s)"),
 		    c->host, c->port, secs, net_proto_tls_port(c->proto),
 		    net_proto_name(c->proto));
 	if (c->received == 0)
 		return net_conn_fail(c, PT_E_NET, NET_ERR_TIMEOUT,
-		    _("%s did not say anything within %d seconds after the "
+		    _("%s did not say anything within %s after the "
 		      "connection was made: the server may be overloaded"),
 		    c->host, secs);
 	return net_conn_fail(c, PT_E_NET, NET_ERR_TIMEOUT,
-	    _("%s stopped answering: nothing for %d seconds (the "
+	    _("%s stopped answering: nothing for %s (the "
 	      "connection may have dropped)"),
 	    c->host, secs);
 }

@@ -365,7 +365,8 @@ net_conn_tls_handshake(struct net_conn *c, struct pt_error *err)
 {
 	const char *errpos = NULL;
 	long long deadline, left;
-	int r, w, secs;
+	int r, w;
+	char secs[32];
 
 	if (c->fd == -1)
 		return pt_error_set(err, PT_E_INTERNAL, 0,
@@ -426,7 +427,7 @@ net_conn_tls_handshake(struct net_conn *c, struct pt_error *err)
 	    net_tls_pull_timeout);
 	gnutls_handshake_set_timeout(c->tls, 0);
 
-	secs = (c->connect_timeout_ms + 999) / 1000;
+	net_seconds(c->connect_timeout_ms, secs, sizeof secs);
 	deadline = net_now_ms() + c->connect_timeout_ms;
 	c->handshake = 1;
 	for (;;) {
@@ -483,7 +484,7 @@ net_conn_tls_handshake(struct net_conn *c, struct pt_error *err)
 		else
 			pt_error_set(err, PT_E_NET, NET_ERR_TLS_TIMEOUT,
 			    _("%s port %d accepted the connection but did not "
-			      "answer the TLS handshake within %d seconds: the "
+			      "answer the TLS handshake within %s: the "
 			      "server may be overloaded, or something between "
 			      "you and it is blocking the connection"),
 			    c->host, c->port, secs);

@@ -20,6 +20,7 @@ Modes:
                       packet as its OK (CVE-2020-15953 response injection)
     imap-starttls     a correct STARTTLS (needs --cert/--key)
     imap-preauth      greets with PREAUTH in plain text
+    imap-stall        answers everything but LOGIN, which hangs forever
     smtp-nostarttls   SMTP whose EHLO offers AUTH but no STARTTLS
     smtp-inject       offers STARTTLS, sends an extra line with its 220
     smtp-starttls     a correct STARTTLS (needs --cert/--key)
@@ -107,6 +108,10 @@ def imap_serve(c, mode, ctx):
             except (OSError, ssl.SSLError):
                 return
             tls = True
+        elif cmd == "LOGIN" and mode == "imap-stall":
+            while c.readline() is not None:
+                pass
+            return
         elif cmd == "LOGIN":
             c.send("%s OK logged in\r\n" % tag)
         elif cmd in ("SELECT", "EXAMINE"):
@@ -187,6 +192,7 @@ def serve(sock, args, ctx):
 
 
 MODES = ("imap-nostarttls", "imap-inject", "imap-starttls", "imap-preauth",
+         "imap-stall",
          "smtp-nostarttls", "smtp-inject", "smtp-starttls", "plain-imap",
          "tls-silent", "blackhole")
 

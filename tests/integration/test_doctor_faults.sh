@@ -35,9 +35,9 @@ fault_start hole blackhole
 doctor_cfg "$cfg" imap_port="$hole_PORT" smtp_port="$hole_PORT" connect_timeout=1
 doctor "$cfg"
 pt_check "black hole: ✗ TLS for IMAP" has "  ✗ TLS handshake and certificate$"
-pt_check "black hole: IMAP diagnosis" has "did not answer the TLS handshake within 1 seconds"
+pt_check "black hole: IMAP diagnosis" has "did not answer the TLS handshake within 1 second"
 pt_check "black hole: ✗ EHLO for SMTP (starttls)" has "  ✗ EHLO$"
-pt_check "black hole: SMTP diagnosis" has "sent no greeting within 1 seconds"
+pt_check "black hole: SMTP diagnosis" has "sent no greeting within 1 second"
 pt_check "black hole: both servers in 2 x 1 s + 0.8 s (took $doc_ms ms)" \
 	test "$doc_ms" -lt 2800
 pt_check "black hole: the password was never sent" never_sent "$hole_LOG"

@@ -88,14 +88,21 @@ pt_check "a closed SMTP port is reported as refused" out_has "^ERROR net refused
 # Black hole: accepts, never speaks.
 fault_start hole blackhole
 net_tool imap -h 127.0.0.1 -p "$hole_PORT" -s tls -t 1000 -u "$U" -e PW
-pt_check "black hole, tls: handshake timeout reported" out_has "^ERROR net tls-timeout .*did not answer the TLS handshake within 1 seconds"
+pt_check "black hole, tls: handshake timeout reported" out_has "^ERROR net tls-timeout .*did not answer the TLS handshake within 1 second"
 pt_check "black hole, tls: fails within 1 s + 0.5 s" elapsed_between 1000 1500
 net_tool smtp -h 127.0.0.1 -p "$hole_PORT" -s starttls -t 1000 -u "$U" -e PW
-pt_check "black hole, starttls: no greeting reported" out_has "^ERROR net silent .*sent no greeting within 1 seconds"
+pt_check "black hole, starttls: no greeting reported" out_has "^ERROR net silent .*sent no greeting within 1 second"
 pt_check "black hole, starttls: fails within 1 s + 0.5 s" elapsed_between 1000 1500
 net_tool imap -h 127.0.0.1 -p "$hole_PORT" -s tls -t 2500 -u "$U" -e PW
 pt_check "black hole, 2.5 s timeout: fails within 2.5 s + 0.5 s" elapsed_between 2500 3000
 pt_check "the password never reached the black hole" bash -c "! grep -q '$PW' '$hole_LOG'"
+
+# A server that stops answering after the greeting: the read timeout
+# (not the connect timeout) applies, and the message says so.
+fault_start stall imap-stall
+net_tool imap -h 127.0.0.1 -p "$stall_PORT" -s none -t 5000 -r 1000 -u "$U" -e PW
+pt_check "a stalled server: timeout reported" out_has "^ERROR net timeout .*stopped answering: nothing for 1 second"
+pt_check "a stalled server: fails after the read timeout (1 s + 0.5 s)" elapsed_between 1000 1500
 
 # Cancel from another thread while blocked.
 net_tool imap -h 127.0.0.1 -p "$hole_PORT" -s tls -t 10000 -k 300 -u "$U" -e PW
@@ -107,5 +114,10 @@ c=$(out_field cancel_ms)
 pt_check "cancel while waiting for a greeting returns within 100 ms (took ${c} ms)" \
 	test "${c:-999}" -lt 100
 pt_check "cancel while waiting for a greeting: cancelled" out_has "^ERROR cancelled"
+
+net_tool imap -h 127.0.0.1 -p "$stall_PORT" -s none -t 5000 -r 10000 -k 300 -u "$U" -e PW
+c=$(out_field cancel_ms)
+pt_check "cancel while waiting for a reply returns within 100 ms (took ${c} ms)" \
+	test "${c:-999}" -lt 100
 
 pt_done
