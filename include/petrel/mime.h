@@ -1,0 +1,240 @@
+/*
+ * mime: reading mail correctly and safely.  Turns the bytes of one
+ * message into the text the pager shows: structure, transfer encodings,
+ * charsets, RFC 2047 headers, RFC 2231 parameters, format=flowed, a
+ * built-in HTML to text converter, and wrapping to a width.  Depends on
+ * core only: no I/O, no configuration, so everything here is pure and
+ * can be unit-tested and fuzzed.
+ *
+ *	src/mime/prescan.c	the guard for libetpan's mailmime_parse
+ *	src/mime/parse.c	headers and the part tree (own parser)
+ *	src/mime/param.c	Content-Type parameters, RFC 2231
+ *	src/mime/decode.c	base64, quoted-printable, uuencode
+ *	src/mime/charset.c	charset names, aliases, iconv to UTF-8
+ *	src/mime/rfc2047.c	encoded words, address lists for display
+ *	src/mime/flowed.c	format=flowed (RFC 3676), text/enriched
+ *	src/mime/html.c		HTML to plain text
+ *	src/mime/wrap.c		wrapping by display width
+ *	src/mime/render.c	a whole message as the pager shows it
+ *	src/mime/private.h	what the files above share
+ *
+ * Why petrel parses MIME itself.  libetpan 1.9.4's mailmime_parse writes
+ * out of bounds on `boundary="\""` and recurses once per nesting level
+ * with quadratic time (LIBETPAN.md section 5); it also drops or alters
+ * raw 8-bit header bytes that the display needs, and decodes neither
+ * split multibyte encoded words nor RFC 2231.  The parser here works on
+ * byte ranges of one buffer, never copies a part it does not decode,
+ * recurses at most MIME_MAX_DEPTH levels and stops creating parts at
+ * MIME_MAX_PARTS, so its time and memory are linear in the input.  For
+ * any caller that still wants libetpan's parser, mime_prescan says
+ * whether a message is safe to hand to it.
+ *
+ * Decisions worth knowing:
+ *   - A header block ends at the first empty line or at the first line
+ *     that is neither a field nor a continuation, so no byte of a broken
+ *     message disappears: it shows in the body instead.  A first line
+ *     that is not a field means the message has no header at all.  A
+ *     leading mbox "From " line and a UTF-8 BOM are skipped.
+ *   - Multipart delimiters match exactly ("--" boundary, optional "--",
+ *     optional white space); each multipart scans only its own range for
+ *     its own boundary, since its range already ends where an outer
+ *     delimiter begins.  A multipart with no usable boundary, or whose
+ *     boundary never appears, is shown as text.
+ *   - Charsets: us-ascii and unlabelled 8-bit text is read as UTF-8 when
+ *     valid, else windows-1252; iso-8859-1 is read as windows-1252;
+ *     gb2312 as GBK; ks_c_5601-1987 and euc-kr as CP949 (a superset of
+ *     EUC-KR); iso-8859-8-i as ISO-8859-8; iso-2022-jp as ISO-2022-JP-2;
+ *     shift_jis as CP932; UTF-16 honours a BOM (big-endian without one).
+ *     Unknown names are guessed as above and noted; invalid bytes become
+ *     U+FFFD and are noted.  Charset names are checked before they reach
+ *     iconv_open, so "//" suffixes and paths never do.
+ *   - Encoded words inside quoted display names are decoded (as most
+ *     mailers do), and a display name that then contains address
+ *     specials is shown quoted, so it cannot pose as another address.
+ *   - Strings returned by the decoders never contain NUL: a NUL byte in
+ *     the data becomes U+FFFD, so a C string cannot hide a suffix.
+ *   - Decoded text may still contain control characters.  Only the
+ *     output of mime_render is terminal-safe (it passed pt_sanitize).
+ *
+ * Threads: every function may be called from any thread; nothing here
+ * keeps global state (iconv descriptors are opened per call).
+ *
+ * Ownership: a returned char * belongs to the caller (free it).  A
+ * struct mime_msg owns a copy of the message and every part in it; the
+ * const pointers its accessors return live as long as the message.
+ */
+#ifndef PETREL_MIME_H
+#define PETREL_MIME_H
+
+#include <stddef.h>
+
+#include "petrel/core.h"
+
+/* Limits.  Beyond them a message is shown degraded, with a note. */
+#define MIME_MAX_SIZE  ((size_t)64 * 1024 * 1024) /* bytes of a message */
+#define MIME_MAX_DEPTH 32    /* nested multiparts and messages */
+#define MIME_MAX_PARTS 10000 /* parts of one message */
+
+/*
+ * Notes: what went wrong while decoding, as bits.  Decoding never fails
+ * on bad data; it repairs and says so here.
+ */
+#define MIME_NOTE_BAD_BASE64      0x01 /* invalid base64 characters */
+#define MIME_NOTE_BAD_QP          0x02 /* broken =XX sequences */
+#define MIME_NOTE_UNKNOWN_CTE     0x04 /* unknown transfer encoding */
+#define MIME_NOTE_UNKNOWN_CHARSET 0x08 /* charset guessed */
+#define MIME_NOTE_BAD_BYTES       0x10 /* bytes replaced by U+FFFD */
+
+/*
+ * Pre-scan.  Returns 0 when libetpan 1.9.4's mailmime_parse may be given
+ * the message, else a mask of the reasons below.  It costs one pass over
+ * the bytes.  mime_parse and mime_render do not need it for safety; they
+ * use only MIME_SCAN_TOO_BIG (a message over the cap is shown raw).
+ */
+#define MIME_SCAN_TOO_BIG       0x1 /* more than MIME_MAX_SIZE bytes */
+#define MIME_SCAN_TOO_DEEP      0x2 /* too many multipart/message types */
+#define MIME_SCAN_BAD_BOUNDARY  0x4 /* a boundary libetpan mishandles */
+#define MIME_PRESCAN_MAX_NESTED 50  /* multipart or message Content-Types */
+
+unsigned mime_prescan(const char *, size_t);
+
+/* The part tree. */
+
+struct mime_msg;
+struct mime_part;
+
+/*
+ * Parses a message (copied; the caller keeps its bytes).  Fails only
+ * when it is larger than MIME_MAX_SIZE (PT_E_PROTO).  Free the result
+ * with mime_msg_free.
+ */
+struct mime_msg *mime_parse(const char *, size_t, struct pt_error *);
+void mime_msg_free(struct mime_msg **);
+
+/* The top part: the message itself, whose headers are the message's. */
+const struct mime_part *mime_msg_root(const struct mime_msg *);
+/* How many parts the tree has. */
+size_t mime_msg_nparts(const struct mime_msg *);
+/* 1 when the parts cap was hit: the parts after it are not in the tree. */
+int mime_msg_truncated(const struct mime_msg *);
+
+/*
+ * Navigation.  A multipart's children are its parts; a message/rfc822
+ * part has one child, the enclosed message.  NULL at the end.
+ */
+const struct mime_part *mime_part_child(const struct mime_part *);
+const struct mime_part *mime_part_next(const struct mime_part *);
+const struct mime_part *mime_part_parent(const struct mime_part *);
+
+/*
+ * The media type in lower case, "text/plain" when absent or invalid
+ * ("message/rfc822" inside multipart/digest).  Borrowed.
+ */
+const char *mime_part_type(const struct mime_part *);
+/* The first field of that name (any case), raw and still folded. */
+const char *mime_part_header(const struct mime_part *, const char *, size_t *);
+/* A Content-Type parameter, RFC 2231 and RFC 2047 decoded, or NULL. */
+char *mime_part_param(const struct mime_part *, const char *);
+/*
+ * The attachment's file name as UTF-8 (Content-Disposition filename,
+ * else Content-Type name), or NULL.  Not yet safe as a path: saving must
+ * still strip separators and controls.
+ */
+char *mime_part_filename(const struct mime_part *);
+/* 1 when Content-Disposition says "attachment". */
+int mime_part_is_attachment(const struct mime_part *);
+/*
+ * Appends the body with its transfer encoding undone.  Fails only when
+ * out reaches its cap.
+ */
+int mime_part_decode(const struct mime_part *, struct pt_buf *, unsigned *,
+    struct pt_error *);
+
+/* Decoders (append to out; fail only when out reaches its cap). */
+
+int mime_decode_base64(struct pt_buf *, const char *, size_t, unsigned *,
+    struct pt_error *);
+/* Quoted-printable; header != 0 selects RFC 2047 "Q" ("_" is a space). */
+int mime_decode_qp(struct pt_buf *, const char *, size_t, int, unsigned *,
+    struct pt_error *);
+/* uuencode ("begin" line to "end"), as x-uue transfer encoding. */
+int mime_decode_uu(struct pt_buf *, const char *, size_t, unsigned *,
+    struct pt_error *);
+/*
+ * Converts text in charset (any spelling, NULL or "" for none) to
+ * UTF-8.  NUL bytes are kept; invalid bytes become U+FFFD.
+ */
+int mime_charset_to_utf8(struct pt_buf *, const char *, const char *, size_t,
+    unsigned *, struct pt_error *);
+/* The iconv name petrel uses for a charset label, or NULL (guess). */
+const char *mime_charset_name(const char *, char *, size_t);
+
+/*
+ * RFC 2047.  mime_header_decode decodes an unstructured field value
+ * (Subject): unfolds, joins adjacent encoded words of one charset before
+ * converting them, and reads raw 8-bit text as UTF-8 when it is valid,
+ * else windows-1252.  mime_address_decode formats an address field
+ * (From, To, Cc) for display: "Name <addr>", names quoted when they
+ * contain specials.  Both return UTF-8 without NUL; never NULL.
+ */
+char *mime_header_decode(const char *, size_t);
+char *mime_address_decode(const char *, size_t);
+
+/*
+ * The value of parameter name in a Content-Type or Content-Disposition
+ * field value (after the type), with RFC 2231 continuations, charset and
+ * language handled, and RFC 2047 words in quoted values decoded.  NULL
+ * when absent.
+ */
+char *mime_param_decode(const char *, size_t, const char *);
+
+/* Text transformations on UTF-8. */
+
+/* format=flowed (RFC 3676) to one line per paragraph, quotes kept. */
+int mime_flowed_unflow(struct pt_buf *, const char *, size_t, int delsp,
+    struct pt_error *);
+/* text/enriched (richtext != 0: text/richtext) to plain text. */
+int mime_enriched_to_text(struct pt_buf *, const char *, size_t, int,
+    struct pt_error *);
+/*
+ * HTML to plain text: paragraphs, lists, quotes, links as numbered
+ * references listed at the end; scripts and styles dropped; entities
+ * decoded.  width is used for rules (<hr>).
+ */
+int mime_html_to_text(struct pt_buf *, const char *, size_t, unsigned,
+    struct pt_error *);
+/*
+ * Wraps lines longer than width columns at spaces (or between wide
+ * characters, or anywhere when a word is longer than a line).  A wrapped
+ * line's continuation repeats its leading quote marks and indentation,
+ * or cont when it is not NULL.  Trailing spaces are removed.
+ */
+int mime_wrap(struct pt_buf *, const char *, size_t, unsigned, const char *,
+    struct pt_error *);
+
+/* Rendering. */
+
+#define MIME_WIDTH_DEFAULT 80
+#define MIME_WIDTH_MIN     20
+#define MIME_WIDTH_MAX     1000
+
+struct mime_render_opts {
+	unsigned width;  /* columns; 0 means MIME_WIDTH_DEFAULT */
+	int prefer_html; /* in multipart/alternative, html over plain */
+};
+
+/*
+ * The message as the pager shows it: From, To, Cc, Date and Subject,
+ * then the body and a line for each attachment, wrapped to the width,
+ * sanitized (PT_SAN_NEWLINES | PT_SAN_TABS), ending in one newline.
+ * Never NULL.  A message that cannot be parsed comes back raw and
+ * sanitized with a note, and warn (may be NULL) says why; otherwise warn
+ * is left alone.  opts may be NULL.
+ */
+char *mime_render(const char *, size_t, const struct mime_render_opts *,
+    size_t *, struct pt_error *);
+/* The same for a parsed message. */
+char *mime_render_msg(const struct mime_msg *, const struct mime_render_opts *,
+    size_t *);
+
+#endif

@@ -1,0 +1,1597 @@
+/*
+ * Unit tests for the mime module: one or more exact expectations per
+ * decoding rule, the part tree and its limits, the pre-scan, and the
+ * rendering of small whole messages.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "petrel/core.h"
+#include "petrel/mime.h"
+
+#include "tests/harness/pt_test.h"
+
+#define FFFD "\xEF\xBF\xBD"
+
+static char *dec_b64(const char *, unsigned *);
+static char *dec_qp(const char *, int, unsigned *);
+static char *conv(const char *, const char *, size_t, unsigned *);
+static char *wrap(const char *, unsigned, const char *);
+static char *html(const char *);
+static char *unflow(const char *, int);
+static char *render(const char *, unsigned);
+static char *render_opts(const char *, unsigned, int);
+static int has_controls(const char *, size_t);
+
+static char *
+dec_b64(const char *in, unsigned *notes)
+{
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_decode_base64(&b, in, strlen(in), notes, NULL) == 0);
+	return pt_buf_detach(&b, NULL);
+}
+
+static char *
+dec_qp(const char *in, int header, unsigned *notes)
+{
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_decode_qp(&b, in, strlen(in), header, notes, NULL) == 0);
+	return pt_buf_detach(&b, NULL);
+}
+
+static char *
+conv(const char *charset, const char *in, size_t len, unsigned *notes)
+{
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_charset_to_utf8(&b, charset, in, len, notes, NULL) == 0);
+	return pt_buf_detach(&b, NULL);
+}
+
+static char *
+wrap(const char *in, unsigned width, const char *cont)
+{
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_wrap(&b, in, strlen(in), width, cont, NULL) == 0);
+	return pt_buf_detach(&b, NULL);
+}
+
+static char *
+html(const char *in)
+{
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_html_to_text(&b, in, strlen(in), 20, NULL) == 0);
+	return pt_buf_detach(&b, NULL);
+}
+
+static char *
+unflow(const char *in, int delsp)
+{
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_flowed_unflow(&b, in, strlen(in), delsp, NULL) == 0);
+	return pt_buf_detach(&b, NULL);
+}
+
+static char *
+render_opts(const char *msg, unsigned width, int prefer_html)
+{
+	struct mime_render_opts o;
+	struct pt_error warn;
+	size_t len;
+	char *s;
+
+	o.width = width;
+	o.prefer_html = prefer_html;
+	pt_error_init(&warn);
+	s = mime_render(msg, strlen(msg), &o, &len, &warn);
+	CHECK(s != NULL);
+	CHECK_INT(warn.class, PT_OK);
+	CHECK_INT(len, strlen(s));
+	CHECK(pt_utf8_valid(s, len));
+	CHECK(!has_controls(s, len));
+	return s;
+}
+
+static char *
+render(const char *msg, unsigned width)
+{
+	return render_opts(msg, width, 0);
+}
+
+/* Any byte the terminal could act on, other than newline. */
+static int
+has_controls(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\n') || c == 0x7F)
+			return 1;
+		if (c == 0xC2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] < 0xA0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Transfer encodings. */
+
+static void
+test_mime_decode_base64_plain(void)
+{
+	unsigned notes = 0;
+	char *s;
+
+	s = dec_b64("SGVsbG8sIHdvcmxk", &notes);
+	CHECK_STR(s, "Hello, world");
+	CHECK_INT(notes, 0);
+	free(s);
+	s = dec_b64("SGVs\r\nbG8=\r\n", &notes);
+	CHECK_STR(s, "Hello");
+	CHECK_INT(notes, 0);
+	free(s);
+}
+
+static void
+test_mime_decode_base64_no_padding(void)
+{
+	char *s = dec_b64("SGVsbG8", NULL);
+
+	CHECK_STR(s, "Hello");
+	free(s);
+}
+
+static void
+test_mime_decode_base64_concatenated(void)
+{
+	char *s = dec_b64("SGVsbG8=IHdvcmxk", NULL);
+
+	CHECK_STR(s, "Hello world");
+	free(s);
+}
+
+static void
+test_mime_decode_base64_garbage(void)
+{
+	unsigned notes = 0;
+	char *s = dec_b64("SG#Vs$bG8", &notes);
+
+	CHECK_STR(s, "Hello");
+	CHECK(notes & MIME_NOTE_BAD_BASE64);
+	free(s);
+}
+
+static void
+test_mime_decode_qp_basic(void)
+{
+	unsigned notes = 0;
+	char *s = dec_qp("a=3Db=C3=A9", 0, &notes);
+
+	CHECK_STR(s, "a=b\xC3\xA9");
+	CHECK_INT(notes, 0);
+	free(s);
+}
+
+static void
+test_mime_decode_qp_soft_breaks(void)
+{
+	char *s = dec_qp("ab=\r\ncd=  \nef=", 0, NULL);
+
+	CHECK_STR(s, "abcdef");
+	free(s);
+}
+
+static void
+test_mime_decode_qp_lower_hex(void)
+{
+	char *s = dec_qp("=c3=a9", 0, NULL);
+
+	CHECK_STR(s, "\xC3\xA9");
+	free(s);
+}
+
+static void
+test_mime_decode_qp_broken_escape(void)
+{
+	unsigned notes = 0;
+	char *s = dec_qp("100=ZZ =4", 0, &notes);
+
+	CHECK_STR(s, "100=ZZ =4");
+	CHECK(notes & MIME_NOTE_BAD_QP);
+	free(s);
+}
+
+static void
+test_mime_decode_qp_trailing_space(void)
+{
+	char *s = dec_qp("a  \r\nb \t\nc d", 0, NULL);
+
+	CHECK_STR(s, "a\r\nb\nc d");
+	free(s);
+}
+
+static void
+test_mime_decode_qp_header_underscore(void)
+{
+	char *s = dec_qp("a_b=5F", 1, NULL);
+
+	CHECK_STR(s, "a b_");
+	free(s);
+}
+
+static void
+test_mime_decode_uu_basic(void)
+{
+	const char *in = "begin 644 cat.txt\n#0V%T\n`\nend\n";
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_decode_uu(&b, in, strlen(in), NULL, NULL) == 0);
+	CHECK_STR(b.data, "Cat");
+	pt_buf_release(&b);
+}
+
+/* Charsets. */
+
+static void
+test_mime_charset_latin1_is_cp1252(void)
+{
+	char *s = conv("ISO-8859-1", "caf\xE9 \x80", 6, NULL);
+
+	CHECK_STR(s, "caf\xC3\xA9 \xE2\x82\xAC");
+	free(s);
+}
+
+static void
+test_mime_charset_ascii_with_8bit(void)
+{
+	unsigned notes = 0;
+	char *s;
+
+	s = conv("us-ascii", "caf\xC3\xA9", 5, &notes);
+	CHECK_STR(s, "caf\xC3\xA9");
+	free(s);
+	s = conv("us-ascii", "caf\xE9", 4, &notes);
+	CHECK_STR(s, "caf\xC3\xA9");
+	free(s);
+	s = conv(NULL, "\x93quoted\x94", 8, &notes);
+	CHECK_STR(s, "\xE2\x80\x9Cquoted\xE2\x80\x9D");
+	free(s);
+	CHECK_INT(notes, 0);
+}
+
+static void
+test_mime_charset_gb2312_is_gbk(void)
+{
+	char *s = conv("gb2312", "\xC4\xE3\xBA\xC3", 4, NULL);
+
+	CHECK_STR(s, "\xE4\xBD\xA0\xE5\xA5\xBD");
+	free(s);
+}
+
+static void
+test_mime_charset_ks_c_5601(void)
+{
+	unsigned notes = 0;
+	/* "\xC7\xD1" is EUC-KR; "\x81\x41" exists only in CP949. */
+	char *s = conv("ks_c_5601-1987", "\xC7\xD1\x81\x41", 4, &notes);
+
+	CHECK_STR(s, "\xED\x95\x9C\xEA\xB0\x82");
+	CHECK_INT(notes, 0);
+	free(s);
+}
+
+static void
+test_mime_charset_iso_8859_8_i(void)
+{
+	char *s = conv("iso-8859-8-i", "\xF9\xEC\xE5\xED", 4, NULL);
+
+	CHECK_STR(s, "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D");
+	free(s);
+}
+
+static void
+test_mime_charset_iso_2022_jp(void)
+{
+	const char in[] = "\x1B$B$3$s$K$A$O\x1B(B!";
+	char *s = conv("ISO-2022-JP", in, sizeof in - 1, NULL);
+
+	CHECK_STR(s, "\xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3"
+		     "\x81\xAF!");
+	free(s);
+}
+
+static void
+test_mime_charset_shift_jis(void)
+{
+	char *s = conv("Shift_JIS", "\x93\xFA\x96\x7B", 4, NULL);
+
+	CHECK_STR(s, "\xE6\x97\xA5\xE6\x9C\xAC");
+	free(s);
+}
+
+static void
+test_mime_charset_utf16_bom(void)
+{
+	char *s;
+
+	s = conv("UTF-16", "\xFF\xFEh\0i\0", 6, NULL);
+	CHECK_STR(s, "hi");
+	free(s);
+	s = conv("utf-16", "\xFE\xFF\0h\0i", 6, NULL);
+	CHECK_STR(s, "hi");
+	free(s);
+	s = conv("UTF-16", "\0h\0i", 4, NULL);
+	CHECK_STR(s, "hi");
+	free(s);
+}
+
+static void
+test_mime_charset_utf16_odd_length(void)
+{
+	unsigned notes = 0;
+	char *s = conv("UTF-16LE", "h\0i", 3, &notes);
+
+	CHECK_STR(s, "h" FFFD);
+	CHECK(notes & MIME_NOTE_BAD_BYTES);
+	free(s);
+}
+
+static void
+test_mime_charset_utf8_invalid(void)
+{
+	unsigned notes = 0;
+	char *s = conv("utf-8",
+	    "a\xFF"
+	    "b\xC0\xAF",
+	    5, &notes);
+
+	CHECK_STR(s, "a" FFFD "b" FFFD FFFD);
+	CHECK(notes & MIME_NOTE_BAD_BYTES);
+	free(s);
+}
+
+static void
+test_mime_charset_invalid_in_iconv(void)
+{
+	unsigned notes = 0;
+	/* 0x81 is not a character in windows-1252. */
+	char *s = conv("windows-1252", "a\x81z", 3, &notes);
+
+	CHECK_STR(s, "a" FFFD "z");
+	CHECK(notes & MIME_NOTE_BAD_BYTES);
+	free(s);
+}
+
+static void
+test_mime_charset_unknown(void)
+{
+	unsigned notes = 0;
+	char *s;
+
+	s = conv("x-no-such-charset", "caf\xE9", 4, &notes);
+	CHECK_STR(s, "caf\xC3\xA9");
+	CHECK(notes & MIME_NOTE_UNKNOWN_CHARSET);
+	free(s);
+	notes = 0;
+	s = conv("UTF-8//IGNORE", "ok", 2, &notes);
+	CHECK_STR(s, "ok");
+	CHECK(notes & MIME_NOTE_UNKNOWN_CHARSET);
+	free(s);
+	notes = 0;
+	s = conv("../../../../etc/passwd", "ok", 2, &notes);
+	CHECK_STR(s, "ok");
+	CHECK(notes & MIME_NOTE_UNKNOWN_CHARSET);
+	free(s);
+}
+
+static void
+test_mime_charset_name_aliases(void)
+{
+	char tmp[64];
+
+	CHECK_STR(mime_charset_name("GB2312", tmp, sizeof tmp), "GBK");
+	CHECK_STR(mime_charset_name(" \"latin1\" ", tmp, sizeof tmp),
+	    "WINDOWS-1252");
+	CHECK_STR(mime_charset_name("ISO-8859-8-I", tmp, sizeof tmp),
+	    "ISO-8859-8");
+	CHECK_STR(mime_charset_name("utf-8*en", tmp, sizeof tmp), "UTF-8");
+	CHECK_STR(mime_charset_name("KOI8-R", tmp, sizeof tmp), "koi8-r");
+	CHECK(mime_charset_name("us-ascii", tmp, sizeof tmp) == NULL);
+	CHECK(mime_charset_name("a b", tmp, sizeof tmp) == NULL);
+}
+
+static void
+test_mime_charset_nul_kept(void)
+{
+	char *s;
+	size_t n;
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_charset_to_utf8(&b, "utf-8", "a\0b", 3, NULL, NULL) == 0);
+	CHECK_INT(b.len, 3);
+	s = pt_buf_detach(&b, &n);
+	CHECK(memcmp(s, "a\0b", 3) == 0);
+	free(s);
+}
+
+/* RFC 2047. */
+
+static void
+test_mime_header_decode_rfc2047_examples(void)
+{
+	/* RFC 2047 section 8. */
+	static const char *const cases[][2] = {
+	    {"(=?ISO-8859-1?Q?a?=)", "(a)"},
+	    {"(=?ISO-8859-1?Q?a?= b)", "(a b)"},
+	    {"(=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=)", "(ab)"},
+	    {"(=?ISO-8859-1?Q?a?=  =?ISO-8859-1?Q?b?=)", "(ab)"},
+	    {"(=?ISO-8859-1?Q?a?=\r\n    =?ISO-8859-1?Q?b?=)", "(ab)"},
+	    {"(=?ISO-8859-1?Q?a_b?=)", "(a b)"},
+	    {"(=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=)", "(a b)"},
+	    {"=?US-ASCII?Q?Keith_Moore?=", "Keith Moore"},
+	    {"=?ISO-8859-1?Q?Andr=E9?= Pirard", "Andr\xC3\xA9 Pirard"},
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < PT_NELEM(cases); i++) {
+		s = mime_header_decode(cases[i][0], strlen(cases[i][0]));
+		CHECK_STR(s, cases[i][1]);
+		free(s);
+	}
+}
+
+static void
+test_mime_header_decode_split_multibyte(void)
+{
+	const char *in = "=?UTF-8?Q?caf=C3?= =?UTF-8?Q?=A9?=";
+	const char *b64 = "=?utf-8?B?w6nD?= =?UTF-8?b?qQ==?=";
+	char *s;
+
+	s = mime_header_decode(in, strlen(in));
+	CHECK_STR(s, "caf\xC3\xA9");
+	free(s);
+	s = mime_header_decode(b64, strlen(b64));
+	CHECK_STR(s, "\xC3\xA9\xC3\xA9");
+	free(s);
+}
+
+static void
+test_mime_header_decode_split_iso_2022_jp(void)
+{
+	const char *in = "=?ISO-2022-JP?B?GyRCJDMkcxsoQg==?= "
+			 "=?ISO-2022-JP?B?GyRCJEskQSRPGyhC?=";
+	char *s = mime_header_decode(in, strlen(in));
+
+	CHECK_STR(s, "\xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3"
+		     "\x81\xAF");
+	free(s);
+}
+
+static void
+test_mime_header_decode_raw_8bit(void)
+{
+	char *s;
+
+	s = mime_header_decode("Caf\xC3\xA9 ok", 8);
+	CHECK_STR(s, "Caf\xC3\xA9 ok");
+	free(s);
+	s = mime_header_decode("Caf\xE9 ok", 7);
+	CHECK_STR(s, "Caf\xC3\xA9 ok");
+	free(s);
+}
+
+static void
+test_mime_header_decode_lenient_forms(void)
+{
+	static const char *const cases[][2] = {
+	    {"foo=?utf-8?q?bar?=baz", "foobarbaz"},
+	    {"=?utf-8*en?q?hi?=", "hi"},
+	    {"=?UTF-8?Q?a?b?=", "a?b"},
+	    {"=?UTF-8?X?abc?=", "=?UTF-8?X?abc?="},
+	    {"=?UTF-8?Q?no end", "=?UTF-8?Q?no end"},
+	    {"=?UTF-8?B?PT9VVEYtOD9CP1pXST0/PQ==?=", "=?UTF-8?B?ZWI=?="},
+	    {"=?x-unknown-cs?Q?caf=E9?=", "caf\xC3\xA9"},
+	    {"  folded\r\n\tvalue  ", "folded\tvalue"},
+	    {"=?UTF-8?Q?"
+	     "?=",
+		""},
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < PT_NELEM(cases); i++) {
+		s = mime_header_decode(cases[i][0], strlen(cases[i][0]));
+		CHECK_STR(s, cases[i][1]);
+		free(s);
+	}
+}
+
+static void
+test_mime_header_decode_nul(void)
+{
+	const char *in = "=?UTF-8?Q?a=00b?=";
+	char *s = mime_header_decode(in, strlen(in));
+
+	CHECK_STR(s, "a" FFFD "b");
+	free(s);
+}
+
+static void
+test_mime_header_decode_many_failed_starts(void)
+{
+	struct pt_buf b;
+	char *s;
+	int i;
+
+	/* Each "=?" starts a word that never ends: must stay linear. */
+	pt_buf_init(&b, 0);
+	for (i = 0; i < 100000; i++)
+		(void)pt_buf_addstr(&b, "=?a?b?X", NULL);
+	s = mime_header_decode(b.data, b.len);
+	CHECK_INT(strlen(s), b.len);
+	free(s);
+	pt_buf_release(&b);
+}
+
+static void
+test_mime_address_decode_forms(void)
+{
+	static const char *const cases[][2] = {
+	    {"\"Doe, John\" <john@example.org>",
+		"\"Doe, John\" <john@example.org>"},
+	    {"John Doe <john@example.org>", "John Doe <john@example.org>"},
+	    {"<john@example.org>", "john@example.org"},
+	    {"a@example.org, b@example.org", "a@example.org, b@example.org"},
+	    {"\"=?ISO-8859-1?Q?Fran=E7ois?=\" <f@example.org>",
+		"Fran\xC3\xA7ois <f@example.org>"},
+	    {"=?UTF-8?Q?Jos=C3=A9?= <j@example.org>",
+		"Jos\xC3\xA9 <j@example.org>"},
+	    {"undisclosed-recipients:;", "undisclosed-recipients:;"},
+	    {"Team: a@example.org, Bob <b@example.org>;",
+		"Team: a@example.org, Bob <b@example.org>;"},
+	    {"Bob <b@example.org> (work)", "Bob <b@example.org> (work)"},
+	    {"b@example.org (=?UTF-8?Q?Bj=C3=B6rn?=)",
+		"b@example.org (Bj\xC3\xB6rn)"},
+	    {"=?UTF-8?B?Y2VvQGV4YW1wbGUudGVzdA==?=@evil.example",
+		"=?UTF-8?B?Y2VvQGV4YW1wbGUudGVzdA==?=@evil.example"},
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < PT_NELEM(cases); i++) {
+		s = mime_address_decode(cases[i][0], strlen(cases[i][0]));
+		CHECK_STR(s, cases[i][1]);
+		free(s);
+	}
+}
+
+static void
+test_mime_address_decode_injection_quoted(void)
+{
+	const char *in = "=?UTF-8?Q?evil=40example=2Einvalid_=3Cceo=40example"
+			 "=2Etest=3E=2C_=22CEO=22?= <evil@example.invalid>";
+	char *s = mime_address_decode(in, strlen(in));
+
+	CHECK_STR(s, "\"evil@example.invalid <ceo@example.test>, \\\"CEO\\\"\""
+		     " <evil@example.invalid>");
+	free(s);
+}
+
+/* RFC 2231 and parameters. */
+
+static void
+test_mime_param_decode_rfc2231(void)
+{
+	static const char *const cases[][2] = {
+	    {"attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf",
+		"r\xC3\xA9sum\xC3\xA9.pdf"},
+	    {"x; filename*0=\"foo\"; filename*1=\"bar.txt\"", "foobar.txt"},
+	    {"x; filename*0*=UTF-8''%E6%97%A5; filename*1*=%E6%9C%AC.txt",
+		"\xE6\x97\xA5\xE6\x9C\xAC.txt"},
+	    {"x; filename*=iso-8859-1'en'%A3rates", "\xC2\xA3rates"},
+	    {"x; filename*1=b; filename*0=a", "ab"},
+	    {"x; filename*=''plain%20name", "plain name"},
+	    {"x; filename*=UTF-8''100%", "100%"},
+	    {"x; filename*=UTF-8''safe.txt%00.exe", "safe.txt" FFFD ".exe"},
+	    {"x; filename=\"a.txt\"; filename*=UTF-8''b.txt", "b.txt"},
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < PT_NELEM(cases); i++) {
+		s = mime_param_decode(cases[i][0], strlen(cases[i][0]),
+		    "filename");
+		CHECK_STR(s, cases[i][1]);
+		free(s);
+	}
+}
+
+static void
+test_mime_param_decode_plain(void)
+{
+	static const char *const cases[][2] = {
+	    {"x; name=\"=?UTF-8?B?w6k=?=.txt\"", "\xC3\xA9.txt"},
+	    {"x; name=\"\xE7\xAE\xA1.doc\"", "\xE7\xAE\xA1.doc"},
+	    {"x; name=\"caf\xE9.doc\"", "caf\xC3\xA9.doc"},
+	    {"x; name=foo bar.pdf ; size=3", "foo bar.pdf"},
+	    {"x; name=\"never closed", "never closed"},
+	    {"x; NAME=first; name=second", "first"},
+	    {"x; name=\"a\\\"b\"", "a\"b"},
+	    {"x;name=\"long\r\n name\"", "long name"},
+	    {"x; (comment) name=c", "c"},
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < PT_NELEM(cases); i++) {
+		s = mime_param_decode(cases[i][0], strlen(cases[i][0]), "name");
+		CHECK_STR(s, cases[i][1]);
+		free(s);
+	}
+	CHECK(mime_param_decode("x; other=1", 10, "name") == NULL);
+}
+
+/* Structure. */
+
+static void
+test_mime_parse_multipart_tree(void)
+{
+	const char *msg = "From: a@example.org\r\n"
+			  "Content-Type: multipart/mixed; boundary=\"XX\"\r\n"
+			  "\r\n"
+			  "preamble\r\n"
+			  "--XX\r\n"
+			  "Content-Type: text/plain\r\n"
+			  "\r\n"
+			  "one\r\n"
+			  "--XX\r\n"
+			  "Content-Type: multipart/alternative; boundary=YY\r\n"
+			  "\r\n"
+			  "--YY\r\n"
+			  "\r\n"
+			  "two\r\n"
+			  "--YY\r\n"
+			  "Content-Type: text/html\r\n"
+			  "\r\n"
+			  "<p>three</p>\r\n"
+			  "--YY--\r\n"
+			  "--XX--\r\n"
+			  "epilogue\r\n";
+	const struct mime_part *root, *p, *q;
+	struct mime_msg *m;
+	struct pt_buf b;
+
+	m = mime_parse(msg, strlen(msg), NULL);
+	CHECK(m != NULL);
+	root = mime_msg_root(m);
+	CHECK_STR(mime_part_type(root), "multipart/mixed");
+	CHECK_INT(mime_msg_nparts(m), 5);
+	p = mime_part_child(root);
+	CHECK_STR(mime_part_type(p), "text/plain");
+	pt_buf_init(&b, 0);
+	CHECK(mime_part_decode(p, &b, NULL, NULL) == 0);
+	CHECK_STR(b.data, "one");
+	p = mime_part_next(p);
+	CHECK_STR(mime_part_type(p), "multipart/alternative");
+	q = mime_part_child(p);
+	CHECK_STR(mime_part_type(q), "text/plain");
+	pt_buf_reset(&b);
+	CHECK(mime_part_decode(q, &b, NULL, NULL) == 0);
+	CHECK_STR(b.data, "two");
+	q = mime_part_next(q);
+	CHECK_STR(mime_part_type(q), "text/html");
+	CHECK(mime_part_next(q) == NULL);
+	CHECK(mime_part_next(p) == NULL);
+	CHECK(mime_part_parent(q) == p);
+	pt_buf_release(&b);
+	mime_msg_free(&m);
+	CHECK(m == NULL);
+}
+
+static void
+test_mime_parse_boundary_exact(void)
+{
+	/* "--bx" and "--b-x" do not close a part whose boundary is "b". */
+	const char *msg = "Content-Type: multipart/mixed; boundary=b\n"
+			  "\n"
+			  "--b\n"
+			  "\n"
+			  "--bx\n"
+			  "--b-\n"
+			  "--b  \t\n"
+			  "\n"
+			  "two\n"
+			  "--b--\n";
+	const struct mime_part *p;
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	struct pt_buf b;
+
+	p = mime_part_child(mime_msg_root(m));
+	pt_buf_init(&b, 0);
+	CHECK(mime_part_decode(p, &b, NULL, NULL) == 0);
+	CHECK_STR(b.data, "--bx\n--b-");
+	p = mime_part_next(p);
+	CHECK(p != NULL);
+	pt_buf_reset(&b);
+	CHECK(mime_part_decode(p, &b, NULL, NULL) == 0);
+	CHECK_STR(b.data, "two");
+	pt_buf_release(&b);
+	mime_msg_free(&m);
+}
+
+static void
+test_mime_parse_inner_left_open(void)
+{
+	/* The outer delimiter ends an inner multipart never closed. */
+	const char *msg = "Content-Type: multipart/mixed; boundary=out\n\n"
+			  "--out\n"
+			  "Content-Type: multipart/mixed; boundary=in\n\n"
+			  "--in\n\ninner\n"
+			  "--out\n\nsecond\n"
+			  "--out--\n";
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	const struct mime_part *p = mime_part_child(mime_msg_root(m));
+	struct pt_buf b;
+
+	CHECK_STR(mime_part_type(p), "multipart/mixed");
+	pt_buf_init(&b, 0);
+	CHECK(mime_part_decode(mime_part_child(p), &b, NULL, NULL) == 0);
+	CHECK_STR(b.data, "inner");
+	pt_buf_reset(&b);
+	CHECK(mime_part_decode(mime_part_next(p), &b, NULL, NULL) == 0);
+	CHECK_STR(b.data, "second");
+	pt_buf_release(&b);
+	mime_msg_free(&m);
+}
+
+static void
+test_mime_parse_headers_odd(void)
+{
+	const char *msg = "From someone@example.org Mon Jan  1 00:00:00 2024\n"
+			  "Subject: first\n"
+			  "Subject : second\n"
+			  "X-Folded: a\n"
+			  "  b\n"
+			  "not a header line\n"
+			  "Content-Type: text/html\n"
+			  "\n"
+			  "body\n";
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	const struct mime_part *r = mime_msg_root(m);
+	const char *v;
+	size_t n;
+	struct pt_buf b;
+
+	v = mime_part_header(r, "subject", &n);
+	CHECK(v != NULL && n == 5 && memcmp(v, "first", 5) == 0);
+	v = mime_part_header(r, "X-Folded", &n);
+	CHECK(v != NULL && n == 5 && memcmp(v, "a\n  b", 5) == 0);
+	/* The body starts at the line that is not a field. */
+	CHECK_STR(mime_part_type(r), "text/plain");
+	pt_buf_init(&b, 0);
+	CHECK(mime_part_decode(r, &b, NULL, NULL) == 0);
+	CHECK_STR(b.data,
+	    "not a header line\nContent-Type: text/html\n\nbody\n");
+	pt_buf_release(&b);
+	mime_msg_free(&m);
+}
+
+static void
+test_mime_parse_no_header(void)
+{
+	const char *msg = "Just text, no header.\nSecond line.\n";
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_part_decode(mime_msg_root(m), &b, NULL, NULL) == 0);
+	CHECK_STR(b.data, msg);
+	pt_buf_release(&b);
+	mime_msg_free(&m);
+}
+
+static void
+test_mime_parse_bom_and_indent(void)
+{
+	const char *msg = "\xEF\xBB\xBF From: a@example.org\nSubject: s\n\nb";
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	size_t n;
+	const char *v = mime_part_header(mime_msg_root(m), "From", &n);
+
+	CHECK(v != NULL && n == 13);
+	mime_msg_free(&m);
+}
+
+static void
+test_mime_parse_digest_default(void)
+{
+	const char *msg = "Content-Type: multipart/digest; boundary=d\n\n"
+			  "--d\n\nSubject: inner\n\nhello\n--d--\n";
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	const struct mime_part *p = mime_part_child(mime_msg_root(m));
+	size_t n;
+
+	CHECK_STR(mime_part_type(p), "message/rfc822");
+	p = mime_part_child(p);
+	CHECK(p != NULL);
+	CHECK(mime_part_header(p, "Subject", &n) != NULL && n == 5);
+	mime_msg_free(&m);
+}
+
+static void
+test_mime_parse_base64_message(void)
+{
+	/* "Subject: in\n\nbody\n" in base64, as message/rfc822. */
+	const char *msg = "Content-Type: message/rfc822\n"
+			  "Content-Transfer-Encoding: base64\n\n"
+			  "U3ViamVjdDogaW4KCmJvZHkK\n";
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	const struct mime_part *p = mime_part_child(mime_msg_root(m));
+	size_t n;
+	const char *v;
+
+	CHECK(p != NULL);
+	v = mime_part_header(p, "Subject", &n);
+	CHECK(v != NULL && n == 2 && memcmp(v, "in", 2) == 0);
+	mime_msg_free(&m);
+}
+
+static void
+test_mime_parse_cte_spellings(void)
+{
+	static const char *const cte[] = {"7-bit", "8bits", "8 bit", " 7bit",
+	    "quoted printable", "quoted-printable;", "BASE64", "x-uue",
+	    "base9000"};
+	static const char *const want[] = {"=41", "=41", "=41", "=41", "A", "A",
+	    "=41", "=41", "=41"};
+	char msg[128];
+	struct mime_msg *m;
+	struct pt_buf b;
+	unsigned notes;
+	size_t i;
+
+	pt_buf_init(&b, 0);
+	for (i = 0; i < PT_NELEM(cte); i++) {
+		(void)snprintf(msg, sizeof msg,
+		    "Content-Transfer-Encoding: %s\n\n=41", cte[i]);
+		m = mime_parse(msg, strlen(msg), NULL);
+		pt_buf_reset(&b);
+		notes = 0;
+		(void)mime_part_decode(mime_msg_root(m), &b, &notes, NULL);
+		if (i == 6)
+			CHECK_INT(b.len, 1); /* "41" after the padding */
+		else
+			CHECK_STR(b.data, want[i]);
+		CHECK_INT(!!(notes & MIME_NOTE_UNKNOWN_CTE), i >= 7);
+		mime_msg_free(&m);
+	}
+	pt_buf_release(&b);
+}
+
+static void
+test_mime_part_filename_sources(void)
+{
+	const char *msg =
+	    "Content-Type: multipart/mixed; boundary=z\n\n"
+	    "--z\n"
+	    "Content-Type: application/pdf; name=\"from-type.pdf\"\n"
+	    "Content-Disposition: attachment;\n"
+	    " filename*0*=UTF-8''%C3%A9t%C3%A9;\n"
+	    " filename*1=\".pdf\"\n\nx\n"
+	    "--z\n"
+	    "Content-Type: application/pdf; name=\"from-type.pdf\"\n\nx\n"
+	    "--z\n"
+	    "Content-Type: text/plain\n\nx\n"
+	    "--z--\n";
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	const struct mime_part *p = mime_part_child(mime_msg_root(m));
+	char *s;
+
+	s = mime_part_filename(p);
+	CHECK_STR(s, "\xC3\xA9t\xC3\xA9.pdf");
+	CHECK(mime_part_is_attachment(p));
+	free(s);
+	p = mime_part_next(p);
+	s = mime_part_filename(p);
+	CHECK_STR(s, "from-type.pdf");
+	CHECK(!mime_part_is_attachment(p));
+	free(s);
+	CHECK(mime_part_filename(mime_part_next(p)) == NULL);
+	mime_msg_free(&m);
+}
+
+static void
+test_mime_parse_depth_cap(void)
+{
+	struct pt_buf b;
+	struct mime_msg *m;
+	const struct mime_part *p;
+	int i, depth = 0;
+	char *s;
+
+	pt_buf_init(&b, 0);
+	for (i = 0; i < 100; i++)
+		(void)pt_buf_printf(&b, NULL,
+		    "Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", i,
+		    i);
+	(void)pt_buf_addstr(&b, "\ndeep text\n", NULL);
+	CHECK(mime_prescan(b.data, b.len) & MIME_SCAN_TOO_DEEP);
+	m = mime_parse(b.data, b.len, NULL);
+	for (p = mime_msg_root(m); mime_part_child(p) != NULL;
+	     p = mime_part_child(p))
+		depth++;
+	CHECK_INT(depth, MIME_MAX_DEPTH);
+	s = mime_render_msg(m, NULL, NULL);
+	CHECK(strstr(s, "nested more than 32 levels") != NULL);
+	CHECK(strstr(s, "deep text") == NULL);
+	free(s);
+	mime_msg_free(&m);
+	pt_buf_release(&b);
+}
+
+static void
+test_mime_parse_parts_cap(void)
+{
+	struct pt_buf b;
+	struct mime_msg *m;
+	char *s;
+	int i;
+
+	pt_buf_init(&b, 0);
+	(void)pt_buf_addstr(&b, "Content-Type: multipart/mixed; boundary=p\n\n",
+	    NULL);
+	for (i = 0; i < MIME_MAX_PARTS + 50; i++)
+		(void)pt_buf_addstr(&b, "--p\nContent-Type: image/gif\n\nx\n",
+		    NULL);
+	m = mime_parse(b.data, b.len, NULL);
+	CHECK_INT(mime_msg_nparts(m), MIME_MAX_PARTS);
+	CHECK(mime_msg_truncated(m));
+	s = mime_render_msg(m, NULL, NULL);
+	CHECK(strstr(s, "more than 10000 parts") != NULL);
+	free(s);
+	mime_msg_free(&m);
+	pt_buf_release(&b);
+}
+
+static void
+test_mime_parse_too_big(void)
+{
+	struct pt_error err;
+	char *big = pt_xcalloc(MIME_MAX_SIZE + 1, 1);
+
+	pt_error_init(&err);
+	CHECK(mime_parse(big, MIME_MAX_SIZE + 1, &err) == NULL);
+	CHECK_INT(err.class, PT_E_PROTO);
+	CHECK(mime_prescan(big, MIME_MAX_SIZE + 1) & MIME_SCAN_TOO_BIG);
+	free(big);
+}
+
+static void
+test_mime_prescan_boundaries(void)
+{
+	static const char *const bad[] = {
+	    "Content-Type: multipart/mixed; boundary=\"\\\"\"\n\n",
+	    "Content-Type: multipart/mixed; boundary=\"\"\n\n",
+	    "Content-Type: multipart/mixed; boundary=a\n\n",
+	    "content-type : multipart/mixed;\n boundary=a\"b\n\n",
+	};
+	const char *good = "Content-Type: multipart/mixed; boundary=\"ab\"\n\n"
+			   "--ab\n\nx\n--ab--\n";
+	size_t i;
+
+	for (i = 0; i < PT_NELEM(bad); i++)
+		CHECK_INT(mime_prescan(bad[i], strlen(bad[i])),
+		    MIME_SCAN_BAD_BOUNDARY);
+	CHECK_INT(mime_prescan(good, strlen(good)), 0);
+}
+
+static void
+test_mime_parse_bad_boundary_is_safe(void)
+{
+	/* The message that crashes libetpan 1.9.4. */
+	const char *msg = "Content-Type: multipart/mixed; boundary=\"\\\"\"\n\n"
+			  "--\"\n\ntext\n--\"--\n";
+	char *s = render(msg, 80);
+
+	CHECK_STR(s, "text\n");
+	free(s);
+}
+
+/* format=flowed and text/enriched. */
+
+static void
+test_mime_flowed_unflow_basic(void)
+{
+	char *s;
+
+	s = unflow("Hello \r\nworld\r\nnext\r\n", 0);
+	CHECK_STR(s, "Hello world\nnext\n");
+	free(s);
+	s = unflow("Hel \r\nlo\r\n", 1);
+	CHECK_STR(s, "Hello\n");
+	free(s);
+}
+
+static void
+test_mime_flowed_unflow_quotes(void)
+{
+	char *s;
+
+	s = unflow("> a \r\n> b\r\n>> c \r\n>> d\r\ne\r\n", 0);
+	CHECK_STR(s, "> a b\n>> c d\ne\n");
+	free(s);
+	s = unflow("> a \r\n>> b\r\n", 0);
+	CHECK_STR(s, "> a \n>> b\n");
+	free(s);
+}
+
+static void
+test_mime_flowed_unflow_stuffing_and_sig(void)
+{
+	char *s = unflow(" From here \r\n--\r\n-- \r\nsig\r\n", 0);
+
+	CHECK_STR(s, "From here --\n-- \nsig\n");
+	free(s);
+}
+
+static void
+test_mime_enriched_to_text(void)
+{
+	const char *in =
+	    "<bold>Hi</bold> <<there>\nsame\n\nnew<param>x</param>";
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK(mime_enriched_to_text(&b, in, strlen(in), 0, NULL) == 0);
+	CHECK_STR(b.data, "Hi <there> same\nnew");
+	pt_buf_reset(&b);
+	CHECK(mime_enriched_to_text(&b, "a<nl>b\nc<lt>", 12, 1, NULL) == 0);
+	CHECK_STR(b.data, "a\nb c<");
+	pt_buf_release(&b);
+}
+
+/* HTML. */
+
+static void
+test_mime_html_paragraphs(void)
+{
+	char *s = html("<html><head><title>T</title><style>p{}</style>"
+		       "</head><body><p>Hello\n  <b>world</b></p><p>Two"
+		       "<br>lines</p><script>alert(1)</script></body>");
+
+	CHECK_STR(s, "Hello world\n\nTwo\nlines\n");
+	free(s);
+}
+
+static void
+test_mime_html_entities(void)
+{
+	char *s = html("&amp;&lt;&gt;&quot;&#233;&#x263A;&eacute;&euro;"
+		       "&#128;&#0;&#x110000;&bogus;&amp x");
+
+	CHECK_STR(s, "&<>\"\xC3\xA9\xE2\x98\xBA\xC3\xA9\xE2\x82\xAC\xE2\x82"
+		     "\xAC" FFFD FFFD "&bogus;& x\n");
+	free(s);
+}
+
+static void
+test_mime_html_control_references_kept_for_sanitizer(void)
+{
+	char *s = html("a&#27;[2Jb");
+
+	CHECK_STR(s, "a\x1B[2Jb\n");
+	free(s);
+}
+
+static void
+test_mime_html_links(void)
+{
+	char *s;
+
+	s = html("<a href=\"https://a.example/x\">click</a> and "
+		 "<a href='https://b.example/'>https://b.example/</a> "
+		 "<a href=\"javascript:alert(1)\">js</a> "
+		 "<a href=\"mailto:c@example.org\">c@example.org</a>");
+	CHECK_STR(s, "click[1] and https://b.example/ js c@example.org\n"
+		     "\n[1] https://a.example/x\n");
+	free(s);
+}
+
+static void
+test_mime_html_lists(void)
+{
+	char *s;
+
+	s = html("<ul><li>one<li>two<ul><li>deep</ul></ul>"
+		 "<ol start=3><li>c</li><li>d</li></ol>");
+	CHECK_STR(s, "* one\n* two\n  * deep\n\n3. c\n4. d\n");
+	free(s);
+}
+
+static void
+test_mime_html_quote_pre_hr(void)
+{
+	char *s;
+
+	s = html("<blockquote>quoted<br>twice</blockquote>after"
+		 "<pre>a  b\n c</pre><hr>end");
+	CHECK_STR(s, "> quoted\n> twice\n\nafter\n\na  b\n c\n\n"
+		     "--------------------\n\nend\n");
+	free(s);
+}
+
+static void
+test_mime_html_broken_markup(void)
+{
+	char *s;
+
+	s = html("a < b <3 <title>never closed <b>x</b>");
+	CHECK_STR(s, "a < b <3 never closed x\n");
+	free(s);
+	s = html("<!-- unterminated comment");
+	CHECK_STR(s, "");
+	free(s);
+	s = html("<img alt=\"logo\" src=x><img src=pixel.gif>text");
+	CHECK_STR(s, "[logo]text\n");
+	free(s);
+}
+
+static void
+test_mime_html_deep_nesting(void)
+{
+	struct pt_buf in, out;
+	int i;
+
+	pt_buf_init(&in, 0);
+	for (i = 0; i < 5000; i++)
+		(void)pt_buf_addstr(&in, "<div><ul><blockquote>", NULL);
+	(void)pt_buf_addstr(&in, "deep", NULL);
+	pt_buf_init(&out, 0);
+	CHECK(mime_html_to_text(&out, in.data, in.len, 80, NULL) == 0);
+	CHECK(strstr(out.data, "deep") != NULL);
+	CHECK(out.len < 200);
+	pt_buf_release(&in);
+	pt_buf_release(&out);
+}
+
+/* Wrapping. */
+
+static void
+test_mime_wrap_words(void)
+{
+	char *s;
+
+	s = wrap("aaa bbb ccc", 7, NULL);
+	CHECK_STR(s, "aaa bbb\nccc\n");
+	free(s);
+	s = wrap("aaa   bbb  ", 5, NULL);
+	CHECK_STR(s, "aaa\nbbb\n");
+	free(s);
+	s = wrap("short\n\nlines", 80, NULL);
+	CHECK_STR(s, "short\n\nlines\n");
+	free(s);
+}
+
+static void
+test_mime_wrap_long_word(void)
+{
+	char *s = wrap("abcdefghij k", 4, NULL);
+
+	CHECK_STR(s, "abcd\nefgh\nij k\n");
+	free(s);
+}
+
+static void
+test_mime_wrap_cjk(void)
+{
+	char *s;
+
+	/* Six wide characters, two columns each. */
+	s = wrap("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE6\x97\xA5\xE6\x9C"
+		 "\xAC\xE8\xAA\x9E",
+	    7, NULL);
+	CHECK_STR(s, "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\n\xE6\x97\xA5\xE6"
+		     "\x9C\xAC\xE8\xAA\x9E\n");
+	free(s);
+	s = wrap("ab \xE6\x97\xA5\xE6\x9C\xAC", 5, NULL);
+	CHECK_STR(s, "ab \xE6\x97\xA5\n\xE6\x9C\xAC\n");
+	free(s);
+}
+
+static void
+test_mime_wrap_prefixes(void)
+{
+	char *s;
+
+	s = wrap("> aaa bbb ccc", 9, NULL);
+	CHECK_STR(s, "> aaa bbb\n> ccc\n");
+	free(s);
+	s = wrap("* aaa bbb", 7, NULL);
+	CHECK_STR(s, "* aaa\n  bbb\n");
+	free(s);
+	s = wrap("12. aaa bbb", 8, NULL);
+	CHECK_STR(s, "12. aaa\n    bbb\n");
+	free(s);
+	s = wrap("Subject: aaa bbb", 12, "    ");
+	CHECK_STR(s, "Subject: aaa\n    bbb\n");
+	free(s);
+	s = wrap(">>>>>>>>>> x y", 20, NULL);
+	CHECK_STR(s, ">>>>>>>>>> x y\n");
+	free(s);
+}
+
+/* Rendering. */
+
+static void
+test_mime_render_simple(void)
+{
+	const char *msg = "Subject: =?UTF-8?Q?Caf=C3=A9?=\r\n"
+			  "From: Ann <ann@example.org>\r\n"
+			  "To: bob@example.org\r\n"
+			  "Date: Mon, 01 Jan 2024 10:00:00 +0000\r\n"
+			  "X-Other: not shown\r\n"
+			  "\r\n"
+			  "Hello.\r\n\r\n\r\n";
+	char *s = render(msg, 80);
+
+	CHECK_STR(s, "From: Ann <ann@example.org>\n"
+		     "To: bob@example.org\n"
+		     "Date: Mon, 01 Jan 2024 10:00:00 +0000\n"
+		     "Subject: Caf\xC3\xA9\n"
+		     "\n"
+		     "Hello.\n");
+	free(s);
+}
+
+static void
+test_mime_render_sanitizes_everything(void)
+{
+	const char *msg = "Subject: =?UTF-8?Q?a=1B[2Jb=0Ac?=\n"
+			  "From: \"x\x1b]52;c;AA==\x07\" <x@example.org>\n"
+			  "Content-Type: text/plain; charset=utf-8\n"
+			  "Content-Transfer-Encoding: quoted-printable\n"
+			  "\n"
+			  "=1B[31mred=C2=9B\tok=E2=80=AE\n";
+	char *s = render(msg, 80);
+
+	CHECK_STR(s, "From: \"x\xE2\x90\x9B]52;c;AA==\xE2\x90\x87\" "
+		     "<x@example.org>\n"
+		     "Subject: a\xE2\x90\x9B[2Jb\xE2\x90\xA4"
+		     "c\n"
+		     "\n"
+		     "\xE2\x90\x9B[31mred<U+009B>        ok<U+202E>\n");
+	free(s);
+}
+
+static void
+test_mime_render_alternative(void)
+{
+	const char *msg =
+	    "Content-Type: multipart/alternative; boundary=a\n\n"
+	    "--a\nContent-Type: text/plain\n\nplain text\n"
+	    "--a\nContent-Type: text/html\n\n<p>html <i>text</i>\n"
+	    "--a--\n";
+	const char *empty =
+	    "Content-Type: multipart/alternative; boundary=a\n\n"
+	    "--a\nContent-Type: text/plain\n\n \n"
+	    "--a\nContent-Type: text/html\n\n<p>html</p>\n"
+	    "--a--\n";
+	char *s;
+
+	s = render(msg, 80);
+	CHECK_STR(s, "plain text\n");
+	free(s);
+	s = render_opts(msg, 80, 1);
+	CHECK_STR(s, "html text\n");
+	free(s);
+	s = render(empty, 80);
+	CHECK_STR(s, "html\n");
+	free(s);
+}
+
+static void
+test_mime_render_attachments(void)
+{
+	const char *msg =
+	    "Content-Type: multipart/mixed; boundary=m\n\n"
+	    "--m\nContent-Type: text/plain\n\nSee attached.\n"
+	    "--m\nContent-Type: application/pdf\n"
+	    "Content-Disposition: attachment; filename*=UTF-8''r%C3%A9sum"
+	    "%C3%A9.pdf\n"
+	    "Content-Transfer-Encoding: base64\n\nSGVsbG8=\n"
+	    "--m\nContent-Type: text/plain; name=notes.txt\n\nInline notes.\n"
+	    "--m\nContent-Type: image/png\n\n\n"
+	    "--m--\n";
+	char *s = render(msg, 80);
+
+	CHECK_STR(s, "See attached.\n"
+		     "\n"
+		     "[-- Attachment #1: r\xC3\xA9sum\xC3\xA9.pdf "
+		     "(application/pdf, 5 bytes) --]\n"
+		     "\n"
+		     "[-- Attachment #2: notes.txt (text/plain, 13 bytes) --]\n"
+		     "Inline notes.\n"
+		     "\n"
+		     "[-- Attachment #3 (image/png, 0 bytes) --]\n");
+	free(s);
+}
+
+static void
+test_mime_render_attachment_name_one_line(void)
+{
+	const char *msg =
+	    "Content-Type: multipart/mixed; boundary=m\n\n"
+	    "--m\n\nbody\n"
+	    "--m\nContent-Type: application/octet-stream;\n"
+	    " name*=UTF-8''a%0A%5B--%20Attachment%20%231%1B.txt\n\nx\n"
+	    "--m--\n";
+	char *s = render(msg, 200);
+
+	CHECK_STR(s, "body\n\n[-- Attachment #1: a\xE2\x90\xA4[-- Attachment "
+		     "#1\xE2\x90\x9B.txt (application/octet-stream, 1 byte) "
+		     "--]\n");
+	free(s);
+}
+
+static void
+test_mime_render_forwarded(void)
+{
+	const char *msg = "From: a@example.org\nSubject: fwd\n"
+			  "Content-Type: multipart/mixed; boundary=f\n\n"
+			  "--f\n\nSee below.\n"
+			  "--f\nContent-Type: message/rfc822\n\n"
+			  "From: b@example.org\nSubject: inner\n\nInner body.\n"
+			  "--f--\n";
+	char *s = render(msg, 80);
+
+	CHECK_STR(s, "From: a@example.org\n"
+		     "Subject: fwd\n"
+		     "\n"
+		     "See below.\n"
+		     "\n"
+		     "[-- Attachment #1 (message/rfc822, 47 bytes) --]\n"
+		     "\n"
+		     "From: b@example.org\n"
+		     "Subject: inner\n"
+		     "\n"
+		     "Inner body.\n"
+		     "\n"
+		     "[-- end of attachment #1 --]\n");
+	free(s);
+}
+
+static void
+test_mime_render_signed_encrypted(void)
+{
+	const char *sig =
+	    "Content-Type: multipart/signed; boundary=s;\n"
+	    " protocol=\"application/pgp-signature\"; micalg=pgp-sha256\n\n"
+	    "--s\nContent-Type: text/plain\n\nSigned text.\n"
+	    "--s\nContent-Type: application/pgp-signature\n\n-----BEGIN\n"
+	    "--s--\n";
+	const char *enc =
+	    "Content-Type: multipart/encrypted; boundary=e;\n"
+	    " protocol=\"application/pgp-encrypted\"\n\n"
+	    "--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
+	    "--e\nContent-Type: application/octet-stream\n\n-----BEGIN PGP\n"
+	    "--e--\n";
+	char *s;
+
+	s = render(sig, 80);
+	CHECK_STR(s, "[-- signed part (PGP/MIME): the signature was not "
+		     "verified --]\n"
+		     "\n"
+		     "Signed text.\n"
+		     "\n"
+		     "[-- end of signed part --]\n");
+	free(s);
+	s = render(enc, 80);
+	CHECK_STR(s, "[-- encrypted part (PGP/MIME): petrel cannot decrypt "
+		     "it yet --]\n");
+	free(s);
+}
+
+static void
+test_mime_render_flowed(void)
+{
+	const char *msg = "Content-Type: text/plain; format=flowed; delsp=yes\n"
+			  "\n"
+			  "This is a long para \n"
+			  "graph that flows.\n"
+			  "> quoted text that is  \n"
+			  "> long enough\n";
+	char *s = render(msg, 20);
+
+	CHECK_STR(s, "This is a long\n"
+		     "paragraph that\n"
+		     "flows.\n"
+		     "> quoted text that\n"
+		     "> is long enough\n");
+	free(s);
+}
+
+static void
+test_mime_render_charset_notes(void)
+{
+	const char *msg = "Content-Type: text/plain; charset=x-martian\n\n"
+			  "caf\xE9\n";
+	char *s = render(msg, 80);
+
+	CHECK_STR(s, "[-- unknown charset 'x-martian': shown as UTF-8 or "
+		     "windows-1252 --]\n"
+		     "caf\xC3\xA9\n");
+	free(s);
+}
+
+static void
+test_mime_render_html_only(void)
+{
+	const char *msg = "Content-Type: text/html\n\n"
+			  "<html><head><meta charset=\"iso-8859-1\"></head>"
+			  "<body><p>caf\xE9 <a href=\"https://x.example/\">"
+			  "site</a></p></body></html>\n";
+	char *s = render(msg, 80);
+
+	CHECK_STR(s, "caf\xC3\xA9 site[1]\n\n[1] https://x.example/\n");
+	free(s);
+}
+
+static void
+test_mime_render_no_boundary(void)
+{
+	const char *msg = "Content-Type: multipart/mixed\n\n"
+			  "--x\n\nlooks like a part\n--x--\n";
+	char *s = render(msg, 80);
+
+	CHECK_STR(s, "[-- multipart/mixed without parts: shown as text --]\n"
+		     "--x\n\nlooks like a part\n--x--\n");
+	free(s);
+}
+
+static void
+test_mime_render_too_big_is_raw(void)
+{
+	struct pt_error warn;
+	char *big = pt_xmalloc(MIME_MAX_SIZE + 10), *s;
+	size_t len;
+
+	memset(big, 'a', MIME_MAX_SIZE + 10);
+	memcpy(big, "Subject: x\n\n\x1b", 13);
+	pt_error_init(&warn);
+	s = mime_render(big, MIME_MAX_SIZE + 10, NULL, &len, &warn);
+	CHECK_INT(warn.class, PT_E_PROTO);
+	CHECK(strncmp(s, "[-- this message cannot be shown (message too large",
+		  51) == 0);
+	CHECK(strstr(s, "\n\nSubject: x\n\n\xE2\x90\x9B"
+			"aaa") != NULL);
+	CHECK(strstr(s, "more bytes not shown --]\n") != NULL);
+	CHECK(!has_controls(s, len));
+	free(s);
+	free(big);
+}
+
+static void
+test_mime_render_width_clamped(void)
+{
+	char *s = render("Subject: a b c d e f g h i j k l m n o p q r s t u v "
+			 "w x y z\n\n",
+	    5);
+
+	CHECK_STR(s, "Subject: a b c d e f\n"
+		     "    g h i j k l m n\n"
+		     "    o p q r s t u v\n"
+		     "    w x y z\n");
+	free(s);
+}
+
+static const struct pt_test tests[] = {
+    PT_TEST(test_mime_decode_base64_plain),
+    PT_TEST(test_mime_decode_base64_no_padding),
+    PT_TEST(test_mime_decode_base64_concatenated),
+    PT_TEST(test_mime_decode_base64_garbage),
+    PT_TEST(test_mime_decode_qp_basic),
+    PT_TEST(test_mime_decode_qp_soft_breaks),
+    PT_TEST(test_mime_decode_qp_lower_hex),
+    PT_TEST(test_mime_decode_qp_broken_escape),
+    PT_TEST(test_mime_decode_qp_trailing_space),
+    PT_TEST(test_mime_decode_qp_header_underscore),
+    PT_TEST(test_mime_decode_uu_basic),
+    PT_TEST(test_mime_charset_latin1_is_cp1252),
+    PT_TEST(test_mime_charset_ascii_with_8bit),
+    PT_TEST(test_mime_charset_gb2312_is_gbk),
+    PT_TEST(test_mime_charset_ks_c_5601),
+    PT_TEST(test_mime_charset_iso_8859_8_i),
+    PT_TEST(test_mime_charset_iso_2022_jp),
+    PT_TEST(test_mime_charset_shift_jis),
+    PT_TEST(test_mime_charset_utf16_bom),
+    PT_TEST(test_mime_charset_utf16_odd_length),
+    PT_TEST(test_mime_charset_utf8_invalid),
+    PT_TEST(test_mime_charset_invalid_in_iconv),
+    PT_TEST(test_mime_charset_unknown),
+    PT_TEST(test_mime_charset_name_aliases),
+    PT_TEST(test_mime_charset_nul_kept),
+    PT_TEST(test_mime_header_decode_rfc2047_examples),
+    PT_TEST(test_mime_header_decode_split_multibyte),
+    PT_TEST(test_mime_header_decode_split_iso_2022_jp),
+    PT_TEST(test_mime_header_decode_raw_8bit),
+    PT_TEST(test_mime_header_decode_lenient_forms),
+    PT_TEST(test_mime_header_decode_nul),
+    PT_TEST(test_mime_header_decode_many_failed_starts),
+    PT_TEST(test_mime_address_decode_forms),
+    PT_TEST(test_mime_address_decode_injection_quoted),
+    PT_TEST(test_mime_param_decode_rfc2231),
+    PT_TEST(test_mime_param_decode_plain),
+    PT_TEST(test_mime_parse_multipart_tree),
+    PT_TEST(test_mime_parse_boundary_exact),
+    PT_TEST(test_mime_parse_inner_left_open),
+    PT_TEST(test_mime_parse_headers_odd),
+    PT_TEST(test_mime_parse_no_header),
+    PT_TEST(test_mime_parse_bom_and_indent),
+    PT_TEST(test_mime_parse_digest_default),
+    PT_TEST(test_mime_parse_base64_message),
+    PT_TEST(test_mime_parse_cte_spellings),
+    PT_TEST(test_mime_part_filename_sources),
+    PT_TEST(test_mime_parse_depth_cap),
+    PT_TEST(test_mime_parse_parts_cap),
+    PT_TEST(test_mime_parse_too_big),
+    PT_TEST(test_mime_prescan_boundaries),
+    PT_TEST(test_mime_parse_bad_boundary_is_safe),
+    PT_TEST(test_mime_flowed_unflow_basic),
+    PT_TEST(test_mime_flowed_unflow_quotes),
+    PT_TEST(test_mime_flowed_unflow_stuffing_and_sig),
+    PT_TEST(test_mime_enriched_to_text),
+    PT_TEST(test_mime_html_paragraphs),
+    PT_TEST(test_mime_html_entities),
+    PT_TEST(test_mime_html_control_references_kept_for_sanitizer),
+    PT_TEST(test_mime_html_links),
+    PT_TEST(test_mime_html_lists),
+    PT_TEST(test_mime_html_quote_pre_hr),
+    PT_TEST(test_mime_html_broken_markup),
+    PT_TEST(test_mime_html_deep_nesting),
+    PT_TEST(test_mime_wrap_words),
+    PT_TEST(test_mime_wrap_long_word),
+    PT_TEST(test_mime_wrap_cjk),
+    PT_TEST(test_mime_wrap_prefixes),
+    PT_TEST(test_mime_render_simple),
+    PT_TEST(test_mime_render_sanitizes_everything),
+    PT_TEST(test_mime_render_alternative),
+    PT_TEST(test_mime_render_attachments),
+    PT_TEST(test_mime_render_attachment_name_one_line),
+    PT_TEST(test_mime_render_forwarded),
+    PT_TEST(test_mime_render_signed_encrypted),
+    PT_TEST(test_mime_render_flowed),
+    PT_TEST(test_mime_render_charset_notes),
+    PT_TEST(test_mime_render_html_only),
+    PT_TEST(test_mime_render_no_boundary),
+    PT_TEST(test_mime_render_too_big_is_raw),
+    PT_TEST(test_mime_render_width_clamped),
+    {NULL, NULL},
+};
+
+int
+main(void)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	return pt_test_run(tests);
+}
