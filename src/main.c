@@ -16,34 +16,90 @@
 
 #include "petrel/config.h"
 #include "petrel/core.h"
+#include "petrel/mime.h"
 #include "petrel/setup.h"
 #include "petrel/ui.h"
 
 #define EXIT_USAGE 2
 
 static void main_usage(FILE *);
+static int main_render(const char *, const char *);
 static struct cfg *main_load_config(const char *, int);
 
 static void
 main_usage(FILE *f)
 {
-	fprintf(f, _("usage: petrel [-F FILE] [COMMAND]\n"
-		     "       petrel [-F FILE] --dump-config\n"
-		     "\n"
-		     "Commands:\n"
-		     "  (none)            open the mail interface\n"
-		     "  doctor [ACCOUNT]  check the connection to an account's "
-		     "servers\n"
-		     "  setup [OPTIONS]   add an account (petrel setup --help)\n"
-		     "\n"
-		     "Options:\n"
-		     "  -F, --config FILE  use FILE instead of "
-		     "~/.config/petrel/config\n"
-		     "      --dump-config  print every setting and exit\n"
-		     "  -h, --help         print this help and exit\n"
-		     "  -v, --version      print the version and exit\n"
-		     "\n"
-		     "See petrel(1) and petrelrc(5).\n"));
+	fprintf(f,
+	    _("usage: petrel [-F FILE] [COMMAND]\n"
+	      "       petrel [-F FILE] --dump-config\n"
+	      "       petrel --render FILE [--width N]\n"
+	      "\n"
+	      "Commands:\n"
+	      "  (none)            open the mail interface\n"
+	      "  doctor [ACCOUNT]  check the connection to an account's "
+	      "servers\n"
+	      "  setup [OPTIONS]   add an account (petrel setup --help)\n"
+	      "\n"
+	      "Options:\n"
+	      "  -F, --config FILE  use FILE instead of "
+	      "~/.config/petrel/config\n"
+	      "      --dump-config  print every setting and exit\n"
+	      "      --render FILE  print the message in FILE as the "
+	      "pager shows it\n"
+	      "      --width N      wrap --render output at N columns "
+	      "(default 80)\n"
+	      "  -h, --help         print this help and exit\n"
+	      "  -v, --version      print the version and exit\n"
+	      "\n"
+	      "See petrel(1) and petrelrc(5).\n"));
+}
+
+/*
+ * petrel --render FILE [--width N]: the message as the pager shows it.
+ * Needs no configuration.  A message that cannot be parsed is printed
+ * raw (sanitized) with a warning, and still exits 0.
+ */
+static int
+main_render(const char *path, const char *width)
+{
+	struct mime_render_opts opts = {0, 0};
+	struct pt_error err, warn;
+	size_t len, outlen;
+	char *msg, *out;
+
+	if (width != NULL) {
+		unsigned long w;
+		char *end;
+
+		errno = 0;
+		w = strtoul(width, &end, 10);
+		if (errno != 0 || end == width || *end != '\0' ||
+		    *width == '-' || w < MIME_WIDTH_MIN || w > MIME_WIDTH_MAX) {
+			fprintf(stderr,
+			    _("petrel: --width wants a number from %d to %d\n"),
+			    MIME_WIDTH_MIN, MIME_WIDTH_MAX);
+			return EXIT_USAGE;
+		}
+		opts.width = (unsigned)w;
+	}
+	pt_error_init(&err);
+	pt_error_init(&warn);
+	if (strcmp(path, "-") == 0)
+		path = "/dev/stdin";
+	if ((msg = pt_file_read(path, MIME_MAX_SIZE, &len, &err)) == NULL) {
+		fprintf(stderr, "petrel: %s\n", err.msg);
+		return 1;
+	}
+	out = mime_render(msg, len, &opts, &outlen, &warn);
+	free(msg);
+	if (warn.class != PT_OK)
+		fprintf(stderr, _("petrel: warning: %s\n"), warn.msg);
+	if (fwrite(out, 1, outlen, stdout) != outlen || fflush(stdout) != 0) {
+		free(out);
+		return 1;
+	}
+	free(out);
+	return 0;
 }
 
 /*
@@ -81,10 +137,12 @@ main(int argc, char **argv)
 	    {"config", required_argument, NULL, 'F'},
 	    {"dump-config", no_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"render", required_argument, NULL, 'R'},
 	    {"version", no_argument, NULL, 'v'},
+	    {"width", required_argument, NULL, 'W'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *cfgpath = NULL;
+	const char *cfgpath = NULL, *render = NULL, *width = NULL;
 	int c, dump = 0, status;
 	struct pt_error err;
 	struct cfg *cfg;
@@ -100,6 +158,12 @@ main(int argc, char **argv)
 		case 'D':
 			dump = 1;
 			break;
+		case 'R':
+			render = optarg;
+			break;
+		case 'W':
+			width = optarg;
+			break;
 		case 'h':
 			main_usage(stdout);
 			return 0;
@@ -113,6 +177,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (render != NULL)
+		return main_render(render, width);
 
 	if (!dump && argc > 0 && strcmp(argv[0], "setup") == 0)
 		return setup_main(cfgpath, argc, argv);
