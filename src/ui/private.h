@@ -1,0 +1,448 @@
+/*
+ * ui/private.h: what the files of src/ui share.  Nothing outside src/ui
+ * includes it.
+ *
+ * The first half is pure (no curses, no engine): the message model, the
+ * index view (threads, sort, limit, cursor), patterns, index line
+ * formatting, text width helpers, the keymap and the line editor.  Unit
+ * tests drive these directly.  The second half (ui_*, screens, prompts,
+ * colours) runs on the UI thread under curses.
+ */
+#ifndef PETREL_UI_PRIVATE_H
+#define PETREL_UI_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "petrel/core.h"
+
+/*
+ * Message flags, as the engine reports them.  The values are the
+ * engine's own (ENG_F_*, which follow the header cache's).
+ */
+#define UI_F_SEEN      0x0001u
+#define UI_F_ANSWERED  0x0002u
+#define UI_F_FLAGGED   0x0004u
+#define UI_F_DELETED   0x0008u
+#define UI_F_DRAFT     0x0010u
+#define UI_F_RECENT    0x0020u
+#define UI_F_FORWARDED 0x0040u
+#define UI_F_ATTACH    0x8000u
+
+/* Marks the UI keeps per message (struct ui_msg.mark). */
+#define UI_M_TAGGED    0x01u
+#define UI_M_COLLAPSED 0x02u /* on a thread's root */
+#define UI_M_DEAD      0x04u /* expunged; the slot goes at compaction */
+#define UI_M_MATCH     0x08u /* scratch: matched the limit */
+
+/* The strings of a message, stored back to back. */
+enum ui_str {
+	UI_S_FROM_NAME,
+	UI_S_FROM_ADDR,
+	UI_S_TO,
+	UI_S_SUBJECT,
+	UI_S_MSGID,
+	UI_S_IRT,
+	UI_S_REFS,
+	UI_S_COUNT
+};
+
+/* Longest kept: display strings, and References. */
+#define UI_STR_MAX  1024
+#define UI_REFS_MAX 8192
+
+/* One message in the model: about 64 bytes plus its strings. */
+struct ui_msg {
+	uint32_t uid;
+	uint32_t flags; /* UI_F_* */
+	int64_t date;   /* Date header, else arrival */
+	int64_t arrival;
+	uint32_t size;
+	uint32_t seq;             /* order of arrival in the model */
+	char *str;                /* UI_S_COUNT strings, NUL after each */
+	uint16_t off[UI_S_COUNT]; /* where each starts in str */
+	uint8_t mark;             /* UI_M_* */
+};
+
+/* What the model is given for a message (strings are copied). */
+struct ui_msg_in {
+	uint32_t uid;
+	uint32_t flags;
+	int64_t date;
+	int64_t arrival;
+	uint32_t size;
+	const char *str[UI_S_COUNT]; /* NULL means empty */
+};
+
+/* A folder's messages.  Slots stay put until ui_model_compact. */
+struct ui_model {
+	struct ui_msg *msg;
+	size_t n, cap;
+	int32_t *hash; /* uid -> slot, -1 when free */
+	size_t nhash, hashused;
+	uint32_t nextseq;
+	size_t ndead;
+	unsigned gen; /* bumped when messages come or go */
+};
+
+void ui_model_init(struct ui_model *);
+void ui_model_release(struct ui_model *);
+void ui_model_clear(struct ui_model *);
+/* The slot of uid, or -1. */
+int32_t ui_model_find(const struct ui_model *, uint32_t);
+/*
+ * Adds a message, or updates it when the uid is known (flags and
+ * strings; a dead slot comes back to life).  Display strings pass the
+ * sanitizer here.  Returns the slot.
+ */
+int32_t ui_model_put(struct ui_model *, const struct ui_msg_in *);
+/* Marks the message expunged; 0, or -1 when the uid is unknown. */
+int ui_model_remove(struct ui_model *, uint32_t);
+/* Drops dead slots; slot numbers change (uids do not). */
+void ui_model_compact(struct ui_model *);
+const char *ui_msg_str(const struct ui_msg *, enum ui_str);
+/* "Name" when there is one, else the address. */
+const char *ui_msg_from(const struct ui_msg *);
+
+/* thread.c */
+struct ui_thread_in {
+	const char *msgid, *irt, *refs, *subject;
+	int64_t date;
+};
+/*
+ * Threads n messages: parent[i] is the index of message i's parent in
+ * the thread, or -1 for a root.  by_subject also joins roots that share
+ * a base subject (JWZ step 5).  Never makes a cycle.
+ */
+void ui_thread_build(const struct ui_thread_in *, size_t, int, int32_t *);
+/* The subject without Re:/Fwd:/[list] prefixes (borrowed, *len bytes). */
+const char *ui_thread_subject_base(const char *, size_t *, int *);
+
+/* pattern.c: limit and search patterns, mutt style. */
+struct ui_pattern;
+/*
+ * Compiles a pattern: "~f alice ~U", "!~s (re|fw)", "~d <2w", a plain
+ * word (searches From and Subject).  now anchors relative dates.
+ */
+struct ui_pattern *ui_pattern_compile(const char *, time_t, struct pt_error *);
+void ui_pattern_free(struct ui_pattern **);
+/* 1 when the message matches (server terms without results: no match). */
+int ui_pattern_match(const struct ui_pattern *, const struct ui_msg *);
+/*
+ * Terms only the server can answer (~b body, ~B whole message, ~h
+ * headers): how many, and the i-th's kind ('b', 'B' or 'h') and text.
+ */
+size_t ui_pattern_server_terms(const struct ui_pattern *);
+const char *ui_pattern_server_term(const struct ui_pattern *, size_t, int *);
+/* Gives term i its answer: the matching uids (copied). */
+void ui_pattern_server_set(struct ui_pattern *, size_t, const uint32_t *,
+    size_t);
+/* 1 when some server term still waits for its answer. */
+int ui_pattern_pending(const struct ui_pattern *);
+/* Case-insensitive (unless the needle has upper case) substring match. */
+int ui_text_contains(const char *, const char *);
+
+/* view.c: the index as shown: order, threads, limit, cursor, scroll. */
+enum ui_sort {
+	UI_SORT_DATE,
+	UI_SORT_ARRIVAL,
+	UI_SORT_FROM,
+	UI_SORT_SUBJECT,
+	UI_SORT_SIZE,
+	UI_SORT_THREADS
+};
+
+struct ui_view {
+	struct ui_model *model;
+	/* Rows in display order: slots of the model. */
+	int32_t *rows;
+	size_t nrows, caprows;
+	/* Per slot, valid after a rebuild (sized model->n). */
+	int32_t *row;     /* the slot's row, or -1 when not shown */
+	int32_t *tparent; /* thread parent (slot) in the shown set */
+	int32_t *tnext;   /* next shown sibling, or -1 */
+	uint16_t *depth;  /* depth in its thread */
+	uint32_t *ndesc;  /* descendants, for a collapsed root */
+	size_t capslot;
+	size_t cursor, top;
+	int height; /* rows on screen; set by the drawer */
+	enum ui_sort sort;
+	int reverse;
+	int by_subject;
+	struct ui_pattern *limit; /* NULL: all */
+	char *limit_text;
+	int dirty; /* the rows must be rebuilt */
+	/* Counts over the whole folder (not only the limit). */
+	size_t total, unread, flagged, deleted, tagged;
+};
+
+void ui_view_init(struct ui_view *, struct ui_model *);
+void ui_view_release(struct ui_view *);
+/*
+ * Rebuilds rows from the model (compacting it first), keeping the
+ * cursor on the same message and on the same screen line when it can.
+ * A vanished cursor message gives way to the next shown message (else
+ * the one before it).
+ */
+void ui_view_rebuild(struct ui_view *);
+/* Counts only (cheap; after flag changes). */
+void ui_view_count(struct ui_view *);
+/* The message under the cursor, or NULL when nothing is shown. */
+struct ui_msg *ui_view_cursor_msg(const struct ui_view *);
+struct ui_msg *ui_view_row_msg(const struct ui_view *, size_t);
+/* Moves the cursor to a row (clamped) and scrolls to show it. */
+void ui_view_set_cursor(struct ui_view *, long);
+/* Moves to the message with this uid; 0, or -1 when it is not shown. */
+int ui_view_goto_uid(struct ui_view *, uint32_t);
+/* Scrolls by lines (the cursor stays on screen). */
+void ui_view_scroll(struct ui_view *, long);
+/* Pages the cursor and the screen by dir pages. */
+void ui_view_page(struct ui_view *, int);
+/* Keeps top so that the cursor is on screen. */
+void ui_view_clamp(struct ui_view *);
+/*
+ * The next row after from (dir 1) or before it (dir -1) whose message
+ * satisfies pred; wraps around when wrap is set.  -1 when none.
+ */
+long ui_view_find(const struct ui_view *, long, int, int,
+    int (*)(const struct ui_msg *, const void *), const void *);
+/* Thread navigation: the root of the row's thread, its next thread. */
+long ui_view_thread_root(const struct ui_view *, long);
+long ui_view_next_thread(const struct ui_view *, long, int);
+long ui_view_parent(const struct ui_view *, long);
+/*
+ * The tree drawn before a subject ("├─>", "│ └─>"), in UTF-8 or ASCII;
+ * empty for roots and when not sorted by threads.
+ */
+void ui_view_tree(const struct ui_view *, size_t, int, struct pt_buf *);
+/*
+ * Slots of the messages in the row's thread (root first; sub: only the
+ * row's subthread).  Returns how many; *out is allocated.
+ */
+size_t ui_view_thread_slots(const struct ui_view *, size_t, int, int32_t **);
+/* Sets the limit (NULL: none); takes ownership of p. */
+void ui_view_set_limit(struct ui_view *, struct ui_pattern *, const char *);
+const char *ui_sort_name(enum ui_sort);
+int ui_sort_parse(const char *, enum ui_sort *);
+
+/* text.c: display width. */
+extern int ui_utf8; /* 1 in a UTF-8 locale (the default) */
+/*
+ * Appends s (len bytes of UTF-8, already sanitized) cut to at most maxw
+ * columns and padded with spaces to minw; right aligns when right is
+ * set.  A wide character that does not fit is replaced by spaces.
+ * Returns the columns written.
+ */
+size_t ui_text_fit(struct pt_buf *, const char *, size_t, size_t, size_t, int);
+/* The columns s takes (wcwidth; a non-printable counts 1). */
+size_t ui_text_width(const char *, size_t);
+/* "1.2K", "34M": a size in at most 4 columns. */
+void ui_text_size(char *, size_t, uint64_t);
+
+/* format.c: one index line from a mutt-style format. */
+struct ui_fmt_ctx {
+	const struct ui_msg *msg;
+	size_t number;        /* 1-based row number */
+	const char *tree;     /* the thread tree, or "" */
+	int hide_subject;     /* same subject as its parent */
+	uint32_t ndesc;       /* collapsed thread: hidden messages */
+	const char *date_fmt; /* strftime */
+	const char *me;       /* the user's address: %F shows "To ..." */
+};
+/*
+ * Expands fmt into out, exactly width columns wide.  Formats:
+ *	%a address  %C number  %c size  %D date (date_fmt)  %d date
+ *	%F from  %n from's name  %s subject with tree  %S status char
+ *	%t To  %u uid  %Z flags (3 columns)  %X attachment mark  %%
+ * with mutt's "%-20.20F" widths; "%>c" pads with c to the right edge.
+ */
+void ui_format_index(struct pt_buf *, const char *, const struct ui_fmt_ctx *,
+    size_t);
+
+/* keymap.c */
+#define UI_KEY_FN   0x01000000u /* a curses KEY_* code follows */
+#define UI_KEY_META 0x02000000u /* Esc (Alt) then the key */
+#define UI_KEY_MASK 0x00ffffffu
+
+enum ui_map {
+	UI_MAP_GENERIC,
+	UI_MAP_INDEX,
+	UI_MAP_PAGER,
+	UI_MAP_FOLDERS,
+	UI_MAP_ATTACH,
+	UI_MAP_COUNT
+};
+
+/* Functions a key can call.  Names follow mutt's. */
+enum ui_op {
+	UI_OP_NONE,
+	/* generic */
+	UI_OP_NEXT_ENTRY,
+	UI_OP_PREV_ENTRY,
+	UI_OP_FIRST_ENTRY,
+	UI_OP_LAST_ENTRY,
+	UI_OP_NEXT_PAGE,
+	UI_OP_PREV_PAGE,
+	UI_OP_HALF_DOWN,
+	UI_OP_HALF_UP,
+	UI_OP_TOP_PAGE,
+	UI_OP_MIDDLE_PAGE,
+	UI_OP_BOTTOM_PAGE,
+	UI_OP_NEXT_LINE,
+	UI_OP_PREV_LINE,
+	UI_OP_SELECT_ENTRY,
+	UI_OP_EXIT,
+	UI_OP_HELP,
+	UI_OP_SEARCH,
+	UI_OP_SEARCH_REVERSE,
+	UI_OP_SEARCH_NEXT,
+	UI_OP_SEARCH_OPPOSITE,
+	UI_OP_REDRAW,
+	UI_OP_TAG,
+	UI_OP_TAG_PREFIX,
+	UI_OP_JUMP,
+	UI_OP_SHOW_LOG,
+	UI_OP_CANCEL,
+	UI_OP_VERSION,
+	/* index */
+	UI_OP_QUIT,
+	UI_OP_DISPLAY,
+	UI_OP_NEXT_UNDELETED,
+	UI_OP_PREV_UNDELETED,
+	UI_OP_NEXT_UNREAD,
+	UI_OP_PREV_UNREAD,
+	UI_OP_NEXT_THREAD,
+	UI_OP_PREV_THREAD,
+	UI_OP_NEXT_SUBTHREAD,
+	UI_OP_PREV_SUBTHREAD,
+	UI_OP_PARENT,
+	UI_OP_COLLAPSE_THREAD,
+	UI_OP_COLLAPSE_ALL,
+	UI_OP_DELETE,
+	UI_OP_UNDELETE,
+	UI_OP_DELETE_THREAD,
+	UI_OP_UNDELETE_THREAD,
+	UI_OP_DELETE_SUBTHREAD,
+	UI_OP_UNDELETE_SUBTHREAD,
+	UI_OP_DELETE_PATTERN,
+	UI_OP_UNDELETE_PATTERN,
+	UI_OP_TAG_PATTERN,
+	UI_OP_UNTAG_PATTERN,
+	UI_OP_TAG_THREAD,
+	UI_OP_TOGGLE_NEW,
+	UI_OP_FLAG,
+	UI_OP_READ_THREAD,
+	UI_OP_READ_SUBTHREAD,
+	UI_OP_SYNC,
+	UI_OP_CHECK_MAIL,
+	UI_OP_SAVE,
+	UI_OP_COPY,
+	UI_OP_LIMIT,
+	UI_OP_SHOW_LIMIT,
+	UI_OP_SORT,
+	UI_OP_SORT_REVERSE,
+	UI_OP_CHANGE_FOLDER,
+	UI_OP_FOLDER_LIST,
+	UI_OP_SIDEBAR_TOGGLE,
+	UI_OP_SIDEBAR_NEXT,
+	UI_OP_SIDEBAR_PREV,
+	UI_OP_SIDEBAR_OPEN,
+	UI_OP_MAIL,
+	UI_OP_REPLY,
+	UI_OP_GROUP_REPLY,
+	UI_OP_LIST_REPLY,
+	UI_OP_FORWARD,
+	UI_OP_RECALL,
+	UI_OP_VIEW_ATTACH,
+	UI_OP_DISPLAY_HEADERS,
+	UI_OP_VIEW_RAW,
+	UI_OP_VIEW_URLS,
+	/* pager */
+	UI_OP_PAGER_TOP,
+	UI_OP_PAGER_BOTTOM,
+	UI_OP_SKIP_HEADERS,
+	UI_OP_SKIP_QUOTED,
+	UI_OP_HIDE_QUOTED,
+	UI_OP_SEARCH_TOGGLE,
+	/* attachments */
+	UI_OP_SAVE_ATTACH,
+	UI_OP_OPEN_ATTACH,
+	UI_OP_COUNT
+};
+
+struct ui_opdef {
+	const char *name; /* "next-entry" */
+	const char *desc; /* N_("move to the next entry") */
+};
+extern const struct ui_opdef ui_ops[UI_OP_COUNT];
+
+struct ui_binding {
+	uint32_t key;
+	enum ui_op op;
+};
+
+struct ui_keymap {
+	struct ui_binding *b[UI_MAP_COUNT];
+	size_t n[UI_MAP_COUNT], cap[UI_MAP_COUNT];
+};
+
+void ui_keymap_init(struct ui_keymap *); /* the mutt defaults */
+void ui_keymap_release(struct ui_keymap *);
+/* The function of a key in a map (falling back to generic but for the
+ * pager), or UI_OP_NONE. */
+enum ui_op ui_keymap_lookup(const struct ui_keymap *, enum ui_map, uint32_t);
+/* Binds (UI_OP_NONE unbinds). */
+void ui_keymap_bind(struct ui_keymap *, enum ui_map, uint32_t, enum ui_op);
+/*
+ * Applies a [keys] option value: "KEY FUNCTION, KEY FUNCTION...".  On
+ * an error the bindings before it stay and err names the bad item.
+ */
+int ui_keymap_parse(struct ui_keymap *, enum ui_map, const char *,
+    struct pt_error *);
+/* The keys bound to op in a map, as "j, <Down>" (buf always set). */
+void ui_keymap_keys(const struct ui_keymap *, enum ui_map, enum ui_op, char *,
+    size_t);
+/* Every function that may be bound in a map, in help order. */
+int ui_op_in_map(enum ui_op, enum ui_map);
+const char *ui_map_name(enum ui_map);
+int ui_map_parse(const char *, enum ui_map *);
+int ui_op_parse(const char *, enum ui_op *);
+/* Key names: "j", "<Down>", "^D", "<Esc>v", "<F5>"; parse accepts also
+ * "<C-d>", "<M-v>", "\ev", "<Space>", "<comma>". */
+void ui_key_name(uint32_t, char *, size_t);
+int ui_key_parse(const char *, size_t, uint32_t *);
+
+/* edit.c: the line editor model (code points, cursor, history). */
+struct ui_hist {
+	char **item;
+	size_t n, cap, max;
+};
+void ui_hist_init(struct ui_hist *, size_t);
+void ui_hist_release(struct ui_hist *);
+void ui_hist_add(struct ui_hist *, const char *);
+
+struct ui_edit {
+	uint32_t *cp;
+	size_t len, cap, pos;
+	struct ui_hist *hist; /* may be NULL */
+	size_t hpos;          /* == hist->n: the line being edited */
+	char *saved;          /* the line being edited while in history */
+	size_t scroll;        /* first code point shown */
+};
+void ui_edit_init(struct ui_edit *, const char *, struct ui_hist *);
+void ui_edit_release(struct ui_edit *);
+void ui_edit_set(struct ui_edit *, const char *);
+/* The text as a new UTF-8 string. */
+char *ui_edit_text(const struct ui_edit *);
+void ui_edit_insert(struct ui_edit *, uint32_t);
+/* Editing keys: returns 1 when the key was an editing key. */
+int ui_edit_key(struct ui_edit *, uint32_t);
+/*
+ * Completes the word before the cursor from cands (n strings): the
+ * longest common prefix of those that start with it.  Returns how many
+ * matched.
+ */
+size_t ui_edit_complete(struct ui_edit *, const char *const *, size_t);
+
+#endif
