@@ -231,4 +231,14 @@ int net_host_is_loopback(const char *);
  */
 int net_pin_check(const char *, struct pt_error *);
 
+/*
+ * ---- engine support (begin) ----
+ * Bytes already received on the stream but not yet parsed: libetpan's
+ * read buffer plus what GnuTLS decrypted and holds.  Before waiting on
+ * the socket (IDLE), check this: data there makes no POLLIN.
+ * (src/net/pending.c)
+ */
+size_t net_stream_pending(mailstream *);
+/* ---- engine support (end) ---- */
+
 #endif

@@ -28,6 +28,7 @@ struct imap_session {
 	char addrs[256]; /* copies: the connection may be gone */
 	char peer[64];
 	struct net_cert_info cert;
+	int qresync_enabled; /* engine support: ENABLE QRESYNC done */
 };
 
 #endif

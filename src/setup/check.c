@@ -419,7 +419,14 @@ setup_check_fallback(const struct setup_check_params *cp, enum net_proto proto,
 	for (i = 0; i < n; i++) {
 		if (cp->cancel != NULL && net_cancel_fired(cp->cancel))
 			return -1;
-		if (setup_check_server(&probe, proto, &cand[i], &r) != 0)
+		/*
+		 * A certificate problem means the port and the security
+		 * work: the full test that follows asks about the
+		 * certificate.
+		 */
+		if (setup_check_server(&probe, proto, &cand[i], &r) != 0 &&
+		    r.err.code != NET_ERR_CERT &&
+		    r.err.code != NET_ERR_PIN_MISMATCH)
 			continue;
 		*found = cand[i];
 		if (kind == SETUP_WHY_BLOCKED)

@@ -305,90 +305,24 @@ cli_test(struct cli *c, const struct pt_secret *pw)
 	return 0;
 }
 
-/*
- * Picks the account's ID: --account, else the one of an account with
- * the same address (it is replaced), else the domain's first label,
- * made unique.  The caller frees it.
- */
-static char *
-cli_account_id(struct cli *c, const struct cfg *cfg)
-{
-	char base[64], *id;
-	const char *d = setup_email_domain(c->email);
-	size_t i, n = 0;
-	int k;
-
-	if (c->account != NULL)
-		return pt_xstrdup(c->account);
-	for (i = 0; cfg != NULL && i < cfg_account_count(cfg); i++) {
-		const struct cfg_account *a = cfg_account_at(cfg, i);
-
-		if (a->email != NULL && strcasecmp(a->email, c->email) == 0)
-			return pt_xstrdup(a->id);
-	}
-	for (; *d != '\0' && *d != '.' && n + 1 < sizeof base; d++)
-		if ((*d >= 'a' && *d <= 'z') || (*d >= '0' && *d <= '9') ||
-		    *d == '-')
-			base[n++] = *d;
-		else if (*d >= 'A' && *d <= 'Z')
-			base[n++] = (char)(*d - 'A' + 'a');
-	base[n] = '\0';
-	if (n == 0)
-		pt_strlcpy(base, "mail", sizeof base);
-	id = pt_xstrdup(base);
-	for (k = 2; cfg != NULL && cfg_account_find(cfg, id) != NULL; k++) {
-		free(id);
-		id = pt_xasprintf("%s-%d", base, k);
-	}
-	return id;
-}
-
 static int
 cli_write(struct cli *c, struct pt_error *err)
 {
-	const char *keys[16], *vals[16];
-	char iport[16], sport[16], tmo[16], *id;
-	struct cfg *cfg;
-	size_t n = 0;
-	int rc;
+	struct setup_account a;
+	char *id;
 
-	pt_error_init(err);
-	cfg = cfg_load(c->path, err);
-	if (cfg == NULL && !(err->class == PT_E_CONFIG && err->code == ENOENT))
+	memset(&a, 0, sizeof a);
+	a.id = c->account;
+	a.name = c->name;
+	a.st = &c->st;
+	a.password_command = c->password_command;
+	a.ca_file = c->ca_file;
+	a.connect_timeout = c->connect_timeout;
+	if ((id = setup_account_write(c->path, &a, err)) == NULL)
 		return -1;
-	id = cli_account_id(c, cfg);
-	cfg_free(&cfg);
-	(void)snprintf(iport, sizeof iport, "%d", c->st.imap.port);
-	(void)snprintf(sport, sizeof sport, "%d", c->st.smtp.port);
-#define ADD(k, v)                                                              \
-	do {                                                                   \
-		keys[n] = (k);                                                 \
-		vals[n++] = (v);                                               \
-	} while (0)
-	ADD("name", c->name);
-	ADD("email", c->st.email);
-	ADD("username", c->st.username);
-	ADD("imap_host", c->st.imap.host);
-	ADD("imap_port", iport);
-	ADD("imap_security", cfg_security_name(c->st.imap.security));
-	ADD("smtp_host", c->st.smtp.host);
-	ADD("smtp_port", sport);
-	ADD("smtp_security", cfg_security_name(c->st.smtp.security));
-	if (c->password_command != NULL)
-		ADD("password_command", c->password_command);
-	if (c->ca_file != NULL)
-		ADD("ca_file", c->ca_file);
-	if (c->connect_timeout > 0) {
-		(void)snprintf(tmo, sizeof tmo, "%d", c->connect_timeout);
-		ADD("connect_timeout", tmo);
-	}
-#undef ADD
-	pt_error_init(err);
-	rc = cfg_write_account(c->path, id, keys, vals, n, err);
-	if (rc == 0)
-		fprintf(c->out, _("Wrote account '%s' to %s.\n"), id, c->path);
+	fprintf(c->out, _("Wrote account '%s' to %s.\n"), id, c->path);
 	free(id);
-	return rc;
+	return 0;
 }
 
 static void

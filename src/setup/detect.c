@@ -380,13 +380,16 @@ setup_detect(const char *email, const struct setup_providers *ps,
     struct pt_error *err)
 {
 	const struct setup_provider *p;
-	char domain[SETUP_HOST_MAX];
+	char domain[SETUP_HOST_MAX], copy[SETUP_EMAIL_MAX];
 
 	if (!setup_email_valid(email))
 		return pt_error_set(err, PT_E_CONFIG, 0,
 		    _("'%s' is not an email address (it should look like "
 		      "name@example.com)"),
 		    email);
+	/* email may point into st. */
+	pt_strlcpy(copy, email, sizeof copy);
+	email = copy;
 	setup_settings_init(st, email);
 	pt_strlcpy(domain, setup_email_domain(email), sizeof domain);
 	setup_lower(domain);

@@ -7,6 +7,9 @@
  *	autoconfig.c	Mozilla autoconfig: HTTPS GET and the XML reader
  *	detect.c	preset -> SRV -> autoconfig -> MX -> guess
  *	check.c		the live test, step by step (the doctor's steps)
+ *	account.c	writing the new account to the config file
+ *	cli.c		`petrel setup --email ...` and --show
+ *	wizard.c	the interactive wizard (ncurses)
  *
  * Threads: nothing here keeps global state; detection blocks on DNS and
  * the network, so the wizard runs it in a worker thread.
@@ -323,5 +326,28 @@ int setup_check_fallback(const struct setup_check_params *, enum net_proto,
  */
 void setup_check_advice(enum net_proto, const struct setup_settings *,
     const struct setup_check_result *, void (*)(void *, const char *), void *);
+
+/* account.c */
+
+/* What is written for a new account; NULL strings are left out. */
+struct setup_account {
+	const char *id; /* NULL: chosen (see account.c) */
+	const char *name;
+	const struct setup_settings *st;
+	const char *password_command;
+	const char *password; /* only when the user chose the file */
+	const char *ca_file;
+	const char *imap_pin;
+	const char *smtp_pin;
+	int connect_timeout; /* seconds, 0: not written */
+};
+
+/*
+ * Adds (or replaces, for the same address) the account in the config
+ * file at path: atomically, mode 0600, other accounts untouched.
+ * Returns the account's ID (the caller frees it), or NULL with err set.
+ */
+char *setup_account_write(const char *, const struct setup_account *,
+    struct pt_error *);
 
 #endif

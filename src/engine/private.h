@@ -1,0 +1,188 @@
+/*
+ * What the files of src/engine share.  Nothing outside src/engine (and
+ * its tests) includes this.
+ */
+#ifndef PETREL_ENGINE_PRIVATE_H
+#define PETREL_ENGINE_PRIVATE_H
+
+#include <sys/queue.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "petrel/config.h"
+#include "petrel/engine.h"
+#include "petrel/imap.h"
+#include "petrel/net.h"
+#include "petrel/store.h"
+
+/* An event on the queue: the public part first. */
+struct eng_evnode {
+	struct eng_event ev;
+	TAILQ_ENTRY(eng_evnode) entry;
+};
+
+/* A job on a worker's queue. */
+struct eng_task {
+	uint64_t id;
+	struct eng_job *job;
+	int retried;         /* already put back once after a lost connection */
+	uint32_t result_uid; /* for DONE: APPENDUID/COPYUID */
+	long long progress_ms; /* when the last PROGRESS went out */
+	TAILQ_ENTRY(eng_task) entry;
+};
+
+TAILQ_HEAD(eng_taskq, eng_task);
+TAILQ_HEAD(eng_evq, eng_evnode);
+
+/* The folder the UI has open on this account. */
+struct eng_sel {
+	int active;   /* a folder is open */
+	char *name;   /* UTF-8 */
+	char *raw;    /* modified UTF-7 */
+	int selected; /* SELECTed on the current session */
+	uint32_t uidvalidity;
+	uint32_t uidnext;
+	uint64_t highestmodseq;
+	uint32_t *uids; /* ascending: uids[seq - 1] */
+	size_t n, cap;
+	int need_sync; /* reconcile with the server before IDLE */
+};
+
+/* The background part of opening a folder: older headers in chunks. */
+struct eng_bg {
+	struct eng_task *task;
+	uint32_t *todo; /* UIDs still to fetch, ascending; taken from the end */
+	size_t ntodo;
+	size_t done, total;
+	struct store_batch *batch;
+	uint32_t uidvalidity;
+	uint64_t highestmodseq; /* to record when complete */
+	uint32_t uidnext;
+	uint32_t exists;
+};
+
+struct eng_worker {
+	struct eng *eng;
+	size_t account;
+	const struct cfg_account *acct;
+	pthread_t thread;
+	int started;
+
+	/* Shared with other threads: under lock. */
+	pthread_mutex_t lock;
+	int wake_fd; /* eventfd: a job, an answer or quit */
+	struct eng_taskq queue;
+	struct eng_task *running; /* being run (or the bg task) */
+	uint64_t cancel_id;       /* cancel requested for this running id */
+	uint64_t bg_id;           /* the OPEN job whose bg part runs */
+	int graceful;             /* running between chunks: no token fire */
+	int quit;
+	int pw_answered; /* 1 given, -1 declined */
+	struct pt_secret pw_answer;
+	int trust_answered; /* 1 when trust_answer is set */
+	enum eng_trust trust_answer;
+	struct net_cancel *token; /* the current session's */
+	atomic_int exited;        /* the thread is about to return */
+
+	/* The worker thread's own. */
+	struct imap_session *s;
+	struct imap_updates upd;
+	unsigned feat;
+	struct store *store;
+	struct pt_secret password;
+	int have_password;
+	char *pin; /* accepted for this run (ENG_TRUST_ONCE/ALWAYS) */
+	enum eng_conn state;
+	int backoff_ms;
+	long long retry_at; /* ms, when state is RECONNECTING */
+	struct pt_error last_err;
+	int ever_connected;
+	struct imap_mbox *mboxes; /* the last LIST, for name lookups */
+	size_t nmboxes;
+	struct eng_sel sel;
+	char *cur; /* UTF-8 name of the SELECTed folder, or NULL */
+	uint32_t cur_uidvalidity;
+	struct eng_bg *bg;
+	long long idle_since; /* ms, when the current IDLE began */
+	long long last_noop;  /* ms */
+};
+
+struct eng {
+	const struct cfg *cfg;
+	struct eng_options opt;
+	int wake_fd;
+	pthread_mutex_t lock; /* the event queue and next_id */
+	struct eng_evq events;
+	uint64_t next_id;
+	struct eng_worker **w;
+	size_t nw;
+};
+
+/* engine.c */
+long long eng_now_ms(void);
+/* A new event for the worker's account (folder copied when not NULL). */
+struct eng_event *eng_event_new(struct eng_worker *, enum eng_event_kind,
+    const struct eng_task *, const char *);
+/* Queues an event (taking it) and wakes the UI. */
+void eng_event_post(struct eng_worker *, struct eng_event *);
+void eng_post_done(struct eng_worker *, struct eng_task *, uint32_t);
+void eng_post_failed(struct eng_worker *, struct eng_task *,
+    const struct pt_error *);
+void eng_post_conn(struct eng_worker *, enum eng_conn, int,
+    const struct pt_error *);
+/* A PROGRESS event unless one went out less than 100 ms ago. */
+void eng_post_progress(struct eng_worker *, struct eng_task *, uint64_t,
+    uint64_t, enum eng_unit, int);
+void eng_task_free(struct eng_task **);
+int eng_task_cancelled(struct eng_worker *, const struct eng_task *);
+
+/* job.c: index batches */
+struct eng_index *eng_index_new(uint32_t);
+/* Adds a message; str[] are UTF-8 (NULL is empty). */
+void eng_index_add(struct eng_index *, size_t *cap, size_t *acap, uint32_t uid,
+    uint32_t flags, int64_t date, int64_t internaldate, uint32_t size,
+    const char *const *str);
+int eng_job_is_write(enum eng_job_kind);
+int eng_job_needs_folder(enum eng_job_kind);
+uint32_t eng_flags_to_store(uint32_t);
+
+/* worker.c */
+void *eng_worker_main(void *);
+/* Makes sure the session is up; -1 with err when offline. */
+int eng_worker_connect(struct eng_worker *, struct eng_task *,
+    struct pt_error *);
+/* Throws the session away after a fatal error (reconnect with backoff). */
+void eng_worker_drop(struct eng_worker *, const struct pt_error *, int);
+/* 1 when err means the connection is gone (not a NO from the server). */
+int eng_worker_lost(struct eng_worker *, const struct pt_error *);
+/* The server's name of a UTF-8 folder name (new string). */
+char *eng_worker_raw(struct eng_worker *, const char *);
+/* SELECTs folder (UTF-8) unless already selected.  0 or -1. */
+int eng_worker_select(struct eng_worker *, const char *, struct pt_error *);
+/* Applies the collected updates to the open folder, as events. */
+void eng_worker_apply(struct eng_worker *, struct eng_task *);
+
+/* folder.c */
+int eng_folders_run(struct eng_worker *, struct eng_task *, struct pt_error *);
+int eng_status_run(struct eng_worker *, struct eng_task *, struct pt_error *);
+int eng_mailbox_run(struct eng_worker *, struct eng_task *, struct pt_error *);
+
+/* sync.c */
+/* Runs OPEN; returns 1 when the background part continues. */
+int eng_open_run(struct eng_worker *, struct eng_task *, struct pt_error *);
+/* Runs one chunk of the background part. */
+void eng_bg_step(struct eng_worker *);
+/* Ends the background part (failed with err, or done when NULL). */
+void eng_bg_end(struct eng_worker *, const struct pt_error *);
+/* Reconciles the open folder after a reconnect or a SELECT elsewhere. */
+int eng_sel_resync(struct eng_worker *, struct eng_task *, struct pt_error *);
+void eng_sel_clear(struct eng_sel *);
+/* Fetches new messages (UID > the last known) into the open folder. */
+int eng_sel_fetch_new(struct eng_worker *, struct eng_task *, int,
+    struct pt_error *);
+
+/* ops.c */
+int eng_ops_run(struct eng_worker *, struct eng_task *, struct pt_error *);
+
+#endif
