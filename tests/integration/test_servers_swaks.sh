@@ -8,7 +8,8 @@
 # other domains is refused.
 #
 # Automake test: exit 0 pass, 1 fail, 77 skip (needs root, dovecot, postfix,
-# swaks, certtool, python3).
+# swaks with TLS (libnet-ssleay-perl, a Recommends of swaks), certtool,
+# python3).
 
 set -u
 
@@ -29,6 +30,9 @@ PATH=$PATH:/usr/sbin:/sbin
 for tool in dovecot doveadm postfix swaks certtool python3; do
     command -v "$tool" > /dev/null || skip "$tool is not installed"
 done
+
+swaks --support 2>/dev/null | grep -q '^=== TLS supported' ||
+    skip "swaks has no TLS support (install libnet-ssleay-perl)"
 
 state=$(mktemp -d /tmp/pt.XXXXXX) || exit 1
 # shellcheck disable=SC2317  # invoked by the trap

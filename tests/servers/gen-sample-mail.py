@@ -437,22 +437,27 @@ class Generator:
         tz = rng.choice(TIMEZONES)
 
         h = []
-        h.append("Return-Path: <%s>\n" % sender[1])
-        h.append("Received: from mx.%s (mx.%s [192.0.2.%d])\n\tby mail.petrel.test "
-                 "(Postfix) with ESMTPS id %08X\n\tfor <%s>; %s\n"
-                 % (domain, domain, 1 + n % 250, rng.getrandbits(32), rcpt[1],
-                    self.date(ts + 3, 0)))
+        if not self.sent:
+            h.append("Return-Path: <%s>\n" % sender[1])
+            h.append("Received: from mx.%s (mx.%s [192.0.2.%d])\n\tby mail.petrel.test "
+                     "(Postfix) with ESMTPS id %08X\n\tfor <%s>; %s\n"
+                     % (domain, domain, 1 + n % 250, rng.getrandbits(32), rcpt[1],
+                        self.date(ts + 3, 0)))
         h.append("Date: %s\n" % self.date(ts, tz))
         h.append("From: %s\n" % self.address(sender))
         to = [self.address(rcpt)]
         if rng.random() < 0.15:
-            to.append(self.address(rng.choice(PEOPLE)))
+            extra = rng.choice(PEOPLE)
+            if extra[1] not in (rcpt[1], sender[1]):
+                to.append(self.address(extra))
         if listed:
             h.append("To: %s@%s\n" % (listed[0], listed[1].split(".", 1)[1]))
         else:
             h.append("To: %s\n" % ",\n ".join(to))
         if rng.random() < 0.12:
-            h.append("Cc: %s\n" % self.address(rng.choice(PEOPLE)))
+            extra = rng.choice(PEOPLE)
+            if extra[1] not in (rcpt[1], sender[1]):
+                h.append("Cc: %s\n" % self.address(extra))
         if rng.random() < 0.03:
             h.append("Reply-To: %s\n" % self.address(rng.choice(PEOPLE)))
         subj_charset = "utf-8"

@@ -66,8 +66,8 @@ abs_dir() {
 # (guards against a recycled PID); empty otherwise.
 live_pid() {
     local file=$1 want_cwd=$2 pid cwd
-    [ -r "$file" ] || return 0
-    pid=$(tr -dc '0-9' < "$file")
+    # The file may vanish at any moment while a server stops.
+    pid=$( { tr -dc '0-9' < "$file"; } 2>/dev/null) || return 0
     [ -n "$pid" ] || return 0
     cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || return 0
     case $cwd in
@@ -421,6 +421,7 @@ write_env() {
             PT_GOOD_NAME mail.petrel.test \
             PT_WRONG_NAME wrong.petrel.test \
             PT_DOMAIN "$DOMAIN" \
+            PT_FOLDER_SEPARATOR . \
             PT_ALICE_USER "$ALICE_USER" \
             PT_ALICE_PASS "$ALICE_PASS" \
             PT_BOB_USER "$BOB_USER" \
@@ -524,16 +525,29 @@ cmd_start() {
     die "could not bind ports"
 }
 
-# Send SIGTERM, wait up to STOP_DEADLINE, then SIGKILL master and children.
+# True while a process exists and is not a zombie.
+alive() {
+    local stat
+    { read -r stat < "/proc/$1/stat"; } 2>/dev/null || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ]
+}
+
+# Send SIGTERM, wait up to STOP_DEADLINE for the masters to exit, then
+# SIGKILL them and the children they had.
 stop_servers() {
-    local dir=$1 pids pid kids="" t=0
+    local dir=$1 pids pid kids="" t=0 left
     pids="$(postfix_pid "$dir") $(dovecot_pid "$dir")"
     for pid in $pids; do
         kids="$kids $(children_of "$pid")"
         kill -TERM "$pid" 2>/dev/null || true
     done
     while [ $t -lt $((STOP_DEADLINE * 50)) ]; do
-        [ -n "$(postfix_pid "$dir")$(dovecot_pid "$dir")" ] || return 0
+        left=""
+        for pid in $pids; do
+            alive "$pid" && left="$left $pid"
+        done
+        [ -n "$left" ] || return 0
         sleep 0.02
         t=$((t + 1))
     done
