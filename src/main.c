@@ -111,14 +111,15 @@ main_load_config(const char *path, int wizard)
 {
 	struct pt_error err;
 	struct cfg *cfg;
-	int r;
 
 	pt_error_init(&err);
 	if ((cfg = cfg_load(path, &err)) != NULL)
 		return cfg;
 	if (wizard && err.class == PT_E_CONFIG && err.code == ENOENT &&
 	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		if ((r = setup_wizard_run(path, &err)) == 1)
+		int r = setup_wizard_run(path, &err);
+
+		if (r == 1)
 			exit(0);
 		if (r == 0 && (cfg = cfg_load(path, &err)) != NULL)
 			return cfg;

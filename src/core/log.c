@@ -29,7 +29,7 @@ pt_log_open(const char *path, struct pt_error *err)
 {
 	char *owned = NULL, *dir, *slash;
 	FILE *f;
-	int fd, e;
+	int fd;
 
 	if (path == NULL)
 		path = owned = pt_xdg_path(PT_XDG_STATE, "petrel.log");
@@ -45,7 +45,8 @@ pt_log_open(const char *path, struct pt_error *err)
 	free(dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0 || (f = fdopen(fd, "a")) == NULL) {
-		e = errno;
+		int e = errno;
+
 		if (fd >= 0)
 			close(fd);
 		pt_error_set(err, PT_E_IO, e,

@@ -96,10 +96,9 @@ pt_mkdir_p(const char *path, int mode, struct pt_error *err)
 static int
 path_write_all(int fd, const char *p, size_t len)
 {
-	ssize_t n;
-
 	while (len > 0) {
-		n = write(fd, p, len);
+		ssize_t n = write(fd, p, len);
+
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -160,7 +159,6 @@ pt_file_read(const char *path, size_t max, size_t *lenp, struct pt_error *err)
 {
 	struct pt_buf b;
 	char chunk[8192];
-	ssize_t n;
 	int fd, e;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -171,7 +169,8 @@ pt_file_read(const char *path, size_t max, size_t *lenp, struct pt_error *err)
 	}
 	pt_buf_init(&b, max);
 	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
+		ssize_t n = read(fd, chunk, sizeof chunk);
+
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -46,12 +46,13 @@ int
 pt_sanitize(struct pt_buf *out, const char *in, size_t len, unsigned flags,
     struct pt_error *err)
 {
-	size_t n, col = 0;
-	uint32_t cp;
-	int r, w;
+	size_t col = 0;
+	int r;
 
 	while (len > 0) {
-		n = pt_utf8_decode(in, len, &cp);
+		uint32_t cp;
+		size_t n = pt_utf8_decode(in, len, &cp);
+
 		if (cp == PT_UTF8_INVALID) {
 			r = sanitize_add_cp(out, SAN_REPLACEMENT, err);
 			col++;
@@ -88,8 +89,9 @@ pt_sanitize(struct pt_buf *out, const char *in, size_t len, unsigned flags,
 			r = sanitize_add_hex(out, cp, err);
 			col += 8;
 		} else {
+			int w = pt_cp_width(cp);
+
 			r = pt_buf_add(out, in, n, err);
-			w = pt_cp_width(cp);
 			if (w > 0)
 				col += (size_t)w;
 		}

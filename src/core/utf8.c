@@ -78,11 +78,10 @@ pt_utf8_encode(uint32_t c, char out[4])
 int
 pt_utf8_valid(const char *s, size_t len)
 {
-	uint32_t cp;
-	size_t n;
-
 	while (len > 0) {
-		n = pt_utf8_decode(s, len, &cp);
+		uint32_t cp;
+		size_t n = pt_utf8_decode(s, len, &cp);
+
 		if (cp == PT_UTF8_INVALID || cp == 0)
 			return 0;
 		s += n;
@@ -115,13 +114,13 @@ pt_cp_width(uint32_t cp)
 size_t
 pt_utf8_width(const char *s, size_t len)
 {
-	size_t width = 0, n;
-	uint32_t cp;
-	int w;
+	size_t width = 0;
 
 	while (len > 0) {
-		n = pt_utf8_decode(s, len, &cp);
-		w = cp == PT_UTF8_INVALID ? 1 : pt_cp_width(cp);
+		uint32_t cp;
+		size_t n = pt_utf8_decode(s, len, &cp);
+		int w = cp == PT_UTF8_INVALID ? 1 : pt_cp_width(cp);
+
 		if (w > 0)
 			width += (size_t)w;
 		s += n;

@@ -39,7 +39,6 @@ ui_start_line(int y, const char *fmt, ...)
 static void
 ui_start_draw(const struct cfg *cfg)
 {
-	const struct cfg_account *a;
 	size_t i;
 	int y = 2;
 
@@ -51,7 +50,8 @@ ui_start_draw(const struct cfg *cfg)
 	if (cfg_account_count(cfg) == 0)
 		ui_start_line(y++, "%s", _("No accounts are configured."));
 	for (i = 0; i < cfg_account_count(cfg); i++) {
-		a = cfg_account_at(cfg, i);
+		const struct cfg_account *a = cfg_account_at(cfg, i);
+
 		ui_start_line(y++, _("Account %s: %s <%s>"), a->id,
 		    a->name != NULL ? a->name : "", a->email);
 		ui_start_line(y++, _("  incoming (IMAP):  %s port %d, %s"),
@@ -75,7 +75,6 @@ int
 ui_run(const struct cfg *cfg, struct pt_error *err)
 {
 	wint_t ch;
-	int r;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return pt_error_set(err, PT_E_INTERNAL, 0, "%s",
@@ -94,7 +93,8 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 	curs_set(0);
 	ui_start_draw(cfg);
 	for (;;) {
-		r = get_wch(&ch);
+		int r = get_wch(&ch);
+
 		if (r == ERR)
 			continue;
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
