@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +42,7 @@ struct result {
 
 static double now_ms(void);
 static long vmhwm_kb(void);
-static int rm_one(const char *, const struct stat *, int, struct FTW *);
+static void rm_tree(const char *);
 static void fill(const char *, size_t);
 static void run_child(int, size_t, struct result *);
 
@@ -82,13 +82,29 @@ vmhwm_kb(void)
 	return kb;
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* rm -r path (files and folders only, no symlinks followed). */
+static void
+rm_tree(const char *path)
 {
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+	char *sub;
+
+	if (lstat(path, &sb) != 0)
+		return;
+	if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			sub = pt_xasprintf("%s/%s", path, de->d_name);
+			rm_tree(sub);
+			free(sub);
+		}
+		closedir(d);
+	}
+	remove(path);
 }
 
 static void
@@ -111,8 +127,7 @@ fill(const char *account, size_t n)
 		"Fwd: Your invoice #48213 is ready",
 		"Réunion de l'équipe — ordre du jour",
 		"お知らせ: メンテナンスのご案内",
-		"Re: Re: Re: weekend plans and the long thread that never "
-		"ends"};
+		"Re: Re: Re: weekend plans and the thread that never ends"};
 	struct store *st;
 	struct store_batch *b;
 	struct store_msg m;
@@ -267,7 +282,7 @@ main(int argc, char **argv)
 	    "write s", "screen ms", "sorted ms", "all ms", "RSS scr", "RSS all",
 	    "B/msg", "str B", "file MB");
 	for (i = 0; i < nsizes; i++) {
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		rm_tree(dir);
 		mkdir(dir, 0700);
 		/* Fill in a child, so that this process stays small. */
 		t0 = now_ms();
@@ -312,6 +327,6 @@ main(int argc, char **argv)
 		printf("cache kept in %s (account \"bench\", folder INBOX)\n",
 		    dir);
 	else
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		rm_tree(dir);
 	return 0;
 }

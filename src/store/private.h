@@ -71,6 +71,7 @@ struct store_env {
 	 * in the process then).
 	 */
 	pthread_rwlock_t lock;
+	pthread_mutex_t gate; /* see store_env_rdlock */
 };
 
 struct store {

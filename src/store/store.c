@@ -53,6 +53,10 @@ static int store_env_resize(struct store_env *, int, struct pt_error *);
 static int store_env_rebuild(struct store_env *, struct pt_error *);
 static int store_account_ok(const char *);
 static void store_env_find_map(struct store_env *);
+static void store_env_rdlock(struct store_env *);
+static void store_env_wrlock(struct store_env *);
+static void store_env_wrunlock(struct store_env *);
+static int store_env_moved(struct store_env *);
 
 static pthread_mutex_t store_envs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct store_env *store_envs;
@@ -326,6 +330,7 @@ store_env_get(const char *path, size_t map_size, struct pt_error *err)
 		return NULL;
 	}
 	pthread_rwlock_init(&se->lock, NULL);
+	pthread_mutex_init(&se->gate, NULL);
 	se->next = store_envs;
 	store_envs = se;
 	pthread_mutex_unlock(&store_envs_lock);
@@ -355,8 +360,58 @@ store_env_put(struct store_env *se)
 	if (se->env != NULL)
 		mdb_env_close(se->env);
 	pthread_rwlock_destroy(&se->lock);
+	pthread_mutex_destroy(&se->gate);
 	free(se->path);
 	free(se);
+}
+
+/*
+ * The environment's lock.  Readers pass through the gate, so a thread
+ * waiting to resize or rebuild (it holds the gate) is not starved by
+ * reader threads that keep loading: new readers wait at the gate while
+ * the ones inside finish.  No thread takes the lock twice.
+ */
+static void
+store_env_rdlock(struct store_env *se)
+{
+	pthread_mutex_lock(&se->gate);
+	pthread_rwlock_rdlock(&se->lock);
+	pthread_mutex_unlock(&se->gate);
+}
+
+static void
+store_env_wrlock(struct store_env *se)
+{
+	pthread_mutex_lock(&se->gate);
+	pthread_rwlock_wrlock(&se->lock);
+}
+
+static void
+store_env_wrunlock(struct store_env *se)
+{
+	pthread_rwlock_unlock(&se->lock);
+	pthread_mutex_unlock(&se->gate);
+}
+
+/*
+ * 1 when data.mdb is no longer the file this process has open: another
+ * process threw the cache away and made a new one.
+ */
+static int
+store_env_moved(struct store_env *se)
+{
+	struct stat mine, now;
+	char *f;
+	int fd, rc;
+
+	if (se->env == NULL || mdb_env_get_fd(se->env, &fd) != 0 ||
+	    fstat(fd, &mine) != 0)
+		return 0;
+	f = pt_xasprintf("%s/data.mdb", se->path);
+	rc = stat(f, &now);
+	free(f);
+	return rc != 0 || mine.st_ino != now.st_ino ||
+	       mine.st_dev != now.st_dev;
 }
 
 /*
@@ -369,7 +424,7 @@ store_env_resize(struct store_env *se, int grow, struct pt_error *err)
 	MDB_envinfo info;
 	int rc = 0;
 
-	pthread_rwlock_wrlock(&se->lock);
+	store_env_wrlock(se);
 	if (grow) {
 		size_t want;
 
@@ -378,7 +433,7 @@ store_env_resize(struct store_env *se, int grow, struct pt_error *err)
 		if (want < se->map_size)
 			want = se->map_size;
 		if (want >= STORE_MAP_LIMIT) {
-			pthread_rwlock_unlock(&se->lock);
+			store_env_wrunlock(se);
 			return pt_error_set(err, PT_E_IO, MDB_MAP_FULL,
 			    _("the header cache in '%s' is full"), se->path);
 		}
@@ -391,7 +446,7 @@ store_env_resize(struct store_env *se, int grow, struct pt_error *err)
 	if (rc == 0 && mdb_env_info(se->env, &info) == 0)
 		se->map_size = info.me_mapsize;
 	store_env_find_map(se);
-	pthread_rwlock_unlock(&se->lock);
+	store_env_wrunlock(se);
 	if (rc != 0)
 		return pt_error_set(err, PT_E_IO, rc,
 		    _("cannot resize the header cache in '%s': %s"), se->path,
@@ -403,29 +458,39 @@ store_env_resize(struct store_env *se, int grow, struct pt_error *err)
 static int
 store_env_rebuild(struct store_env *se, struct pt_error *err)
 {
-	int fd, rc;
+	int fd, rc, damaged;
 
 	if ((fd = store_env_lockfile(se->path, err)) < 0)
 		return -1;
-	pthread_rwlock_wrlock(&se->lock);
-	if (!__atomic_load_n(&se->damaged, __ATOMIC_RELAXED)) {
+	store_env_wrlock(se);
+	damaged = __atomic_load_n(&se->damaged, __ATOMIC_RELAXED);
+	if (!damaged && !store_env_moved(se)) {
 		/* Another thread did it. */
-		pthread_rwlock_unlock(&se->lock);
+		store_env_wrunlock(se);
 		close(fd);
 		return 0;
 	}
-	pt_warn("rebuilding the damaged header cache '%s'", se->path);
 	if (se->env != NULL)
 		mdb_env_close(se->env);
 	se->env = NULL;
-	store_env_unlink(se->path);
+	if (damaged) {
+		pt_warn("rebuilding the damaged header cache '%s'", se->path);
+		store_env_unlink(se->path);
+	} else
+		pt_info("header cache '%s' was rebuilt by another process; "
+			"reopening it",
+		    se->path);
 	rc = store_env_try(se, err);
+	if (rc == 1) {
+		store_env_unlink(se->path);
+		rc = store_env_try(se, err);
+	}
 	if (rc == 1)
 		rc = pt_error_set(err, PT_E_IO, 0,
 		    _("cannot rebuild the header cache in '%s'"), se->path);
 	if (rc == 0)
 		__atomic_store_n(&se->damaged, 0, __ATOMIC_RELAXED);
-	pthread_rwlock_unlock(&se->lock);
+	store_env_wrunlock(se);
 	close(fd);
 	return rc;
 }
@@ -438,12 +503,21 @@ store_read_begin(struct store *st, MDB_txn **txnp, struct pt_error *err)
 	for (;;) {
 		int rc;
 
-		pthread_rwlock_rdlock(&se->lock);
+		if (__atomic_load_n(&se->damaged, __ATOMIC_RELAXED) &&
+		    store_env_rebuild(se, err) != 0)
+			return -1;
+		store_env_rdlock(se);
 		if (se->env == NULL) {
 			pthread_rwlock_unlock(&se->lock);
 			return pt_error_set(err, PT_E_IO, 0,
 			    _("the header cache in '%s' is not open"),
 			    se->path);
+		}
+		if (store_env_moved(se)) {
+			pthread_rwlock_unlock(&se->lock);
+			if (store_env_rebuild(se, err) != 0)
+				return -1;
+			continue;
 		}
 		rc = mdb_txn_begin(se->env, NULL, MDB_RDONLY, txnp);
 		if (rc == 0)
@@ -482,12 +556,18 @@ store_write(struct store *st, store_write_fn fn, void *arg,
 		if (__atomic_load_n(&se->damaged, __ATOMIC_RELAXED) &&
 		    store_env_rebuild(se, err) != 0)
 			return -1;
-		pthread_rwlock_rdlock(&se->lock);
+		store_env_rdlock(se);
 		if (se->env == NULL) {
 			pthread_rwlock_unlock(&se->lock);
 			return pt_error_set(err, PT_E_IO, 0,
 			    _("the header cache in '%s' is not open"),
 			    se->path);
+		}
+		if (store_env_moved(se)) {
+			pthread_rwlock_unlock(&se->lock);
+			if (store_env_rebuild(se, err) != 0)
+				return -1;
+			continue;
 		}
 		rc = mdb_txn_begin(se->env, NULL, 0, &txn);
 		if (rc == 0) {

@@ -9,11 +9,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,13 +28,29 @@
 
 static char tmpdir[64];
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* rm -r path (files and folders only, no symlinks followed). */
+static void
+rm_tree(const char *path)
 {
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+	char *sub;
+
+	if (lstat(path, &sb) != 0)
+		return;
+	if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			sub = pt_xasprintf("%s/%s", path, de->d_name);
+			rm_tree(sub);
+			free(sub);
+		}
+		closedir(d);
+	}
+	remove(path);
 }
 
 /* A fresh cache folder for one test. */
@@ -49,7 +66,7 @@ cache_begin(void)
 static void
 cache_end(void)
 {
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(tmpdir);
 }
 
 static char *
@@ -853,6 +870,59 @@ out:
 }
 
 static void
+test_store_reopens_after_other_rebuild(void)
+{
+	struct store *st;
+	struct store_index *ix;
+	struct pt_error err;
+	char *data, *lock;
+	pid_t pid;
+	int status;
+
+	cache_begin();
+	pt_error_init(&err);
+	st = store_open("work", NULL, &err);
+	if (st == NULL) {
+		CHECK(st != NULL);
+		goto out;
+	}
+	CHECK_INT(put_range(st, "Old", 1, 1, 5), 0);
+	data = cache_file("work", "data.mdb");
+	lock = cache_file("work", "lock.mdb");
+	fflush(NULL);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		/* Another petrel throws the cache away and makes a new one. */
+		struct store *cst;
+
+		unlink(data);
+		unlink(lock);
+		if ((cst = store_open("work", NULL, &err)) == NULL)
+			_exit(2);
+		if (put_range(cst, "New", 1, 1, 7) != 0)
+			_exit(3);
+		store_free(&cst);
+		_exit(0);
+	}
+	CHECK_INT(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* This process notices and follows the new file. */
+	ix = store_index_load(st, "New", STORE_LOAD_ALL, &err);
+	CHECK(ix != NULL && ix->n == 7);
+	store_index_free(&ix);
+	ix = store_index_load(st, "Old", STORE_LOAD_ALL, &err);
+	CHECK(ix != NULL && ix->n == 0);
+	store_index_free(&ix);
+	CHECK_INT(put_range(st, "Old", 1, 1, 2), 0);
+	free(data);
+	free(lock);
+	store_free(&st);
+out:
+	cache_end();
+}
+
+static void
 test_store_shared_handles(void)
 {
 	struct store *a, *b;
@@ -874,6 +944,81 @@ test_store_shared_handles(void)
 	}
 	store_free(&a);
 	store_free(&b);
+	cache_end();
+}
+
+struct reader {
+	struct store *st;
+	int stop;
+	int loads;
+	int errors;
+};
+
+/* Loads the folder again and again while the writer writes. */
+static void *
+reader_run(void *arg)
+{
+	struct reader *r = arg;
+	struct store_index *ix;
+	struct pt_error err;
+
+	pt_error_init(&err);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		ix = store_index_load(r->st, "INBOX", STORE_LOAD_ALL, &err);
+		/* Each load is one snapshot: whole and consistent. */
+		if (ix == NULL || ix->n != ix->info.count ||
+		    ix->nstrings != ix->n || ix->skipped != 0)
+			r->errors++;
+		else if (ix->n > 0 &&
+			 strcmp(store_summary_str(ix, &ix->msgs[ix->n - 1],
+				    STORE_FROM_ADDR),
+			     "") == 0)
+			r->errors++;
+		store_index_free(&ix);
+		r->loads++;
+	}
+	return NULL;
+}
+
+static void
+test_store_threads_read_while_writing(void)
+{
+	struct store_options opt;
+	struct reader r[2];
+	pthread_t tid[2];
+	struct store *st;
+	struct store_index *ix;
+	struct pt_error err;
+	uint32_t uid;
+	int i;
+
+	cache_begin();
+	pt_error_init(&err);
+	memset(&opt, 0, sizeof(opt));
+	opt.map_size = 256 * 1024; /* grows while the readers read */
+	st = store_open("work", &opt, &err);
+	if (st == NULL) {
+		CHECK(st != NULL);
+		goto out;
+	}
+	for (i = 0; i < 2; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].st = st;
+		CHECK_INT(pthread_create(&tid[i], NULL, reader_run, &r[i]), 0);
+	}
+	for (uid = 1; uid <= 12000; uid += 500)
+		CHECK_INT(put_range(st, "INBOX", 1, uid, uid + 499), 0);
+	for (i = 0; i < 2; i++) {
+		__atomic_store_n(&r[i].stop, 1, __ATOMIC_RELEASE);
+		pthread_join(tid[i], NULL);
+		CHECK_INT(r[i].errors, 0);
+		CHECK(r[i].loads > 0);
+	}
+	ix = store_index_load(st, "INBOX", STORE_LOAD_ALL, &err);
+	CHECK(ix != NULL && ix->n == 12000 && ix->nstrings == 12000);
+	store_index_free(&ix);
+	store_free(&st);
+out:
 	cache_end();
 }
 
@@ -1112,8 +1257,10 @@ static const struct pt_test tests[] = {
     PT_TEST(test_store_old_format_rebuilt),
     PT_TEST(test_store_damaged_records_skipped),
     PT_TEST(test_store_two_processes),
+    PT_TEST(test_store_reopens_after_other_rebuild),
     PT_TEST(test_store_shared_handles),
     PT_TEST(test_store_map_growth),
+    PT_TEST(test_store_threads_read_while_writing),
     PT_TEST(test_store_evicts_least_recent_folder),
     PT_TEST(test_store_order_sorted_when_stale),
     PT_TEST(test_store_body_cache),
