@@ -127,7 +127,8 @@ main_load_config(const char *path, int wizard)
 	fprintf(stderr, "petrel: %s\n", err.msg);
 	if (err.class == PT_E_CONFIG && err.code == ENOENT)
 		fprintf(stderr, "%s\n",
-		    _("petrel: write one as described in petrelrc(5)"));
+		    _("petrel: run 'petrel setup' in a terminal, or write one "
+		      "as described in petrelrc(5)"));
 	exit(EXIT_USAGE);
 }
 
