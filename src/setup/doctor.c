@@ -68,12 +68,16 @@ doctor_ask_password(const char *prompt, struct pt_secret *pw)
 	noecho = old;
 	noecho.c_lflag &= ~(tcflag_t)ECHO;
 	noecho.c_lflag |= ECHONL;
+	/*
+	 * Echo goes off before the prompt shows, so nothing typed after it
+	 * can be echoed; typed-ahead input is kept (TCSADRAIN, not FLUSH).
+	 */
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &noecho) == -1)
+		return -1;
 	fputs(prompt, stderr);
 	fflush(stderr);
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho) == -1)
-		return -1;
 	ok = fgets(buf, sizeof buf, stdin) != NULL;
-	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	(void)tcsetattr(STDIN_FILENO, TCSADRAIN, &old);
 	if (!ok) {
 		explicit_bzero(buf, sizeof buf);
 		return -1;

@@ -75,4 +75,42 @@ pt_check "security none: login over plain text works" has "  ✓ IMAP login as"
 pt_check "security none: the password is not printed" \
 	bash -c "! printf '%s' \"\$1\" | grep -q '$pw'" _ "$out"
 
+# No password in the config: asked on the terminal, without echo.
+doctor_cfg "$cfg" imap_port="$plain_PORT" imap_security=none smtp_port="$nosts_PORT" \
+	smtp_security=none password_command=
+: >"$plain_LOG"
+out=$(python3 - "$PETREL" "$cfg" "$pw" <<'PY' 2>&1
+import os, pty, select, sys, time
+petrel, cfg, pw = sys.argv[1:4]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(petrel, [petrel, "-F", cfg, "doctor"])
+buf, sent, end = b"", False, time.time() + 20
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        buf += data
+    if not sent and b"Password for" in buf:
+        os.write(fd, pw.encode() + b"\n")
+        sent = True
+else:
+    os.kill(pid, 9)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(buf.decode("utf-8", "replace"))
+print("exit=%d" % os.waitstatus_to_exitcode(status))
+PY
+)
+printf '%s\n' "$out" | sed 's/^/    | /'
+pt_check "terminal: the password is asked" has "Password for alice@example.test:"
+pt_check "terminal: the answer is not echoed" \
+	bash -c "! printf '%s' \"\$1\" | grep -q '$pw'" _ "$out"
+pt_check "terminal: the typed password is used" grep -q "$pw" "$plain_LOG"
+pt_check "terminal: exit 0" has "^exit=0"
+
 pt_done
