@@ -34,8 +34,9 @@ static void detect_say(const struct setup_detect_opts *, const char *, ...)
 static void detect_username(struct setup_settings *, enum setup_userform);
 static int detect_srv(const char *, struct setup_settings *,
     const struct setup_detect_opts *);
-static int detect_srv_one(const char *, const char *, const char *,
-    struct setup_server *, enum cfg_security *, int *);
+static int detect_srv_one(const struct setup_detect_opts *, const char *,
+    const char *, const char *, struct setup_server *, enum cfg_security *,
+    int *);
 static int detect_autoconfig(const char *, struct setup_settings *,
     const struct setup_detect_opts *);
 static int detect_mx(const char *, const struct setup_providers *,
@@ -43,6 +44,14 @@ static int detect_mx(const char *, const struct setup_providers *,
 static void detect_guess(const char *, struct setup_settings *,
     const struct setup_detect_opts *);
 static int detect_resolves(const char *);
+static int detect_cancelled(const struct setup_detect_opts *);
+
+/* The user gave up waiting: skip the remaining network steps. */
+static int
+detect_cancelled(const struct setup_detect_opts *o)
+{
+	return o != NULL && o->cancel != NULL && net_cancel_fired(o->cancel);
+}
 
 int
 setup_email_valid(const char *s)
@@ -182,9 +191,9 @@ setup_settings_from_provider(struct setup_settings *st,
  * (RFC 8314), then the STARTTLS one.  1 found, 0 none, -1 DNS failed.
  */
 static int
-detect_srv_one(const char *domain, const char *tls_svc,
-    const char *starttls_svc, struct setup_server *out, enum cfg_security *secp,
-    int *failed)
+detect_srv_one(const struct setup_detect_opts *o, const char *domain,
+    const char *tls_svc, const char *starttls_svc, struct setup_server *out,
+    enum cfg_security *secp, int *failed)
 {
 	struct setup_dns_rr rr[SETUP_SRV_MAX];
 	const char *svc[2] = {tls_svc, starttls_svc};
@@ -193,9 +202,12 @@ detect_srv_one(const char *domain, const char *tls_svc,
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		char *name = pt_xasprintf("%s.%s", svc[i], domain);
+		char *name;
 		int n;
 
+		if (detect_cancelled(o))
+			return 0;
+		name = pt_xasprintf("%s.%s", svc[i], domain);
 		pt_error_init(&err);
 		n = setup_dns_srv(name, rr, PT_NELEM(rr), &err);
 		free(name);
@@ -226,9 +238,9 @@ detect_srv(const char *domain, struct setup_settings *st,
 	detect_say(o, _("looking for SRV records of '%s'"), domain);
 	memset(&imap, 0, sizeof imap);
 	memset(&smtp, 0, sizeof smtp);
-	if (detect_srv_one(domain, "_imaps._tcp", "_imap._tcp", &imap, &sec,
+	if (detect_srv_one(o, domain, "_imaps._tcp", "_imap._tcp", &imap, &sec,
 		&failed) != 1 ||
-	    detect_srv_one(domain, "_submissions._tcp", "_submission._tcp",
+	    detect_srv_one(o, domain, "_submissions._tcp", "_submission._tcp",
 		&smtp, &sec, &failed) != 1) {
 		if (failed)
 			detect_say(o, _("DNS did not answer"));
@@ -339,7 +351,7 @@ detect_guess(const char *domain, struct setup_settings *st,
 {
 	char imap[SETUP_HOST_MAX + 8], smtp[SETUP_HOST_MAX + 8];
 	char mail[SETUP_HOST_MAX + 8];
-	int net = o == NULL || !o->no_network;
+	int net = (o == NULL || !o->no_network) && !detect_cancelled(o);
 
 	(void)snprintf(imap, sizeof imap, "imap.%s", domain);
 	(void)snprintf(smtp, sizeof smtp, "smtp.%s", domain);
@@ -403,10 +415,12 @@ setup_detect(const char *email, const struct setup_providers *ps,
 		return 0;
 	}
 	if (o == NULL || !o->no_network) {
-		if (detect_srv(domain, st, o) ||
-		    detect_autoconfig(domain, st, o))
+		if (detect_srv(domain, st, o))
 			return 0;
-		if (ps != NULL && detect_mx(domain, ps, st, o))
+		if (!detect_cancelled(o) && detect_autoconfig(domain, st, o))
+			return 0;
+		if (!detect_cancelled(o) && ps != NULL &&
+		    detect_mx(domain, ps, st, o))
 			return 0;
 	}
 	detect_guess(domain, st, o);

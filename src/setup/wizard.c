@@ -16,8 +16,9 @@
  * thread; it hands each line to the UI under a mutex and wakes the
  * UI's poll() through a pipe.  Esc cancels it (net_cancel_fire).  The
  * UI never touches a socket itself.  Curses is used only here and only
- * from the main thread (a deviation from "only ui/ calls curses": the
- * wizard runs before, and without, the main interface; see setup.h).
+ * from the main thread.  (A deviation from "only ui/ calls curses": the
+ * wizard runs before, and without, the main interface, and ui/ may not
+ * include setup/.)
  */
 #include "config.h"
 
