@@ -90,7 +90,7 @@ struct net_params {
 	enum cfg_security security;
 	enum net_proto proto;
 	const char *ca_file;    /* extra trusted CA (PEM), or NULL */
-	const char *pin;        /* "sha256:<64 lower-case hex>" or NULL */
+	const char *pin;        /* "sha256:<64 hex>" (net_pin_check) or NULL */
 	int connect_timeout_ms; /* connect, TLS handshake and greeting */
 	int read_timeout_ms;    /* every later read or write */
 };
@@ -226,8 +226,10 @@ size_t net_stream_discard_buffered(mailstream *);
 int net_host_is_loopback(const char *);
 
 /*
- * "sha256:<hex>" syntax check of a pin: 0 when well-formed, else -1 with
- * a PT_E_CONFIG error.
+ * Syntax check of a pin, "sha256:" and 64 hexadecimal digits (any case,
+ * colons allowed between bytes, as the config accepts): 0 when
+ * well-formed, else -1 with a PT_E_CONFIG error.  Pins compare in the
+ * same way.
  */
 int net_pin_check(const char *, struct pt_error *);
 

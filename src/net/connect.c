@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -582,18 +583,22 @@ net_conn_cert(const struct net_conn *c)
 int
 net_pin_check(const char *pin, struct pt_error *err)
 {
-	size_t i;
+	const char *p;
+	size_t n = 0;
 
-	if (pin == NULL || strncmp(pin, "sha256:", 7) != 0 ||
-	    strlen(pin) != 7 + 64)
+	if (pin == NULL || strncasecmp(pin, "sha256:", 7) != 0)
 		goto bad;
-	for (i = 7; i < 7 + 64; i++)
-		if (!isxdigit((unsigned char)pin[i]) ||
-		    isupper((unsigned char)pin[i]))
+	for (p = pin + 7; *p != '\0'; p++) {
+		if (*p == ':' && n > 0 && n % 2 == 0 && p[-1] != ':' &&
+		    p[1] != '\0')
+			continue;
+		if (!isxdigit((unsigned char)*p) || ++n > 64)
 			goto bad;
-	return 0;
+	}
+	if (n == 64)
+		return 0;
 bad:
-	return pt_error_set(err, PT_E_CONFIG, NET_ERR_PIN_MISMATCH,
+	return pt_error_set(err, PT_E_CONFIG, 0,
 	    _("a certificate pin must look like sha256: followed by 64 "
-	      "lower-case hexadecimal digits"));
+	      "hexadecimal digits"));
 }

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "petrel/core.h"
@@ -32,6 +34,7 @@ static void net_tls_cert_fill(struct net_conn *, const gnutls_datum_t *);
 static void net_tls_reason(struct net_conn *);
 static int net_tls_fail(struct net_conn *, int, struct pt_error *);
 static int net_is_ip_literal(const char *);
+static int net_pin_matches(const char *, const char *);
 
 void
 net_tls_release(struct net_conn *c)
@@ -254,6 +257,29 @@ net_tls_reason(struct net_conn *c)
 }
 
 /*
+ * 1 when pin ("sha256:" and 64 hex digits, any case, colons allowed
+ * between bytes) names the fingerprint fp ("sha256:<lower-case hex>").
+ */
+static int
+net_pin_matches(const char *pin, const char *fp)
+{
+	const char *p;
+	size_t n = 0;
+
+	if (strncasecmp(pin, "sha256:", 7) != 0 ||
+	    strncmp(fp, "sha256:", 7) != 0)
+		return 0;
+	for (p = pin + 7; *p != '\0'; p++) {
+		if (*p == ':')
+			continue;
+		if (n >= 64 || tolower((unsigned char)*p) != fp[7 + n])
+			return 0;
+		n++;
+	}
+	return n == 64 && fp[7 + 64] == '\0';
+}
+
+/*
  * Called by GnuTLS during the handshake, once the server's certificates
  * arrived: verifies them, fills c->cert and decides, honouring the pin.
  */
@@ -280,7 +306,7 @@ net_tls_verify(gnutls_session_t s)
 	if (status != 0)
 		net_tls_reason(c);
 	if (c->pin != NULL) {
-		if (strcmp(c->pin, c->cert.sha256) == 0) {
+		if (net_pin_matches(c->pin, c->cert.sha256)) {
 			c->cert.pinned = 1;
 			if (status != 0)
 				pt_info("%s: certificate accepted by its pin "

@@ -178,9 +178,16 @@ test_net_pin_check(void)
 	pin[7 + 64] = '\0';
 	CHECK_INT(net_pin_check(pin, &err), 0);
 	pin[10] = 'A';
+	CHECK_INT(net_pin_check(pin, &err), 0);
+	CHECK_INT(net_pin_check("SHA256:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:"
+				"66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:"
+				"44:55:66:77:88:99",
+		      NULL),
+	    0);
+	CHECK_INT(net_pin_check("sha256::aabb", NULL), -1);
+	pin[10] = 'g';
 	CHECK_INT(net_pin_check(pin, &err), -1);
 	CHECK_INT(err.class, PT_E_CONFIG);
-	pin[10] = 'g';
 	CHECK_INT(net_pin_check(pin, NULL), -1);
 	CHECK_INT(net_pin_check("sha256:abc", NULL), -1);
 	CHECK_INT(net_pin_check("md5:", NULL), -1);
