@@ -27,6 +27,9 @@ Modes:
     plain-imap        a plain-text IMAP greeting (a STARTTLS-style port)
     tls-silent        TLS handshake, then never says anything
     blackhole         accepts connections and never sends a byte
+    filtered          never accepts, and its accept queue is kept full, so
+                      the kernel drops new SYNs: connects time out, as
+                      behind a firewall
 """
 
 import argparse
@@ -194,7 +197,7 @@ def serve(sock, args, ctx):
 MODES = ("imap-nostarttls", "imap-inject", "imap-starttls", "imap-preauth",
          "imap-stall",
          "smtp-nostarttls", "smtp-inject", "smtp-starttls", "plain-imap",
-         "tls-silent", "blackhole")
+         "tls-silent", "blackhole", "filtered")
 
 
 def main():
@@ -220,11 +223,26 @@ def main():
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lsock.bind((args.addr, args.port))
-    lsock.listen(16)
+    fillers = []
+    if args.mode == "filtered":
+        lsock.listen(0)
+        for _ in range(3):
+            f = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            f.setblocking(False)
+            try:
+                f.connect(lsock.getsockname())
+            except BlockingIOError:
+                pass
+            fillers.append(f)
+    else:
+        lsock.listen(16)
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % lsock.getsockname()[1])
     os.rename(tmp, args.port_file)
+    if args.mode == "filtered":
+        while True:
+            threading.Event().wait(3600)
     while True:
         sock, _ = lsock.accept()
         threading.Thread(target=serve, args=(sock, args, ctx),

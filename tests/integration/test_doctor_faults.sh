@@ -31,6 +31,15 @@ pt_check "refused: fix" has "fix: check imap_port: IMAP usually listens on 993"
 pt_check "refused: SMTP fix" has "fix: check smtp_port: SMTP usually listens on 465"
 pt_check "refused: later steps skipped" has "  - TLS handshake and certificate: skipped"
 
+fault_start filt filtered
+doctor_cfg "$cfg" imap_port="$filt_PORT" smtp_port="$filt_PORT" connect_timeout=1
+doctor "$cfg"
+pt_check "filtered: ✗ TCP connect" has "  ✗ TCP connect to port $filt_PORT$"
+pt_check "filtered: diagnosis" has "no answer from 127.0.0.1 port $filt_PORT within 1 second: a firewall"
+pt_check "filtered: fix" has "fix: a firewall .* may be blocking port $filt_PORT"
+pt_check "filtered: both servers in 2 x 1 s + 0.8 s (took $doc_ms ms)" \
+	test "$doc_ms" -lt 2800
+
 fault_start hole blackhole
 doctor_cfg "$cfg" imap_port="$hole_PORT" smtp_port="$hole_PORT" connect_timeout=1
 doctor "$cfg"

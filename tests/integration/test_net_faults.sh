@@ -85,6 +85,16 @@ pt_check "a closed port is reported as refused" out_has "^ERROR net refused .*re
 net_tool smtp -h 127.0.0.1 -p "$port" -s starttls -u "$U" -e PW
 pt_check "a closed SMTP port is reported as refused" out_has "^ERROR net refused"
 
+# Filtered: the connect itself is never answered (as behind a firewall).
+fault_start filt filtered
+net_tool imap -h 127.0.0.1 -p "$filt_PORT" -s tls -t 1000 -u "$U" -e PW
+pt_check "filtered port: connect timeout, firewall named" \
+	out_has "^ERROR net connect-timeout .*within 1 second: a firewall may be blocking"
+pt_check "filtered port: fails within 1 s + 0.5 s" elapsed_between 1000 1500
+net_tool imap -h 127.0.0.1 -p "$filt_PORT" -s tls -t 10000 -k 300 -u "$U" -e PW
+c=$(out_field cancel_ms)
+pt_check "cancel during connect returns within 100 ms (took ${c} ms)" test "${c:-999}" -lt 100
+
 # Black hole: accepts, never speaks.
 fault_start hole blackhole
 net_tool imap -h 127.0.0.1 -p "$hole_PORT" -s tls -t 1000 -u "$U" -e PW

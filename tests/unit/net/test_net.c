@@ -591,7 +591,50 @@ test_net_tries_each_address(void)
 	tsrv_stop(&t);
 }
 
+/*
+ * A connect that is never answered: a listener whose accept queue is
+ * full (backlog 0, never accepting) drops further SYNs, so the connect
+ * itself times out, as behind a firewall.
+ */
+static void
+test_net_connect_timeout(void)
+{
+	struct tsrv t;
+	struct sockaddr_in sin;
+	struct net_params p;
+	struct net_conn *c;
+	struct pt_error err, st;
+	long long t0, dt;
+	int fill[3], i;
+
+	memset(&t, 0, sizeof t);
+	CHECK(tsrv_listen(&t) == 0);
+	CHECK(listen(t.lfd, 0) == 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)t.port);
+	for (i = 0; i < 3; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		(void)connect(fill[i], (struct sockaddr *)&sin, sizeof sin);
+	}
+	params(&p, t.port, CFG_SEC_TLS, 500, 500);
+	c = net_conn_new(&p, NULL, &st);
+	pt_error_init(&err);
+	t0 = now_ms();
+	CHECK_INT(net_conn_connect(c, &err), -1);
+	dt = now_ms() - t0;
+	CHECK_INT(err.code, NET_ERR_CONNECT_TIMEOUT);
+	CHECK(strstr(err.msg, "firewall") != NULL);
+	CHECK(dt >= 490 && dt < 1000);
+	net_conn_free(&c);
+	for (i = 0; i < 3; i++)
+		close(fill[i]);
+	close(t.lfd);
+}
+
 static const struct pt_test tests[] = {
+    PT_TEST(test_net_connect_timeout),
     PT_TEST(test_net_ipv6_loopback),
     PT_TEST(test_net_tries_each_address),
     PT_TEST(test_net_errcode_name),
