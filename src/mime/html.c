@@ -649,7 +649,7 @@ html_skip_to_end(const char *s, size_t len, size_t i, const char *name,
 		return 0;
 	while (i < len && (p = memchr(s + i, '<', len - i)) != NULL) {
 		i = (size_t)(p - s) + 1;
-		if (i + n < len && s[i] == '/' &&
+		if (i + 1 + n < len && s[i] == '/' &&
 		    mime_ci_prefix(s + i + 1, len - i - 1, name) &&
 		    strchr(" \t\r\n\f/>", s[i + 1 + n]) != NULL &&
 		    s[i + 1 + n] != '\0') {

@@ -1158,6 +1158,17 @@ test_mime_html_broken_markup(void)
 }
 
 static void
+test_mime_html_end_tag_at_end(void)
+{
+	char *s;
+
+	/* Found by fuzz_mime_html: "</style" as the last bytes. */
+	s = html("<style>y</style");
+	CHECK_STR(s, "y\n");
+	free(s);
+}
+
+static void
 test_mime_html_deep_nesting(void)
 {
 	struct pt_buf in, out;
@@ -1568,6 +1579,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_html_lists),
     PT_TEST(test_mime_html_quote_pre_hr),
     PT_TEST(test_mime_html_broken_markup),
+    PT_TEST(test_mime_html_end_tag_at_end),
     PT_TEST(test_mime_html_deep_nesting),
     PT_TEST(test_mime_wrap_words),
     PT_TEST(test_mime_wrap_long_word),
