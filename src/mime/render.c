@@ -23,6 +23,8 @@
 
 /* Bytes of a header value or file name shown. */
 #define RENDER_FIELD_MAX 16384
+/* Bytes of a charset or encoding name quoted in a note. */
+#define RENDER_NAME_MAX 64
 /* Bytes of a message shown when it is shown raw. */
 #define RENDER_RAW_MAX ((size_t)1024 * 1024)
 /* The output's cap. */
@@ -44,7 +46,7 @@ static void render_note(struct render *, const char *, ...) PT_PRINTF(2, 3);
 static void render_notes(struct render *, unsigned, const char *,
     const struct mime_part *);
 static void render_size(char *, size_t, size_t);
-static char *render_cut(char *);
+static char *render_cut(char *, size_t);
 static void render_headers(struct render *, const struct mime_part *);
 static void render_message(struct render *, const struct mime_part *);
 static void render_entity(struct render *, const struct mime_part *);
@@ -135,7 +137,7 @@ render_notes(struct render *r, unsigned notes, const char *charset,
 		h = mime_header_find(p, "Content-Transfer-Encoding");
 		v = h != NULL ? pt_xstrndup(h->value, h->valuelen)
 			      : pt_xstrdup("");
-		v = render_cut(v);
+		v = render_cut(v, RENDER_NAME_MAX);
 		render_note(r, _("unknown transfer encoding '%s': shown as is"),
 		    v);
 		free(v);
@@ -147,7 +149,8 @@ render_notes(struct render *r, unsigned notes, const char *charset,
 		render_note(r, "%s",
 		    _("damaged quoted-printable: decoded as far as possible"));
 	if (notes & MIME_NOTE_UNKNOWN_CHARSET) {
-		v = render_cut(pt_xstrdup(charset != NULL ? charset : ""));
+		v = render_cut(pt_xstrdup(charset != NULL ? charset : ""),
+		    RENDER_NAME_MAX);
 		render_note(r,
 		    _("unknown charset '%s': shown as UTF-8 or windows-1252"),
 		    v);
@@ -172,15 +175,15 @@ render_size(char *buf, size_t size, size_t n)
 		    (double)n / (1024 * 1024));
 }
 
-/* Shortens a string to RENDER_FIELD_MAX bytes (on a character start). */
+/* Shortens a string to max bytes (on a character start) and says so. */
 static char *
-render_cut(char *s)
+render_cut(char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n <= RENDER_FIELD_MAX)
+	if (n <= max)
 		return s;
-	n = RENDER_FIELD_MAX;
+	n = max;
 	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 		n--;
 	s[n] = '\0';
@@ -207,7 +210,7 @@ render_headers(struct render *r, const struct mime_part *m)
 			v = mime_address_decode(h->value, h->valuelen);
 		else
 			v = mime_header_decode(h->value, h->valuelen);
-		v = render_cut(v);
+		v = render_cut(v, RENDER_FIELD_MAX);
 		pt_buf_init(&line, 0);
 		(void)pt_buf_printf(&line, NULL, "%s: ", names[i]);
 		/* One line: a newline inside a value shows as a symbol. */
@@ -329,7 +332,7 @@ render_label(struct render *r, const struct mime_part *p, size_t size)
 	render_sep(r);
 	r->natt++;
 	if ((name = mime_part_filename(p)) != NULL) {
-		name = render_cut(name);
+		name = render_cut(name, RENDER_FIELD_MAX);
 		render_note(r, _("Attachment #%u: %s (%s, %s)"), r->natt, name,
 		    p->type, sz);
 		free(name);
@@ -455,6 +458,8 @@ render_text(struct render *r, const struct mime_part *p, const char *data,
 			    delsp != NULL &&
 				mime_ci_eq(delsp, strlen(delsp), "yes"),
 			    NULL);
+		else if (strncmp(p->type, "message/", 8) == 0)
+			(void)mime_unfold(&u, t.data, t.len, NULL);
 		else
 			(void)pt_buf_add(&u, t.data, t.len, NULL);
 		free(fmt);

@@ -113,9 +113,14 @@ mime_wrap_line(struct pt_buf *out, const char *s, const char *e, unsigned width,
 	uint32_t cp;
 	int prevwide = 0, wide;
 
-	/* No break inside the leading quote marks and indentation. */
+	/*
+	 * No break inside the leading quote marks and indentation, unless
+	 * they take more than half the width themselves.
+	 */
 	while (i < e && (*i == ' ' || *i == '>'))
 		i++;
+	if ((size_t)(i - s) * 2 > width)
+		i = s;
 	col = (size_t)(i - s);
 	while (i < e) {
 		int w = mime_cols(i, (size_t)(e - i), &cp, &n);
