@@ -48,6 +48,8 @@ static void render_notes(struct render *, unsigned, const char *,
 static void render_size(char *, size_t, size_t);
 static char *render_cut(char *, size_t);
 static void render_headers(struct render *, const struct mime_part *);
+static int render_script(uint32_t);
+static int render_lookalike(const char *);
 static void render_message(struct render *, const struct mime_part *);
 static void render_entity(struct render *, const struct mime_part *);
 static void render_child(struct render *, const struct mime_part *);
@@ -217,8 +219,57 @@ render_headers(struct render *r, const struct mime_part *m)
 		(void)pt_sanitize(&line, v, strlen(v), 0, NULL);
 		render_block(r, line.data, line.len, "    ");
 		pt_buf_release(&line);
+		if (i == 0 && render_lookalike(v))
+			render_note(r, "%s",
+			    _("the sender mixes alphabets or uses look-alike "
+			      "characters: check who it really is"));
 		free(v);
 	}
+}
+
+/* The script of a letter, for spotting mixed-script words. */
+static int
+render_script(uint32_t cp)
+{
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+	    (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	    (cp >= 0x1E00 && cp <= 0x1EFF))
+		return 1; /* Latin */
+	if ((cp >= 0x370 && cp <= 0x3FF) || (cp >= 0x1F00 && cp <= 0x1FFF))
+		return 2; /* Greek */
+	if (cp >= 0x400 && cp <= 0x52F)
+		return 3; /* Cyrillic */
+	return 0;
+}
+
+/*
+ * 1 when a decoded From field looks made to imitate someone: a word
+ * mixing Latin, Greek and Cyrillic letters ("p\xD0\xB0ypal"), a fullwidth
+ * at sign, or a punycode ("xn--") domain label.
+ */
+static int
+render_lookalike(const char *s)
+{
+	size_t len = strlen(s), n, i;
+	unsigned seen = 0;
+	uint32_t cp;
+	int sc;
+
+	for (i = 0; i < len; i += n) {
+		n = pt_utf8_decode(s + i, len - i, &cp);
+		if (cp == 0xFF20)
+			return 1;
+		if ((i == 0 || s[i - 1] == '@' || s[i - 1] == '.') &&
+		    mime_ci_prefix(s + i, len - i, "xn--"))
+			return 1;
+		if ((sc = render_script(cp)) != 0)
+			seen |= 1u << sc;
+		else if (!(cp >= '0' && cp <= '9') && cp != '-' && cp != '_')
+			seen = 0; /* a word ends */
+		if ((seen & (seen - 1)) != 0)
+			return 1;
+	}
+	return 0;
 }
 
 static void

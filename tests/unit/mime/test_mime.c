@@ -1250,6 +1250,10 @@ test_mime_wrap_prefixes(void)
 	s = wrap(">>>>>>>>>> x y", 20, NULL);
 	CHECK_STR(s, ">>>>>>>>>> x y\n");
 	free(s);
+	/* Indentation wider than half the line may break. */
+	s = wrap("            abc def", 10, NULL);
+	CHECK_STR(s, "\nabc def\n");
+	free(s);
 }
 
 /* Rendering. */
@@ -1273,6 +1277,35 @@ test_mime_render_simple(void)
 		     "\n"
 		     "Hello.\n");
 	free(s);
+}
+
+static void
+test_mime_render_lookalike_sender(void)
+{
+	static const char *const bad[] = {
+	    "From: PayPal <service@p\xD0\xB0ypal.com>\n\nx\n",
+	    "From: \xD0\x90\xD1\x80\xD1\x80le <a@example.org>\n\nx\n",
+	    "From: support\xEF\xBC\xA0" "apple.com\n\nx\n",
+	    "From: s@xn--80ak6aa92e.com\n\nx\n",
+	};
+	static const char *const good[] = {
+	    "From: =?UTF-8?Q?Jos=C3=A9?= <jose@example.org>\n\nx\n",
+	    "From: \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD <ivan@example.ru>\n\nx\n",
+	    "From: \xE5\xB1\xB1\xE7\x94\xB0 Taro <t@example.jp>\n\nx\n",
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < PT_NELEM(bad); i++) {
+		s = render(bad[i], 80);
+		CHECK(strstr(s, "\n[-- the sender mixes alphabets") != NULL);
+		free(s);
+	}
+	for (i = 0; i < PT_NELEM(good); i++) {
+		s = render(good[i], 80);
+		CHECK(strstr(s, "[-- the sender") == NULL);
+		free(s);
+	}
 }
 
 static void
@@ -1586,6 +1619,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_wrap_cjk),
     PT_TEST(test_mime_wrap_prefixes),
     PT_TEST(test_mime_render_simple),
+    PT_TEST(test_mime_render_lookalike_sender),
     PT_TEST(test_mime_render_sanitizes_everything),
     PT_TEST(test_mime_render_alternative),
     PT_TEST(test_mime_render_attachments),
