@@ -31,6 +31,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+/*
+ * With -D_FORTIFY_SOURCE (Debian's default build flags) these headers
+ * define inline wrappers named sprintf, strcpy, atoi...: they must be
+ * read before banned.h turns those names into macros.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "petrel/banned.h"
 
