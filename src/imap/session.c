@@ -39,7 +39,7 @@ imap_session_new(const struct net_params *p, struct net_cancel *cancel)
 	s->conn_owned = 1;
 	s->imap = mailimap_new(0, NULL);
 	if (s->imap == NULL)
-		pt_fatal("out of memory");
+		pt_fatal(_("out of memory"));
 	return s;
 }
 
@@ -120,8 +120,8 @@ imap_session_tls(struct imap_session *s, struct pt_error *err)
 		 * is forgotten (imap_session_capabilities asks again).
 		 */
 		if (net_stream_discard_buffered(s->imap->imap_stream) > 0)
-			pt_warn("%s: discarded plain-text bytes after "
-				"STARTTLS",
+			pt_warn(_("%s: discarded plain-text bytes after "
+				  "STARTTLS"),
 			    s->host);
 		s->caps[0] = '\0';
 		if (s->imap->imap_connection_info != NULL &&

@@ -309,8 +309,8 @@ net_tls_verify(gnutls_session_t s)
 		if (net_pin_matches(c->pin, c->cert.sha256)) {
 			c->cert.pinned = 1;
 			if (status != 0)
-				pt_info("%s: certificate accepted by its pin "
-					"although %s",
+				pt_info(_("%s: certificate accepted by its pin "
+					  "although %s"),
 				    c->host, c->cert.reason);
 			return 0;
 		}
@@ -409,7 +409,7 @@ net_conn_tls_handshake(struct net_conn *c, struct pt_error *err)
 		    _("cannot set up TLS (out of memory)"));
 	r = gnutls_certificate_set_x509_system_trust(c->cred);
 	if (r < 0)
-		pt_warn("cannot load the system trust store: %s",
+		pt_warn(_("cannot load the system trust store: %s"),
 		    gnutls_strerror(r));
 	if (c->ca_file != NULL) {
 		r = gnutls_certificate_set_x509_trust_file(c->cred, c->ca_file,

@@ -456,7 +456,7 @@ doctor_server(struct doctor *d, enum net_proto proto)
 	d->proto = proto;
 	net_params_from_account(&d->params, d->acct, proto);
 	sec = d->params.security;
-	fprintf(d->out, "%s %s port %d, security = %s\n",
+	fprintf(d->out, _("%s %s port %d, security = %s\n"),
 	    proto == NET_PROTO_SMTP ? "SMTP" : "IMAP",
 	    d->params.host != NULL ? d->params.host : "?", d->params.port,
 	    cfg_security_name(sec));

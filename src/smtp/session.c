@@ -68,7 +68,7 @@ smtp_session_new(const struct net_params *p, struct net_cancel *cancel,
 	s->conn_owned = 1;
 	s->smtp = mailsmtp_new(0, NULL);
 	if (s->smtp == NULL)
-		pt_fatal("out of memory");
+		pt_fatal(_("out of memory"));
 	return s;
 }
 
@@ -147,7 +147,7 @@ smtp_session_tls(struct smtp_session *s, struct pt_error *err)
 	s->tls_up = 1;
 	if (s->smtp->stream != NULL &&
 	    net_stream_discard_buffered(s->smtp->stream) > 0)
-		pt_warn("%s: discarded plain-text bytes after STARTTLS",
+		pt_warn(_("%s: discarded plain-text bytes after STARTTLS"),
 		    s->host);
 	/* What the server offered in plain text is forgotten. */
 	s->ehlo_done = 0;
