@@ -232,9 +232,10 @@ eng_mailbox_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 	case ENG_JOB_CREATE:
 		r = imap_mailbox_create(w->s, raw, err);
 		/* Subscribe too, as most clients do. */
-		if (r == 0)
+		if (r == 0) {
 			(void)imap_mailbox_subscribe(w->s, raw, 1, err);
-		pt_error_init(err);
+			pt_error_init(err);
+		}
 		break;
 	case ENG_JOB_RENAME:
 		raw2 = eng_worker_raw(w, j->target);

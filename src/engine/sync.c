@@ -54,6 +54,7 @@ struct eng_flagset {
 };
 
 static int eng_coll_msg(void *, const struct imap_msg *);
+static void eng_coll_flush(struct eng_coll *, size_t);
 static void eng_coll_init(struct eng_coll *, struct eng_worker *,
     struct eng_task *, struct store_batch *, uint32_t);
 static void eng_post_index(struct eng_worker *, struct eng_task *,
@@ -112,6 +113,19 @@ eng_coll_release(struct eng_coll *c)
 	eng_index_free(&c->ix);
 	free(c->got);
 	c->got = NULL;
+}
+
+/*
+ * After a failure: what was fetched is in the cache already, so the UI
+ * must have it too (a later resync will not send it again).
+ */
+static void
+eng_coll_flush(struct eng_coll *c, size_t total)
+{
+	if (c->ix != NULL && c->ix->n > 0) {
+		eng_post_index(c->w, c->t, c->ix, 0, 0, 0, total);
+		c->ix = NULL;
+	}
 }
 
 static int
@@ -760,6 +774,7 @@ eng_sync_warm(struct eng_worker *w, struct eng_task *t,
 	return eng_start_bg(w, t, todo, ntodo, b, sel, nserver - ntodo,
 	    nserver);
 fail:
+	eng_coll_flush(&c, nserver);
 	eng_coll_release(&c);
 	free(fs.v);
 	free(fs.modseq);
@@ -817,7 +832,7 @@ eng_bg_step(struct eng_worker *w)
 	w->graceful = 1;
 	pthread_mutex_unlock(&w->lock);
 	/* Small chunks first (the UI is waiting), bigger ones later. */
-	k = bg->done < 5000 ? 1000 : 5000;
+	k = bg->done < 2000 ? 2000 : 10000;
 	start = bg->ntodo > k ? bg->ntodo - k : 0;
 	memset(&us, 0, sizeof us);
 	us.uids = bg->todo + start;
@@ -826,6 +841,7 @@ eng_bg_step(struct eng_worker *w)
 	c.done_base = bg->done;
 	c.total = bg->total;
 	if (imap_fetch_summaries(w->s, &us, 0, eng_coll_msg, &c, &err) == -1) {
+		eng_coll_flush(&c, bg->total);
 		eng_coll_release(&c);
 		pthread_mutex_lock(&w->lock);
 		w->graceful = 0;
@@ -918,6 +934,7 @@ eng_sel_fetch_new(struct eng_worker *w, struct eng_task *t, int notify,
 	us.hi = 0;
 	c.min_uid = last + 1;
 	if (imap_fetch_summaries(w->s, &us, 0, eng_coll_msg, &c, err) == -1) {
+		eng_coll_flush(&c, sel->n);
 		eng_coll_release(&c);
 		if (b != NULL) {
 			struct pt_error e2;

@@ -510,6 +510,8 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 			if (w->sel.active)
 				w->sel.need_sync = 1;
 			eng_post_conn(w, ENG_CONN_CONNECTED, 0, NULL);
+			/* Questions answered on the way are not failures. */
+			pt_error_init(err);
 			return 0;
 		}
 		cert = *imap_session_cert(s);

@@ -11,6 +11,10 @@
 #                                 (flags from -f, else from names like 0042,FS.eml)
 #   mailservers.sh fill DIR [-m MAILBOX] USER N [gen-sample-mail.py options]
 #                                 generate N sample messages right into the folder
+#   mailservers.sh restart-dovecot DIR [SECONDS]
+#                                 kill Dovecot hard (as a crash would: clients
+#                                 see their connections die), wait SECONDS (0),
+#                                 start it again on the same ports and mail
 #
 # Keep DIR short (mktemp -d /tmp/pt.XXXXXX): unix socket paths under it are
 # limited to 108 bytes. Must run as root (Postfix needs it).
@@ -52,7 +56,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -628,6 +632,45 @@ cmd_fill() {
     sync_mailbox
 }
 
+# Kill Dovecot (master and children, SIGKILL) and start it again with the
+# same configuration, ports and mail; rewrites PT_DOVECOT_PID in DIR/env.
+cmd_restart_dovecot() {
+    local dir pid pids kids="" t=0 specs addr imap imaps
+    dir=$(abs_dir "$1")
+    [ -r "$dir/env" ] || die "no $dir/env: start the servers first"
+    imap=$(sed -n 's/^export PT_IMAP_PORT=//p' "$dir/env")
+    imaps=$(sed -n 's/^export PT_IMAPS_PORT=//p' "$dir/env")
+    pid=$(dovecot_pid "$dir")
+    if [ -n "$pid" ]; then
+        pids=$pid
+        kids=$(children_of "$pid")
+        # shellcheck disable=SC2086
+        kill -KILL $pids $kids 2>/dev/null || true
+        while [ -n "$(dovecot_pid "$dir")" ] && [ $t -lt 500 ]; do
+            sleep 0.02
+            t=$((t + 1))
+        done
+    fi
+    # A killed master may linger as a zombie, which Dovecot would take
+    # for a live one: its pid file goes.
+    rm -f "$dir/run/master.pid"
+    [ "${2:-0}" = 0 ] || sleep "$2"
+    for pid in $kids; do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    if ! dovecot -c "$dir/dovecot.conf" > "$dir/log/dovecot-start.out" 2>&1; then
+        show_logs "$dir"
+        die "dovecot did not restart"
+    fi
+    specs=""
+    for addr in $ALL_ADDRS; do
+        specs="$specs $addr:$imap $addr:$imaps"
+    done
+    # shellcheck disable=SC2086
+    python3 "$HELPER" wait "$START_DEADLINE" $specs || die "dovecot did not answer after a restart"
+    sed -i "s/^export PT_DOVECOT_PID=.*/export PT_DOVECOT_PID=$(dovecot_pid "$dir")/" "$dir/env"
+}
+
 [ $# -ge 2 ] || usage
 cmd=$1
 shift
@@ -636,5 +679,6 @@ case $cmd in
     stop) [ $# = 1 ] || usage; cmd_stop "$1" ;;
     deliver) cmd_deliver "$@" ;;
     fill) cmd_fill "$@" ;;
+    restart-dovecot) [ $# -ge 1 ] || usage; cmd_restart_dovecot "$@" ;;
     *) usage ;;
 esac

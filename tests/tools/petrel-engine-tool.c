@@ -26,9 +26,12 @@
  *	append FOLDER FILE [FLAGS]   search FOLDER TEXT [WHERE]
  *	create|delete|subscribe|unsubscribe FOLDER   rename FOLDER NEW
  *	cancel-after MS              (cancels the next job after MS)
+ *	cancel                       (cancels the last job, waits for its end)
+ *	nowait                       (the next job is not waited for)
  *	wait EVENT SECS              (waits for an event of that kind)
  *	drain MS                     (prints events for MS)
  *	sleep MS | model | dump      (model: the index the tool holds)
+ *	sh COMMAND                   (runs COMMAND with /bin/sh, waits)
  *
  * Exit status: 0 when every job ended in DONE, 1 otherwise, 2 usage.
  */
@@ -52,6 +55,7 @@ struct tool_msg {
 	uint32_t flags;
 	char *subject;
 	char *from;
+	size_t seq; /* order of arrival, while sorting */
 };
 
 static struct eng *tool_eng;
@@ -66,6 +70,8 @@ static int tool_failed;
 static long long tool_cancel_after = -1;
 static int tool_first_batch_only;
 static size_t tool_account;
+static uint64_t tool_last_id;
+static int tool_nowait;
 
 static long long
 tool_ms(void)
@@ -78,6 +84,16 @@ tool_ms(void)
 
 static int
 tool_cmp(const void *a, const void *b)
+{
+	const struct tool_msg *x = a, *y = b;
+
+	if (x->uid != y->uid)
+		return x->uid < y->uid ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+tool_uid_cmp(const void *a, const void *b)
 {
 	uint32_t x = ((const struct tool_msg *)a)->uid;
 	uint32_t y = ((const struct tool_msg *)b)->uid;
@@ -93,7 +109,7 @@ tool_find(uint32_t uid)
 	key.uid = uid;
 	if (tool_nmodel == 0)
 		return NULL;
-	return bsearch(&key, tool_model, tool_nmodel, sizeof key, tool_cmp);
+	return bsearch(&key, tool_model, tool_nmodel, sizeof key, tool_uid_cmp);
 }
 
 static void
@@ -112,33 +128,16 @@ tool_model_reset(void)
 static void
 tool_model_index(const struct eng_index *ix)
 {
-	size_t i, n0;
+	size_t i, k;
 
 	if (ix->reset) {
 		tool_model_reset();
 		tool_uidvalidity = ix->uidvalidity;
 	}
-	n0 = tool_nmodel;
 	for (i = 0; i < ix->n; i++) {
 		const struct eng_msg *m = &ix->msgs[i];
-		struct tool_msg *t = tool_find(m->uid);
+		struct tool_msg *t;
 
-		if (t == NULL) {
-			/* Appended unsorted; sorted below. */
-			size_t k;
-
-			for (k = n0; k < tool_nmodel; k++)
-				if (tool_model[k].uid == m->uid)
-					break;
-			if (k < tool_nmodel)
-				t = &tool_model[k];
-		}
-		if (t != NULL) {
-			if (!ix->from_cache)
-				tool_dups++;
-			t->flags = m->flags;
-			continue;
-		}
 		if (tool_nmodel == tool_capmodel) {
 			tool_capmodel =
 			    tool_capmodel ? 2 * tool_capmodel : 1024;
@@ -151,7 +150,22 @@ tool_model_index(const struct eng_index *ix)
 		t->subject = pt_xstrdup(eng_msg_str(ix, m, ENG_SUBJECT));
 		t->from = pt_xstrdup(eng_msg_str(ix, m, ENG_FROM_ADDR));
 	}
+	/* Stable: of equal UIDs the one added last comes last. */
+	for (i = 0; i < tool_nmodel; i++)
+		tool_model[i].seq = i;
 	qsort(tool_model, tool_nmodel, sizeof *tool_model, tool_cmp);
+	for (i = k = 0; i < tool_nmodel; i++) {
+		if (k > 0 && tool_model[k - 1].uid == tool_model[i].uid) {
+			if (!ix->from_cache)
+				tool_dups++;
+			free(tool_model[k - 1].subject);
+			free(tool_model[k - 1].from);
+			tool_model[k - 1] = tool_model[i];
+			continue;
+		}
+		tool_model[k++] = tool_model[i];
+	}
+	tool_nmodel = k;
 }
 
 static void
@@ -505,8 +519,11 @@ tool_command(int argc, char **argv)
 		j->uid = (uint32_t)strtoul(argv[2], NULL, 10);
 		used = 3;
 		if (j->kind == ENG_JOB_FETCH && argc > 3 &&
-		    strcmp(argv[3], "-") != 0 && tool_kind(argv[3]) < 0 &&
-		    strspn(argv[3], "0123456789.") == strlen(argv[3])) {
+		    strcmp(argv[3], "-") == 0)
+			used = 4;
+		else if (j->kind == ENG_JOB_FETCH && argc > 3 &&
+			 argv[3][0] != '\0' &&
+			 strspn(argv[3], "0123456789.") == strlen(argv[3])) {
 			j->part = pt_xstrdup(argv[3]);
 			used = 4;
 		}
@@ -612,6 +629,24 @@ tool_command(int argc, char **argv)
 		ms = strtol(argv[1], NULL, 10);
 		(void)tool_wait(0, (int)((ms + 999) / 1000), -2);
 		return 2;
+	} else if (strcmp(cmd, "nowait") == 0) {
+		tool_nowait = 1;
+		return 1;
+	} else if (strcmp(cmd, "cancel") == 0) {
+		printf("cancel job=%llu rc=%d t=%lld\n",
+		    (unsigned long long)tool_last_id,
+		    eng_cancel(tool_eng, tool_last_id), tool_ms());
+		(void)tool_wait(tool_last_id, 60, -1);
+		return 1;
+	} else if (strcmp(cmd, "sh") == 0) {
+		int rc;
+
+		if (argc < 2)
+			return -1;
+		fflush(stdout);
+		rc = system(argv[1]);
+		printf("SH rc=%d t=%lld\n", rc, tool_ms());
+		return 2;
 	} else if (strcmp(cmd, "sleep") == 0) {
 		struct timespec ts;
 		long ms;
@@ -656,7 +691,11 @@ tool_command(int argc, char **argv)
 	}
 	printf("JOB %s id=%llu t=%lld\n", cmd, (unsigned long long)id,
 	    tool_ms());
-	(void)tool_wait(id, 120, -1);
+	tool_last_id = id;
+	if (tool_nowait)
+		tool_nowait = 0;
+	else
+		(void)tool_wait(id, 120, -1);
 	tool_first_batch_only = 0;
 	return used;
 }
