@@ -1,11 +1,40 @@
 /*
- * ui: the ncurses interface.  Only this module calls curses, and only
- * from the main thread.
+ * ui: the ncurses interface: the message index with threads, the
+ * pager, the folder list and sidebar, help, prompts, colours and keys.
+ * Only this module calls curses, and only from the main thread, which
+ * never waits on the network: it polls the terminal, the engine's
+ * wakeup fd and a signal self-pipe, and talks to the servers only
+ * through engine jobs and events (engine.h).
  *
- *	src/ui/start.c	the start screen: accounts and their servers
+ *	src/ui/loop.c		ui_run, the main loop, terminal and signals
+ *	src/ui/screens.c	the screen stack, the shared scrolling list
+ *	src/ui/events.c		engine events, jobs, the open folder
+ *	src/ui/index.c		the message index (patterns, threads, tags)
+ *	src/ui/pager.c		reading a message
+ *	src/ui/folders.c	the folder list
+ *	src/ui/sidebar.c	the folder list beside the index
+ *	src/ui/attach.c		attachments (save, mailcap) and a text viewer
+ *	src/ui/urls.c		the links of a message
+ *	src/ui/help.c		the help screen, from the live keymap
+ *	src/ui/logview.c	past messages and errors
+ *	src/ui/ops.c		flags, move/copy, expunge, sort, quit
+ *	src/ui/prompt.c		yes/no, text, password, certificate prompts
+ *	src/ui/draw.c		help bar, status line, message line
+ *	src/ui/msg.c		the message line and the log behind it
+ *	src/ui/color.c		colours per element ([colors])
+ *	src/ui/compose.c	where writing mail plugs in
+ *   pure (no curses calls; unit-tested in tests/unit/ui):
+ *	src/ui/model.c		the messages of the open folder
+ *	src/ui/thread.c		JWZ threading
+ *	src/ui/view.c		sort, limit, collapse, cursor and scroll
+ *	src/ui/pattern.c	mutt-style patterns (~f, ~s, ~d, ~b ...)
+ *	src/ui/format.c		the index line format, by display columns
+ *	src/ui/text.c		display width, links in text, sizes
+ *	src/ui/keymap.c		functions, key names, bindings ([keys])
+ *	src/ui/edit.c		the line editor with history and completion
+ *	src/ui/private.h	what these files share
  *
- * The UI never touches a socket: later screens get their data from the
- * engine as events.  Ownership: ui_run borrows the struct cfg.
+ * Ownership: ui_run borrows the struct cfg.
  */
 #ifndef PETREL_UI_H
 #define PETREL_UI_H
@@ -14,9 +43,11 @@
 #include "petrel/core.h"
 
 /*
- * Runs the interface until the user quits.  The terminal is restored on
- * every return path.  Returns 0, or -1 with err set when the terminal
- * could not be used.
+ * Runs the interface until the user quits (or SIGTERM/SIGHUP).  Starts
+ * the engine for the configured accounts and opens the first account's
+ * INBOX.  The terminal is restored on every way out, including fatal
+ * signals and exit().  Returns 0, or -1 with err set when the terminal
+ * or the engine could not be used.
  */
 int ui_run(const struct cfg *, struct pt_error *);
 

@@ -237,6 +237,11 @@ extern int ui_utf8; /* 1 in a UTF-8 locale (the default) */
 size_t ui_text_fit(struct pt_buf *, const char *, size_t, size_t, size_t, int);
 /* The columns s takes (wcwidth; a non-printable counts 1). */
 size_t ui_text_width(const char *, size_t);
+/*
+ * Links in a line: up to max byte ranges [from, to) of http(s)://,
+ * ftp://, mailto: and www. addresses.  Returns how many.
+ */
+size_t ui_text_urls(const char *, size_t, size_t *, size_t *, size_t);
 /* "1.2K", "34M": a size in at most 4 columns. */
 void ui_text_size(char *, size_t, uint64_t);
 
@@ -444,5 +449,313 @@ int ui_edit_key(struct ui_edit *, uint32_t);
  * matched.
  */
 size_t ui_edit_complete(struct ui_edit *, const char *const *, size_t);
+
+/*
+ * The runtime: everything below runs on the UI thread only.
+ */
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "petrel/config.h"
+#include "petrel/engine.h"
+
+struct ui;
+
+/* Colour elements ([colors] in the configuration). */
+enum ui_color {
+	UI_C_NORMAL,
+	UI_C_INDICATOR,
+	UI_C_STATUS,
+	UI_C_MESSAGE,
+	UI_C_ERROR,
+	UI_C_PROMPT,
+	UI_C_TREE,
+	UI_C_INDEX_NEW,
+	UI_C_INDEX_FLAGGED,
+	UI_C_INDEX_DELETED,
+	UI_C_INDEX_TAGGED,
+	UI_C_HEADER,
+	UI_C_QUOTED,
+	UI_C_QUOTED2,
+	UI_C_QUOTED3,
+	UI_C_SIGNATURE,
+	UI_C_URL,
+	UI_C_SEARCH,
+	UI_C_ATTACHMENT,
+	UI_C_MARKERS,
+	UI_C_SIDEBAR_NEW,
+	UI_C_SIDEBAR_INDICATOR,
+	UI_C_COUNT
+};
+
+/*
+ * A screen: const ops, listed in screens.c.  key gets the function the
+ * keymap found (UI_OP_NONE when the key is unbound) and the key itself;
+ * draw paints the body rows [top, top + rows); event sees every engine
+ * event after the central handling (events.c) applied it.
+ */
+struct ui_screen {
+	const char *name;
+	enum ui_map map;
+	void (*init)(struct ui *);
+	void (*fini)(struct ui *);
+	void (*key)(struct ui *, enum ui_op, uint32_t);
+	void (*draw)(struct ui *, int, int);
+	void (*event)(struct ui *, const struct eng_event *);
+	/* The help bar's functions, UI_OP_NONE terminated. */
+	const enum ui_op *helpbar;
+};
+
+extern const struct ui_screen ui_index_screen;
+extern const struct ui_screen ui_pager_screen;
+extern const struct ui_screen ui_folders_screen;
+extern const struct ui_screen ui_help_screen;
+extern const struct ui_screen ui_log_screen;
+extern const struct ui_screen ui_attach_screen;
+extern const struct ui_screen ui_urls_screen;
+extern const struct ui_screen ui_text_screen;
+extern const struct ui_screen *const ui_screens[];
+
+/* Called for each event of a job (PROGRESS, its data, DONE, FAILED). */
+typedef void (*ui_job_cb)(struct ui *, struct eng_event *, void *);
+
+struct ui_job {
+	uint64_t id;
+	enum eng_job_kind kind;
+	size_t account;
+	char label[128]; /* shown with the progress: "loading INBOX" */
+	uint64_t done, total;
+	enum eng_unit unit;
+	int progress; /* a PROGRESS event came */
+	ui_job_cb cb;
+	void *arg;
+	void (*arg_free)(void *);
+	char *done_msg; /* shown when it succeeds, or NULL */
+};
+
+struct ui_account {
+	const struct cfg_account *cfg;
+	enum eng_conn conn;
+	int retry_in;
+	struct eng_folder_list *folders;
+	uint64_t folders_job;
+};
+
+/* Index batches still to be put into the model (a little per pass). */
+struct ui_pending {
+	struct eng_index *ix;
+	size_t pos;
+	struct ui_pending *next;
+};
+
+struct ui_folder {
+	int open;
+	size_t account;
+	char *name;
+	uint32_t uidvalidity;
+	struct ui_model model;
+	struct ui_view view;
+	uint64_t open_job;
+	int complete; /* the engine sent its last batch */
+	int placed;   /* the cursor went to the first unread once */
+	size_t total; /* as the engine counts */
+	struct ui_pending *pending;
+	long long rebuilt; /* ms, monotonic */
+};
+
+enum ui_prompt_kind {
+	UI_PROMPT_YESNO,
+	UI_PROMPT_CHOICE,
+	UI_PROMPT_LINE,
+	UI_PROMPT_PASSWORD,
+	UI_PROMPT_CERT
+};
+
+enum ui_complete { UI_COMPLETE_NONE, UI_COMPLETE_FOLDER };
+
+/*
+ * The answer: YESNO 1/0, CHOICE the chosen key, LINE and PASSWORD 1
+ * with the text, CERT an enum eng_trust; -1 when the user cancelled
+ * (^G, Esc).  text is borrowed for the call.
+ */
+typedef void (*ui_prompt_cb)(struct ui *, int, const char *, void *);
+
+struct ui_prompt {
+	enum ui_prompt_kind kind;
+	char *question;
+	char *choices; /* CHOICE: the keys */
+	int defans;    /* YESNO: the answer Enter gives, or -1 */
+	struct ui_edit edit;
+	enum ui_complete complete;
+	struct eng_cert cert; /* CERT */
+	size_t account;       /* CERT, PASSWORD */
+	ui_prompt_cb cb;
+	void *arg;
+	void (*arg_free)(void *);
+	struct ui_prompt *next;
+};
+
+struct ui_log_entry {
+	time_t when;
+	int error;
+	char *text;
+};
+
+#define UI_STACK_MAX 8
+#define UI_LOG_MAX   500
+
+struct ui {
+	const struct cfg *cfg;
+	struct eng *eng;
+	struct ui_keymap km;
+	attr_t color[UI_C_COUNT];
+	struct ui_account *acct;
+	size_t nacct;
+	struct ui_folder folder;
+	const struct ui_screen *stack[UI_STACK_MAX];
+	int depth;
+	struct ui_job *jobs;
+	size_t njobs, capjobs;
+	struct ui_log_entry log[UI_LOG_MAX];
+	size_t nlog, logstart;
+	char *msg; /* the message line */
+	int msg_error;
+	struct ui_prompt *prompt; /* shown first; next ones queue */
+	struct ui_hist hist_search, hist_folder, hist_pattern;
+	int tag_prefix;
+	int sidebar;
+	size_t sidebar_cur; /* index in the account's folder list */
+	int quit;
+	int redraw;
+	uint64_t quit_job; /* quit when this job ends */
+	char *search;      /* the last search pattern */
+	int search_dir;
+	const char *index_format;
+	const char *date_format;
+	int lines, cols;
+};
+
+/* loop.c */
+long long ui_now_ms(void);
+/* Stops curses for a child process on the terminal, and back. */
+void ui_term_pause(void);
+void ui_term_resume(struct ui *);
+
+/* screens.c: a scrolling list with a cursor, for the simple screens. */
+struct ui_list {
+	size_t n, cursor, top;
+};
+/* Handles the generic moves; 1 when op was one of them. */
+int ui_list_key(struct ui_list *, enum ui_op, int);
+void ui_list_clamp(struct ui_list *, int);
+
+/* screens.c: the screen stack. */
+void ui_screen_push(struct ui *, const struct ui_screen *);
+void ui_screen_pop(struct ui *);
+const struct ui_screen *ui_screen_top(const struct ui *);
+/* 1 when the screen is on the stack. */
+int ui_screen_open(const struct ui *, const struct ui_screen *);
+
+/* draw.c */
+/* Draws UTF-8 (sanitized) text at y, x in exactly w columns. */
+void ui_draw_text(int, int, int, const char *, attr_t);
+void ui_draw_fill(int, int, int, attr_t);
+void ui_draw_helpbar(struct ui *, const struct ui_screen *);
+void ui_draw_status(struct ui *, const char *);
+void ui_draw_msgline(struct ui *);
+/* The rows the body may use, and the first one. */
+int ui_body_top(const struct ui *);
+int ui_body_rows(const struct ui *);
+
+/* msg.c: the message line and the log. */
+void ui_msg(struct ui *, const char *, ...) PT_PRINTF(2, 3);
+void ui_error(struct ui *, const char *, ...) PT_PRINTF(2, 3);
+void ui_msg_clear(struct ui *);
+void ui_log_add(struct ui *, int, const char *);
+void ui_log_release(struct ui *);
+
+/* color.c */
+void ui_color_init(struct ui *);
+/* Parses "bold red default" into *attr; 0 or -1 with err set. */
+int ui_color_parse(const char *, int, short, attr_t *, struct pt_error *);
+const char *ui_color_name(enum ui_color);
+
+/* prompt.c */
+struct ui_prompt *ui_prompt_new(enum ui_prompt_kind, const char *, ui_prompt_cb,
+    void *);
+/* Shows it now (in front) or, with queue set, after the current one. */
+void ui_prompt_show(struct ui *, struct ui_prompt *, int);
+void ui_prompt_yesno(struct ui *, const char *, int, ui_prompt_cb, void *);
+void ui_prompt_line(struct ui *, const char *, const char *, struct ui_hist *,
+    enum ui_complete, ui_prompt_cb, void *);
+/* Handles a key when a prompt is up; 1 when it took the key. */
+int ui_prompt_key(struct ui *, uint32_t);
+void ui_prompt_draw(struct ui *);
+void ui_prompt_free(struct ui_prompt **);
+void ui_prompt_clear_all(struct ui *);
+
+/* events.c: engine events, jobs, accounts, the open folder. */
+uint64_t ui_job_submit(struct ui *, struct eng_job *, const char *, ui_job_cb,
+    void *, void (*)(void *));
+struct ui_job *ui_job_find(struct ui *, uint64_t);
+/* The running job with the latest progress, for the status line. */
+const struct ui_job *ui_job_progress(const struct ui *);
+void ui_job_cancel_all(struct ui *);
+void ui_events_drain(struct ui *);
+/* Puts some pending index batches into the model; 1 if work is left. */
+int ui_folder_work(struct ui *, long long);
+void ui_folder_open(struct ui *, size_t, const char *);
+void ui_folder_close(struct ui *);
+/* Rebuilds the view when it is dirty (now, or throttled while loading). */
+void ui_folder_refresh(struct ui *, int);
+void ui_folders_request(struct ui *, size_t);
+/* Folder names of the current account for completion (borrowed). */
+size_t ui_folder_names(struct ui *, const char ***);
+
+/* ops.c: what the index and pager do to messages. */
+/*
+ * The uids an operation applies to: the tagged messages after the tag
+ * prefix, else the current one.  Returns how many (*out allocated).
+ */
+size_t ui_ops_targets(struct ui *, uint32_t **);
+void ui_ops_flags(struct ui *, const uint32_t *, size_t, uint32_t, uint32_t);
+/* Handles the functions index and pager share; 1 when handled. */
+int ui_ops_common(struct ui *, enum ui_op, uint32_t);
+void ui_ops_quit(struct ui *, int);
+void ui_ops_version(struct ui *);
+/* mutt's "jump": the typed digit starts the number. */
+void ui_ops_jump(struct ui *, uint32_t, void (*)(struct ui *, long));
+
+/* index.c */
+void ui_index_move(struct ui *, long);
+/* Moves the index cursor for the pager: dir 1/-1 with a predicate. */
+int ui_index_step(struct ui *, enum ui_op);
+
+/* pager.c */
+void ui_pager_show(struct ui *, uint32_t);
+
+/* help.c */
+void ui_help_for(struct ui *, const struct ui_screen *);
+
+/* attach.c, urls.c: lists from the pager's message. */
+void ui_attach_show(struct ui *, const char *, size_t);
+void ui_urls_show(struct ui *, const char *, size_t);
+
+/* folders.c: an account's folders in display order (allocated array,
+ * borrowed folders), and a folder's indented label. */
+size_t ui_folders_sorted(struct ui *, size_t, const struct eng_folder ***);
+void ui_folder_label(const struct eng_folder *, struct pt_buf *);
+
+/* sidebar.c */
+int ui_sidebar_width(const struct ui *);
+void ui_sidebar_draw(struct ui *, int, int);
+int ui_sidebar_op(struct ui *, enum ui_op);
+
+/*
+ * compose.c: writing mail (issue 7 fills it in).  kind is UI_OP_MAIL,
+ * UI_OP_REPLY, UI_OP_GROUP_REPLY, UI_OP_LIST_REPLY, UI_OP_FORWARD or
+ * UI_OP_RECALL; uids are the messages replied to or forwarded.
+ */
+void ui_compose_start(struct ui *, enum ui_op, const uint32_t *, size_t);
 
 #endif

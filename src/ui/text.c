@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
 #include "petrel/core.h"
@@ -135,4 +136,44 @@ ui_text_size(char *buf, size_t len, uint64_t n)
 	else
 		snprintf(buf, len, "%.1fG",
 		    (double)n / (1024.0 * 1024.0 * 1024.0));
+}
+
+size_t
+ui_text_urls(const char *s, size_t len, size_t *from, size_t *to, size_t max)
+{
+	static const char *const schemes[] = {"https://", "http://",
+	    "mailto:", "ftp://", "www."};
+	size_t n = 0, i = 0, k;
+
+	while (i < len && n < max) {
+		size_t best = len, blen = 0;
+
+		for (k = 0; k < PT_NELEM(schemes); k++) {
+			size_t sl = strlen(schemes[k]), j;
+
+			for (j = i; j + sl <= len; j++) {
+				if (strncasecmp(s + j, schemes[k], sl) == 0) {
+					if (j < best) {
+						best = j;
+						blen = sl;
+					}
+					break;
+				}
+			}
+		}
+		if (best == len)
+			break;
+		k = best + blen;
+		while (k < len && s[k] != ' ' && s[k] != '>' && s[k] != '<' &&
+		       s[k] != '"' && s[k] != ')' && s[k] != ']')
+			k++;
+		while (k > best + blen &&
+		       (s[k - 1] == '.' || s[k - 1] == ',' || s[k - 1] == ';'))
+			k--;
+		from[n] = best;
+		to[n] = k;
+		n++;
+		i = k > best ? k : best + 1;
+	}
+	return n;
 }

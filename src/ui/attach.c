@@ -1,0 +1,680 @@
+/*
+ * attach.c: the attachments of the message in the pager, and a plain
+ * text viewer.  Parts come from mime_parse of the message the pager
+ * already holds, so nothing is fetched again.  An attachment is viewed
+ * as text, opened with its mailcap(5) entry (the terminal is handed to
+ * the viewer, or its output shown when the entry says copiousoutput),
+ * or saved: the suggested file name is the part's own, stripped of
+ * folders and control characters so it cannot land elsewhere, and an
+ * existing file is replaced only after asking.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "petrel/config.h"
+#include "petrel/core.h"
+#include "petrel/mime.h"
+
+#include "private.h"
+
+#define UI_VIEW_MAX ((size_t)8 * 1024 * 1024) /* viewer output kept */
+
+struct ui_att {
+	const struct mime_part *part;
+	int depth;
+	char *type;
+	char *name; /* as the message says, sanitized; or NULL */
+	size_t size;
+};
+
+static struct {
+	struct mime_msg *msg;
+	struct ui_att *v;
+	size_t n;
+	struct ui_list list;
+} ui_at;
+
+/* The text viewer. */
+static struct {
+	char *title;
+	char *text;
+	size_t *off, *len;
+	size_t n;
+	struct ui_list list;
+} ui_tv;
+
+struct ui_save {
+	size_t idx;
+	char *path;
+};
+
+static const enum ui_op ui_attach_helpbar[] = {UI_OP_EXIT, UI_OP_SELECT_ENTRY,
+    UI_OP_SAVE_ATTACH, UI_OP_OPEN_ATTACH, UI_OP_HELP, UI_OP_NONE};
+static const enum ui_op ui_text_helpbar[] = {UI_OP_EXIT, UI_OP_PREV_PAGE,
+    UI_OP_NEXT_PAGE, UI_OP_HELP, UI_OP_NONE};
+
+static void ui_attach_fini(struct ui *);
+static void ui_attach_key(struct ui *, enum ui_op, uint32_t);
+static void ui_attach_draw(struct ui *, int, int);
+static void ui_attach_walk(const struct mime_part *, int);
+static char *ui_attach_decode(const struct ui_att *, size_t *);
+static char *ui_attach_safe_name(const struct ui_att *, size_t);
+static void ui_attach_save_answer(struct ui *, int, const char *, void *);
+static void ui_attach_overwrite_answer(struct ui *, int, const char *, void *);
+static int ui_attach_write(struct ui *, const char *, size_t, int);
+static void ui_attach_view(struct ui *, size_t, int);
+static int ui_mailcap_find(const char *, char **, int *);
+static void ui_text_fini(struct ui *);
+static void ui_text_key(struct ui *, enum ui_op, uint32_t);
+static void ui_text_draw(struct ui *, int, int);
+static void ui_text_show(struct ui *, const char *, const char *, size_t);
+
+const struct ui_screen ui_attach_screen = {
+    .name = "attach",
+    .map = UI_MAP_ATTACH,
+    .fini = ui_attach_fini,
+    .key = ui_attach_key,
+    .draw = ui_attach_draw,
+    .helpbar = ui_attach_helpbar,
+};
+
+const struct ui_screen ui_text_screen = {
+    .name = "text",
+    .map = UI_MAP_GENERIC,
+    .fini = ui_text_fini,
+    .key = ui_text_key,
+    .draw = ui_text_draw,
+    .helpbar = ui_text_helpbar,
+};
+
+static void
+ui_attach_walk(const struct mime_part *p, int depth)
+{
+	const struct mime_part *c;
+	const char *type = mime_part_type(p);
+
+	if (strncmp(type, "multipart/", 10) != 0) {
+		struct ui_att *a;
+		char *name;
+
+		ui_at.v =
+		    pt_xreallocarray(ui_at.v, ui_at.n + 1, sizeof *ui_at.v);
+		a = &ui_at.v[ui_at.n++];
+		memset(a, 0, sizeof *a);
+		a->part = p;
+		a->depth = depth;
+		a->type = pt_sanitize_line(type, strlen(type));
+		if ((name = mime_part_filename(p)) != NULL) {
+			a->name = pt_sanitize_line(name, strlen(name));
+			free(name);
+		}
+		{
+			struct pt_buf b;
+
+			pt_buf_init(&b, MIME_MAX_SIZE);
+			mime_part_decode(p, &b, NULL, NULL);
+			a->size = b.len;
+			pt_buf_release(&b);
+		}
+		/* The enclosed message's own parts are listed too. */
+		if (strcmp(type, "message/rfc822") != 0)
+			return;
+	}
+	for (c = mime_part_child(p); c != NULL; c = mime_part_next(c))
+		ui_attach_walk(c, depth + 1);
+}
+
+void
+ui_attach_show(struct ui *ui, const char *data, size_t len)
+{
+	struct pt_error err;
+
+	ui_attach_fini(ui);
+	pt_error_init(&err);
+	if ((ui_at.msg = mime_parse(data, len, &err)) == NULL) {
+		ui_error(ui, "%s", err.msg);
+		return;
+	}
+	ui_attach_walk(mime_msg_root(ui_at.msg), 0);
+	memset(&ui_at.list, 0, sizeof ui_at.list);
+	ui_at.list.n = ui_at.n;
+	ui_screen_push(ui, &ui_attach_screen);
+}
+
+static void
+ui_attach_fini(struct ui *ui)
+{
+	size_t i;
+
+	(void)ui;
+	for (i = 0; i < ui_at.n; i++) {
+		free(ui_at.v[i].type);
+		free(ui_at.v[i].name);
+	}
+	free(ui_at.v);
+	ui_at.v = NULL;
+	ui_at.n = 0;
+	mime_msg_free(&ui_at.msg);
+}
+
+static char *
+ui_attach_decode(const struct ui_att *a, size_t *len)
+{
+	struct pt_buf b;
+
+	pt_buf_init(&b, MIME_MAX_SIZE);
+	mime_part_decode(a->part, &b, NULL, NULL);
+	return pt_buf_detach(&b, len);
+}
+
+/*
+ * A file name that stays in the chosen folder: the last path component,
+ * no control characters, no leading dots; "attachment-N" when nothing
+ * is left.
+ */
+static char *
+ui_attach_safe_name(const struct ui_att *a, size_t idx)
+{
+	const char *base, *s;
+	struct pt_buf b;
+
+	if (a->name == NULL || *a->name == '\0')
+		return pt_xasprintf("attachment-%zu", idx + 1);
+	base = a->name;
+	for (s = a->name; *s != '\0'; s++)
+		if (*s == '/' || *s == '\\')
+			base = s + 1;
+	while (*base == '.' || *base == ' ')
+		base++;
+	pt_buf_init(&b, 1024);
+	for (s = base; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7F || c == ':')
+			pt_buf_addch(&b, '_', NULL);
+		else
+			pt_buf_addch(&b, (char)c, NULL);
+	}
+	if (b.len == 0) {
+		pt_buf_release(&b);
+		return pt_xasprintf("attachment-%zu", idx + 1);
+	}
+	return pt_buf_detach(&b, NULL);
+}
+
+/* Writes attachment idx to path; excl: refuse an existing file. */
+static int
+ui_attach_write(struct ui *ui, const char *path, size_t idx, int excl)
+{
+	char *data;
+	size_t len, off = 0;
+	int fd;
+
+	fd = open(path,
+	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+		(excl ? O_EXCL : O_TRUNC),
+	    0666);
+	if (fd < 0 && errno == EEXIST && excl)
+		return 1;
+	if (fd < 0) {
+		ui_error(ui, _("cannot write '%s': %s"), path, strerror(errno));
+		return -1;
+	}
+	data = ui_attach_decode(&ui_at.v[idx], &len);
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	free(data);
+	if (close(fd) != 0 || off < len) {
+		ui_error(ui, _("cannot write '%s': %s"), path,
+		    strerror(errno != 0 ? errno : EIO));
+		return -1;
+	}
+	ui_msg(ui, _("Saved to %s (%zu bytes)."), path, len);
+	return 0;
+}
+
+static void
+ui_attach_overwrite_answer(struct ui *ui, int answer, const char *text,
+    void *arg)
+{
+	struct ui_save *sv = arg;
+
+	(void)text;
+	if (answer == 1)
+		ui_attach_write(ui, sv->path, sv->idx, 0);
+}
+
+static void
+ui_save_free(void *arg)
+{
+	struct ui_save *sv = arg;
+
+	free(sv->path);
+	free(sv);
+}
+
+static void
+ui_attach_save_answer(struct ui *ui, int answer, const char *text, void *arg)
+{
+	size_t idx = (size_t)(uintptr_t)arg;
+	const char *home = getenv("HOME");
+	char *path;
+
+	if (answer != 1 || text == NULL || *text == '\0' || idx >= ui_at.n)
+		return;
+	if (strncmp(text, "~/", 2) == 0 && home != NULL)
+		path = pt_xasprintf("%s/%s", home, text + 2);
+	else
+		path = pt_xstrdup(text);
+	if (ui_attach_write(ui, path, idx, 1) == 1) {
+		struct ui_save *sv = pt_xmalloc(sizeof *sv);
+		char *q = pt_xasprintf(_("'%s' exists. Replace it?"), path);
+
+		sv->idx = idx;
+		sv->path = path;
+		ui_prompt_yesno(ui, q, 0, ui_attach_overwrite_answer, sv);
+		ui->prompt->arg_free = ui_save_free;
+		free(q);
+		return;
+	}
+	free(path);
+}
+
+/*
+ * The mailcap(5) entry for a type: the command and whether its output
+ * is to be shown as text (copiousoutput).  0 when found.
+ */
+static int
+ui_mailcap_find(const char *type, char **cmd, int *copious)
+{
+	const char *home = getenv("HOME"), *env = getenv("MAILCAPS");
+	char *paths, *path, *save = NULL;
+	int found = -1;
+
+	*cmd = NULL;
+	*copious = 0;
+	if (env != NULL && *env != '\0')
+		paths = pt_xstrdup(env);
+	else
+		paths = pt_xasprintf("%s/.mailcap:/etc/mailcap",
+		    home != NULL ? home : "");
+	for (path = strtok_r(paths, ":", &save); path != NULL && found != 0;
+	     path = strtok_r(NULL, ":", &save)) {
+		struct pt_error err;
+		char *data, *line, *lsave = NULL;
+
+		pt_error_init(&err);
+		if ((data = pt_file_read(path, 1024 * 1024, NULL, &err)) ==
+		    NULL)
+			continue;
+		/* Joins "\\\n" continuations. */
+		for (line = data; (line = strstr(line, "\\\n")) != NULL;) {
+			line[0] = ' ';
+			line[1] = ' ';
+		}
+		for (line = strtok_r(data, "\n", &lsave);
+		     line != NULL && found != 0;
+		     line = strtok_r(NULL, "\n", &lsave)) {
+			char *f[16], *p = line;
+			size_t nf = 0, i, tl;
+
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == '#' || *p == '\0')
+				continue;
+			/* Fields split at unescaped ';'. */
+			f[nf++] = p;
+			for (; *p != '\0' && nf < PT_NELEM(f); p++) {
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				else if (*p == ';') {
+					*p = '\0';
+					f[nf++] = p + 1;
+				}
+			}
+			if (nf < 2)
+				continue;
+			for (i = 0; i < nf; i++) {
+				while (*f[i] == ' ' || *f[i] == '\t')
+					f[i]++;
+				tl = strlen(f[i]);
+				while (tl > 0 && (f[i][tl - 1] == ' ' ||
+						     f[i][tl - 1] == '\t'))
+					f[i][--tl] = '\0';
+			}
+			tl = strlen(f[0]);
+			if (!(strcasecmp(f[0], type) == 0 ||
+				(tl >= 2 && strcmp(f[0] + tl - 2, "/*") == 0 &&
+				    strncasecmp(f[0], type, tl - 1) == 0) ||
+				(strchr(f[0], '/') == NULL &&
+				    strncasecmp(f[0], type, tl) == 0 &&
+				    type[tl] == '/')))
+				continue;
+			{
+				int skip = 0, cop = 0;
+
+				for (i = 2; i < nf; i++) {
+					if (strcasecmp(f[i], "copiousoutput") ==
+					    0)
+						cop = 1;
+					else if (strncasecmp(f[i],
+						     "test=", 5) == 0 &&
+						 system(f[i] + 5) != 0)
+						skip = 1;
+				}
+				if (skip)
+					continue;
+				*cmd = pt_xstrdup(f[1]);
+				*copious = cop;
+				found = 0;
+			}
+		}
+		free(data);
+	}
+	free(paths);
+	return found;
+}
+
+/* Runs the viewer of attachment idx (mailcap), or shows it as text. */
+static void
+ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
+{
+	const struct ui_att *a = &ui_at.v[idx];
+	const char *tmpdir = getenv("TMPDIR");
+	char *cmd = NULL, *tmpl, *name, *data, *q, *full;
+	struct pt_buf c;
+	size_t len, i;
+	int copious, fd;
+
+	if (ui_mailcap_find(a->type, &cmd, &copious) != 0) {
+		if (strncmp(a->type, "text/", 5) == 0 ||
+		    strcmp(a->type, "message/rfc822") == 0) {
+			struct pt_buf b;
+			char *cs = mime_part_param(a->part, "charset");
+
+			data = ui_attach_decode(a, &len);
+			pt_buf_init(&b, MIME_MAX_SIZE);
+			mime_charset_to_utf8(&b, cs, data, len, NULL, NULL);
+			ui_text_show(ui, a->name != NULL ? a->name : a->type,
+			    b.data, b.len);
+			pt_buf_release(&b);
+			free(data);
+			free(cs);
+			return;
+		}
+		ui_error(ui,
+		    mailcap_only
+			? _("No mailcap entry for %s.")
+			: _("No viewer for %s: save it with s, or add a "
+			    "mailcap entry."),
+		    a->type);
+		return;
+	}
+	/* A private temporary file keeping the name's extension. */
+	name = ui_attach_safe_name(a, idx);
+	tmpl = pt_xasprintf("%s/petrel-XXXXXX-%s",
+	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp", name);
+	fd = mkstemps(tmpl, (int)strlen(name) + 1);
+	free(name);
+	if (fd < 0) {
+		ui_error(ui, _("cannot create a temporary file: %s"),
+		    strerror(errno));
+		free(tmpl);
+		free(cmd);
+		return;
+	}
+	data = ui_attach_decode(a, &len);
+	for (i = 0; i < len;) {
+		ssize_t w = write(fd, data + i, len - i);
+
+		if (w <= 0 && errno != EINTR)
+			break;
+		if (w > 0)
+			i += (size_t)w;
+	}
+	free(data);
+	close(fd);
+	/* %s becomes the quoted file name, %t the type. */
+	pt_buf_init(&c, 0);
+	q = pt_xasprintf("'%s'", tmpl); /* mkstemps names have no quote */
+	if (strchr(tmpl, '\'') != NULL) {
+		free(q);
+		q = pt_xstrdup("/dev/null");
+	}
+	for (i = 0; cmd[i] != '\0'; i++) {
+		if (cmd[i] == '%' && cmd[i + 1] == 's') {
+			pt_buf_addstr(&c, q, NULL);
+			i++;
+		} else if (cmd[i] == '%' && cmd[i + 1] == 't') {
+			pt_buf_addstr(&c, a->type, NULL);
+			i++;
+		} else if (cmd[i] == '\\' && cmd[i + 1] != '\0')
+			pt_buf_addch(&c, cmd[++i], NULL);
+		else
+			pt_buf_addch(&c, cmd[i], NULL);
+	}
+	if (strstr(cmd, "%s") == NULL)
+		pt_buf_printf(&c, NULL, " < %s", q);
+	full = pt_buf_detach(&c, NULL);
+	if (copious) {
+		FILE *p = popen(full, "r");
+		struct pt_buf out;
+		char buf[4096];
+		size_t n;
+
+		pt_buf_init(&out, UI_VIEW_MAX);
+		while (p != NULL && (n = fread(buf, 1, sizeof buf, p)) > 0)
+			if (pt_buf_add(&out, buf, n, NULL) != 0)
+				break;
+		if (p != NULL)
+			pclose(p);
+		ui_text_show(ui, a->name != NULL ? a->name : a->type, out.data,
+		    out.len);
+		pt_buf_release(&out);
+	} else {
+		int status;
+
+		ui_term_pause();
+		status = system(full);
+		ui_term_resume(ui);
+		if (status != 0)
+			ui_error(ui, _("The viewer exited with status %d."),
+			    WIFEXITED(status) ? WEXITSTATUS(status) : status);
+	}
+	unlink(tmpl);
+	free(full);
+	free(q);
+	free(tmpl);
+	free(cmd);
+}
+
+static void
+ui_attach_key(struct ui *ui, enum ui_op op, uint32_t key)
+{
+	int rows = ui_body_rows(ui);
+	char *name;
+
+	(void)key;
+	if (ui_list_key(&ui_at.list, op, rows))
+		return;
+	switch (op) {
+	case UI_OP_EXIT:
+		ui_screen_pop(ui);
+		return;
+	case UI_OP_SELECT_ENTRY:
+	case UI_OP_OPEN_ATTACH:
+		if (ui_at.n > 0)
+			ui_attach_view(ui, ui_at.list.cursor,
+			    op == UI_OP_OPEN_ATTACH);
+		return;
+	case UI_OP_SAVE_ATTACH:
+		if (ui_at.n == 0)
+			return;
+		name = ui_attach_safe_name(&ui_at.v[ui_at.list.cursor],
+		    ui_at.list.cursor);
+		ui_prompt_line(ui, _("Save to file:"), name, NULL,
+		    UI_COMPLETE_NONE, ui_attach_save_answer,
+		    (void *)(uintptr_t)ui_at.list.cursor);
+		free(name);
+		return;
+	default:
+		ui_error(ui, "%s", _("Key is not bound.  Press '?' for help."));
+		return;
+	}
+}
+
+static void
+ui_attach_draw(struct ui *ui, int top, int rows)
+{
+	struct pt_buf b;
+	char size[16];
+	int i;
+
+	ui_list_clamp(&ui_at.list, rows);
+	pt_buf_init(&b, 0);
+	for (i = 0; i < rows; i++) {
+		size_t k = ui_at.list.top + (size_t)i;
+		const struct ui_att *a;
+		int d;
+
+		if (k >= ui_at.n)
+			break;
+		a = &ui_at.v[k];
+		pt_buf_reset(&b);
+		ui_text_size(size, sizeof size, a->size);
+		pt_buf_printf(&b, NULL, "%3zu ", k + 1);
+		for (d = 0; d < a->depth && d < 8; d++)
+			pt_buf_addstr(&b, "  ", NULL);
+		pt_buf_printf(&b, NULL, "%-30s %6s  %s", a->type, size,
+		    a->name != NULL ? a->name : "");
+		ui_draw_text(top + i, 0, COLS, b.data,
+		    ui->color[k == ui_at.list.cursor ? UI_C_INDICATOR
+						     : UI_C_NORMAL]);
+	}
+	pt_buf_reset(&b);
+	{
+		char *cnt = pt_xasprintf(ngettext_("%zu part", "%zu parts",
+					     (unsigned long)ui_at.n),
+		    ui_at.n);
+
+		pt_buf_printf(&b, NULL, "-- %s --", cnt);
+		free(cnt);
+	}
+	ui_draw_status(ui, b.data);
+	pt_buf_release(&b);
+}
+
+/* The text viewer: wrapped, sanitized text with the list moves. */
+static void
+ui_text_show(struct ui *ui, const char *title, const char *text, size_t len)
+{
+	struct pt_buf san, wrapped;
+	size_t off = 0;
+
+	ui_text_fini(ui);
+	pt_buf_init(&san, 0);
+	pt_buf_init(&wrapped, 0);
+	pt_sanitize(&san, text, len, PT_SAN_NEWLINES | PT_SAN_TABS, NULL);
+	mime_wrap(&wrapped, san.data, san.len,
+	    (unsigned)(COLS > MIME_WIDTH_MIN ? COLS - 1 : MIME_WIDTH_MIN), NULL,
+	    NULL);
+	pt_buf_release(&san);
+	ui_tv.title = pt_sanitize_line(title, strlen(title));
+	ui_tv.text = pt_buf_detach(&wrapped, &len);
+	while (off < len) {
+		const char *nl = memchr(ui_tv.text + off, '\n', len - off);
+		size_t l =
+		    nl != NULL ? (size_t)(nl - ui_tv.text) - off : len - off;
+
+		ui_tv.off =
+		    pt_xreallocarray(ui_tv.off, ui_tv.n + 1, sizeof *ui_tv.off);
+		ui_tv.len =
+		    pt_xreallocarray(ui_tv.len, ui_tv.n + 1, sizeof *ui_tv.len);
+		ui_tv.off[ui_tv.n] = off;
+		ui_tv.len[ui_tv.n] = l;
+		ui_tv.n++;
+		off += l + 1;
+	}
+	memset(&ui_tv.list, 0, sizeof ui_tv.list);
+	ui_tv.list.n = ui_tv.n;
+	ui_screen_push(ui, &ui_text_screen);
+}
+
+static void
+ui_text_fini(struct ui *ui)
+{
+	(void)ui;
+	free(ui_tv.title);
+	free(ui_tv.text);
+	free(ui_tv.off);
+	free(ui_tv.len);
+	memset(&ui_tv, 0, sizeof ui_tv);
+}
+
+static void
+ui_text_key(struct ui *ui, enum ui_op op, uint32_t key)
+{
+	int rows = ui_body_rows(ui);
+
+	(void)key;
+	/* Lines scroll; there is no cursor line. */
+	if (op == UI_OP_NEXT_ENTRY)
+		op = UI_OP_NEXT_LINE;
+	else if (op == UI_OP_PREV_ENTRY)
+		op = UI_OP_PREV_LINE;
+	if (op == UI_OP_NEXT_PAGE || op == UI_OP_PREV_PAGE ||
+	    op == UI_OP_NEXT_LINE || op == UI_OP_PREV_LINE ||
+	    op == UI_OP_FIRST_ENTRY || op == UI_OP_LAST_ENTRY ||
+	    op == UI_OP_HALF_DOWN || op == UI_OP_HALF_UP) {
+		if (op == UI_OP_FIRST_ENTRY)
+			ui_tv.list.top = 0;
+		else if (op == UI_OP_LAST_ENTRY)
+			ui_tv.list.top =
+			    ui_tv.n > (size_t)rows ? ui_tv.n - (size_t)rows : 0;
+		else
+			ui_list_key(&ui_tv.list, op, rows);
+		ui_tv.list.cursor = ui_tv.list.top;
+		return;
+	}
+	if (op == UI_OP_EXIT || op == UI_OP_SELECT_ENTRY)
+		ui_screen_pop(ui);
+	else
+		ui_error(ui, "%s", _("Key is not bound.  Press '?' for help."));
+}
+
+static void
+ui_text_draw(struct ui *ui, int top, int rows)
+{
+	char *s;
+	int i;
+
+	for (i = 0; i < rows; i++) {
+		size_t k = ui_tv.list.top + (size_t)i;
+		char *line;
+
+		if (k >= ui_tv.n)
+			break;
+		line = pt_xstrndup(ui_tv.text + ui_tv.off[k], ui_tv.len[k]);
+		ui_draw_text(top + i, 0, COLS, line, ui->color[UI_C_NORMAL]);
+		free(line);
+	}
+	s = pt_xasprintf("-- %s --", ui_tv.title != NULL ? ui_tv.title : "");
+	ui_draw_status(ui, s);
+	free(s);
+}
