@@ -237,4 +237,157 @@ char *mime_render(const char *, size_t, const struct mime_render_opts *,
 char *mime_render_msg(const struct mime_msg *, const struct mime_render_opts *,
     size_t *);
 
+/*
+ * ---- send: building outgoing mail (begin) ----------------------------
+ *
+ *	src/mime/build.c	a whole message from a struct mime_compose
+ *	src/mime/encode.c	RFC 2047 words and folding, RFC 2231
+ *				parameters, quoted-printable, base64,
+ *				dates, Message-IDs, types from file names
+ *	src/mime/addr.c		address lists typed by people: parse,
+ *				check, write folded with encoded names
+ *	src/mime/mailto.c	mailto: URIs (RFC 6068)
+ *	src/mime/send.h		what those files share
+ *
+ * What comes out is 7-bit clean with CRLF line ends: header words with
+ * non-ASCII characters become RFC 2047 encoded words (UTF-8, "Q" or "B"
+ * whichever is shorter, never splitting a character), header lines are
+ * folded at 78 columns where a break is possible and never pass 998
+ * octets, attachment names are RFC 2231 parameters (plus an encoded
+ * Content-Type name for old readers), the text is 7bit when it can be,
+ * else quoted-printable or base64 (whichever is shorter), attachments
+ * are base64 unless they are 7-bit text with CRLF lines.  No Bcc field
+ * is ever written: Bcc recipients are only in the envelope.  The
+ * module stays pure: the caller passes the time, the time zone and
+ * random letters (the nonce) for the Message-ID and the boundary, and
+ * reads attachment files itself.
+ */
+
+/* One address: name is UTF-8 or NULL, addr is ASCII local@domain. */
+struct mime_addr {
+	char *name;
+	char *addr;
+};
+
+struct mime_addrlist {
+	struct mime_addr *v;
+	size_t n, cap;
+};
+
+/*
+ * Appends the addresses of a list typed by a person ("Zoë
+ * <zoe@example.org>, bob@example.org (Bob)"; ',' or ';' between them)
+ * to l, each checked with mime_addr_check.  s may be NULL.  On error
+ * (PT_E_CONFIG, naming the address) l keeps what came before it.
+ */
+int mime_addrlist_parse(const char *, struct mime_addrlist *,
+    struct pt_error *);
+void mime_addrlist_release(struct mime_addrlist *);
+/*
+ * 0 when addr is an address petrel can send to: ASCII, a dot-atom or
+ * quoted local part of at most 64 bytes, '@', a domain of letters,
+ * digits and hyphens (or an address literal), 254 bytes at most.
+ */
+int mime_addr_check(const char *, struct pt_error *);
+/* "Name <addr>" for people (name quoted when it has specials). */
+char *mime_addr_display(const struct mime_addr *);
+
+/* Writes "Name: addresses" + CRLF, folded, names encoded as needed. */
+int mime_header_addresses(struct pt_buf *, const char *,
+    const struct mime_addrlist *, struct pt_error *);
+/* Writes an unstructured field ("Subject") + CRLF, folded and encoded. */
+int mime_header_encode(struct pt_buf *, const char *, const char *,
+    struct pt_error *);
+
+/* Bodies: base64 in 76-column lines; quoted-printable of CRLF text. */
+int mime_encode_base64(struct pt_buf *, const void *, size_t,
+    struct pt_error *);
+int mime_encode_qp(struct pt_buf *, const char *, size_t, struct pt_error *);
+
+/*
+ * An RFC 5322 date, "Tue, 07 Jan 2025 13:05:09 +0100", of t (seconds
+ * since the epoch) in a zone tzoff minutes east of UTC.  0, or -1 when
+ * buf is too small (40 bytes are enough).
+ */
+int mime_date_format(int64_t, int, char *, size_t);
+/* "<base36 time.nonce@domain>"; the caller frees it. */
+char *mime_message_id(const char *, const char *, int64_t);
+/*
+ * A media type from a file name's extension ("x.PDF" -> application/pdf),
+ * application/octet-stream when unknown.  Static string.
+ */
+const char *mime_type_from_name(const char *);
+
+/* An attachment: bytes and their type, borrowed for the build. */
+struct mime_attachment {
+	const char *filename; /* UTF-8 (a path is cut to its last part) */
+	const char *type;     /* "image/png"; NULL: application/octet-stream */
+	const void *data;
+	size_t len;
+	int is_inline; /* Content-Disposition: inline */
+};
+
+/* What a message is made of.  Strings are UTF-8; NULL means none. */
+struct mime_compose {
+	const char *from; /* exactly one address */
+	const char *to, *cc, *bcc, *reply_to;
+	const char *subject;
+	const char *in_reply_to; /* "<id>" */
+	const char *references;  /* "<id> <id> ..." */
+	const char *body;        /* the text; LF or CRLF line ends */
+	size_t bodylen;
+	const struct mime_attachment *att;
+	size_t natt;
+	int64_t date;           /* seconds since the epoch */
+	int tzoff;              /* minutes east of UTC */
+	const char *nonce;      /* 16+ random letters and digits */
+	const char *message_id; /* "<id>", or NULL: made from the nonce */
+	const char *user_agent; /* or NULL */
+};
+
+/* The SMTP envelope of a built message (all strings owned). */
+struct mime_envelope {
+	char *from;  /* the From address */
+	char **rcpt; /* To, Cc and Bcc addresses, each once */
+	size_t nrcpt;
+	char *message_id; /* "<id>" */
+};
+
+/*
+ * Builds the message into out (appended; out's cap bounds its size)
+ * and fills env.  Fails with PT_E_CONFIG for a bad or missing address,
+ * a From that is not one address, no recipient, a bad Message-ID,
+ * In-Reply-To or nonce, or header text that is not UTF-8; a body that
+ * is not UTF-8 is read as windows-1252.  On failure env is empty.
+ */
+int mime_compose_build(const struct mime_compose *, struct pt_buf *,
+    struct mime_envelope *, struct pt_error *);
+void mime_envelope_release(struct mime_envelope *);
+
+/* "Re: " + subject, unless it already starts with "Re:". */
+char *mime_reply_subject(const char *);
+/*
+ * The References of a reply (RFC 5322 section 3.6.4): the parent's
+ * References (or its In-Reply-To when it has none) and its Message-ID,
+ * at most 20 ids (the first and the last 19).  Any argument may be NULL
+ * or hold junk: only well-formed "<...>" ids are kept.  NULL when none.
+ */
+char *mime_reply_references(const char *, const char *, const char *);
+
+/*
+ * A mailto: URI (RFC 6068): its addresses and the to, cc, bcc, subject,
+ * body and in-reply-to fields, percent-decoded (other fields are
+ * ignored, as the RFC advises).  Fields are NULL when absent; several
+ * to/cc/bcc are joined with ", ".  PT_E_CONFIG when it is not a mailto:
+ * URI or decodes to invalid UTF-8 or NUL.
+ */
+struct mime_mailto {
+	char *to, *cc, *bcc, *subject, *body, *in_reply_to;
+};
+
+int mime_mailto_parse(const char *, struct mime_mailto *, struct pt_error *);
+void mime_mailto_release(struct mime_mailto *);
+
+/* ---- send: building outgoing mail (end) ---- */
+
 #endif

@@ -1,0 +1,622 @@
+/*
+ * Unit tests for sending: the MIME builder (src/mime/build.c, encode.c,
+ * addr.c, mailto.c), with exact expected output and round trips through
+ * petrel's own parser.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "petrel/core.h"
+#include "petrel/mime.h"
+
+#include "tests/harness/pt_test.h"
+
+static char *build(const struct mime_compose *, struct mime_envelope *);
+static int lines_ok(const char *, size_t, size_t);
+static char *root_header(const struct mime_msg *, const char *);
+
+/* Builds c, or returns NULL (the test fails). */
+static char *
+build(const struct mime_compose *c, struct mime_envelope *env)
+{
+	struct pt_buf b;
+	struct pt_error err;
+
+	pt_buf_init(&b, 0);
+	pt_error_init(&err);
+	if (mime_compose_build(c, &b, env, &err) != 0) {
+		fprintf(stderr, "  build: %s\n", err.msg);
+		pt_buf_release(&b);
+		return NULL;
+	}
+	return pt_buf_detach(&b, NULL);
+}
+
+/* 1 when every line is CRLF-terminated, 7-bit, at most max octets. */
+static int
+lines_ok(const char *s, size_t len, size_t max)
+{
+	size_t i, col = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
+			i++;
+			col = 0;
+			continue;
+		}
+		if (c == '\r' || c == '\n' || c == 0 || c >= 0x80) {
+			fprintf(stderr, "  byte %u at %zu\n", c, i);
+			return 0;
+		}
+		if (++col > max) {
+			fprintf(stderr, "  line too long at %zu\n", i);
+			return 0;
+		}
+	}
+	return col == 0;
+}
+
+static char *
+root_header(const struct mime_msg *m, const char *name)
+{
+	size_t len;
+	const char *v = mime_part_header(mime_msg_root(m), name, &len);
+
+	return v != NULL ? mime_header_decode(v, len) : NULL;
+}
+
+static void
+test_date_format(void)
+{
+	char b[48];
+
+	CHECK_INT(mime_date_format(0, 0, b, sizeof b), 0);
+	CHECK_STR(b, "Thu, 01 Jan 1970 00:00:00 +0000");
+	CHECK_INT(mime_date_format(1700000000, -300, b, sizeof b), 0);
+	CHECK_STR(b, "Tue, 14 Nov 2023 17:13:20 -0500");
+	/* 2024-02-29 23:30 UTC is already March 1st in Delhi. */
+	CHECK_INT(mime_date_format(1709249400, 330, b, sizeof b), 0);
+	CHECK_STR(b, "Fri, 01 Mar 2024 05:00:00 +0530");
+	CHECK_INT(mime_date_format(0, 0, b, 10), -1);
+}
+
+static void
+test_header_encode_exact(void)
+{
+	struct pt_buf b;
+
+	pt_buf_init(&b, 0);
+	CHECK_INT(mime_header_encode(&b, "Subject", "Lunch on Friday?", NULL),
+	    0);
+	CHECK_STR(b.data, "Subject: Lunch on Friday?\r\n");
+	pt_buf_reset(&b);
+	mime_header_encode(&b, "Subject",
+	    "This is a rather long subject line that will certainly need to "
+	    "be folded somewhere",
+	    NULL);
+	CHECK_STR(b.data,
+	    "Subject: This is a rather long subject line that will certainly "
+	    "need to be\r\n folded somewhere\r\n");
+	pt_buf_reset(&b);
+	mime_header_encode(&b, "Subject", "Café crème", NULL);
+	CHECK_STR(b.data, "Subject: =?UTF-8?Q?Caf=C3=A9_cr=C3=A8me?=\r\n");
+	pt_buf_reset(&b);
+	/* Text that looks like an encoded word is encoded itself. */
+	mime_header_encode(&b, "Subject", "about =?x?Q?y?=", NULL);
+	CHECK_STR(b.data, "Subject: about =?UTF-8?B?PT94P1E/eT89?=\r\n");
+	pt_buf_reset(&b);
+	/* Line breaks typed into a subject cannot inject a field. */
+	mime_header_encode(&b, "Subject", "a\r\nBcc: x@y.test", NULL);
+	CHECK_STR(b.data, "Subject: a  Bcc: x@y.test\r\n");
+	pt_buf_release(&b);
+}
+
+static void
+test_header_encode_roundtrip(void)
+{
+	static const char *const subjects[] = {
+	    "Ça marche: réunion de l'équipe demain à 10 h, n'oubliez pas "
+	    "les documents 日本語のテキスト",
+	    "日本語の件名がとても長い場合にはエンコードされた単語が複数行に"
+	    "分割されなければなりませんが文字は決して分割されてはいけません",
+	    "emoji "
+	    "😀😃😄😁😆😅🤣😂🙂🙃😉😊😇🥰😍🤩😘😗"
+	    " "
+	    "end",
+	    "  spaced   out  ",
+	    "x",
+	    "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa (one long word)",
+	    "Grüße und ein sehr langer deutscher Betreff mit Umlauten: äöü "
+	    "ÄÖÜ ß, der über mehrere Zeilen gefaltet werden muss",
+	};
+	static const char *const want[] = {NULL, NULL, NULL, "spaced   out",
+	    NULL, NULL, NULL};
+	size_t i;
+
+	for (i = 0; i < PT_NELEM(subjects); i++) {
+		struct pt_buf b;
+		char *d;
+
+		pt_buf_init(&b, 0);
+		CHECK_INT(mime_header_encode(&b, "Subject", subjects[i], NULL),
+		    0);
+		CHECK(lines_ok(b.data, b.len, 78));
+		d = mime_header_decode(b.data + 8, b.len - 8);
+		CHECK_STR(d, want[i] != NULL ? want[i] : subjects[i]);
+		free(d);
+		pt_buf_release(&b);
+	}
+}
+
+static void
+test_addresses_exact(void)
+{
+	struct mime_addrlist l = {0};
+	struct pt_buf b;
+	struct pt_error err;
+	char *d;
+
+	pt_buf_init(&b, 0);
+	CHECK_INT(mime_addrlist_parse("bob@example.test, \"Smith, John\" "
+				      "<john@example.test>, 山田太郎 "
+				      "<taro@example.test>",
+		      &l, &err),
+	    0);
+	CHECK_INT(l.n, 3);
+	CHECK_INT(mime_header_addresses(&b, "To", &l, NULL), 0);
+	CHECK_STR(b.data,
+	    "To: bob@example.test, \"Smith, John\" <john@example.test>,\r\n"
+	    " =?UTF-8?B?5bGx55Sw5aSq6YOO?= <taro@example.test>\r\n");
+	d = mime_address_decode(b.data + 3, b.len - 3);
+	CHECK_STR(d, "bob@example.test, \"Smith, John\" <john@example.test>, "
+		     "山田太郎 <taro@example.test>");
+	free(d);
+	mime_addrlist_release(&l);
+
+	pt_buf_reset(&b);
+	CHECK_INT(mime_addrlist_parse("Zoë Martin <zoe@example.test>", &l,
+		      &err),
+	    0);
+	mime_header_addresses(&b, "From", &l, NULL);
+	CHECK_STR(b.data, "From: =?UTF-8?Q?Zo=C3=AB_Martin?= <zoe@example.test>"
+			  "\r\n");
+	mime_addrlist_release(&l);
+	pt_buf_release(&b);
+}
+
+static void
+test_addr_parse(void)
+{
+	struct mime_addrlist l = {0};
+	struct pt_error err;
+
+	CHECK_INT(mime_addrlist_parse("bob@example.test (Bob Smith); "
+				      "\"O'Neil \\\"Jr\\\"\" <o@x.test>, , "
+				      "<bare@x.test>",
+		      &l, &err),
+	    0);
+	CHECK_INT(l.n, 3);
+	if (l.n == 3) {
+		CHECK_STR(l.v[0].addr, "bob@example.test");
+		CHECK_STR(l.v[0].name, "Bob Smith");
+		CHECK_STR(l.v[1].addr, "o@x.test");
+		CHECK_STR(l.v[1].name, "O'Neil \"Jr\"");
+		CHECK_STR(l.v[2].addr, "bare@x.test");
+		CHECK(l.v[2].name == NULL);
+	}
+	mime_addrlist_release(&l);
+	CHECK_INT(mime_addrlist_parse("=?UTF-8?Q?Zo=C3=AB?= <z@x.test>", &l,
+		      &err),
+	    0);
+	CHECK(l.n == 1 && strcmp(l.v[0].name, "Zoë") == 0);
+	mime_addrlist_release(&l);
+
+	CHECK_INT(mime_addrlist_parse("zoë@example.test", &l, &err), -1);
+	CHECK(strstr(err.msg, "SMTPUTF8") != NULL);
+	CHECK_INT(mime_addrlist_parse("bob", &l, &err), -1);
+	CHECK(strstr(err.msg, "'bob' is not a valid") != NULL);
+	CHECK_INT(mime_addrlist_parse("Bob <bob@x.test", &l, &err), -1);
+	CHECK_INT(mime_addrlist_parse("\"Bob <bob@x.test>", &l, &err), -1);
+	CHECK_INT(mime_addrlist_parse("a..b@x.test", &l, &err), -1);
+	CHECK_INT(mime_addrlist_parse("a@-x.test", &l, &err), -1);
+	CHECK_INT(mime_addrlist_parse("a@x.test\r\nRCPT TO:<y@z>", &l, &err),
+	    -1);
+	CHECK_INT(mime_addr_check("a@[127.0.0.1]", &err), 0);
+	CHECK_INT(mime_addr_check("\"a b\"@x.test", &err), 0);
+	CHECK_INT(mime_addr_check("a@localhost", &err), 0);
+	mime_addrlist_release(&l);
+}
+
+static void
+test_encode_qp_base64(void)
+{
+	struct pt_buf b;
+	static const char in[] =
+	    "a \r\nb=c\t\r\nFrom me\r\n.\r\n"
+	    "0123456789012345678901234567890123456789012345678901234567890"
+	    "123456789012345678901234567890\r\nx";
+
+	pt_buf_init(&b, 0);
+	CHECK_INT(mime_encode_qp(&b, in, sizeof in - 1, NULL), 0);
+	CHECK_STR(b.data,
+	    "a=20\r\nb=3Dc=09\r\n=46rom me\r\n=2E\r\n"
+	    "01234567890123456789012345678901234567890123456789012345678901"
+	    "2345678901234=\r\n5678901234567890\r\nx=\r\n");
+	pt_buf_reset(&b);
+	CHECK_INT(mime_encode_base64(&b, "hello", 5, NULL), 0);
+	CHECK_STR(b.data, "aGVsbG8=\r\n");
+	pt_buf_release(&b);
+}
+
+static void
+test_build_simple_exact(void)
+{
+	struct mime_compose c = {0};
+	struct mime_envelope env;
+	char *m;
+
+	c.from = "Alice <alice@example.test>";
+	c.to = "bob@example.test";
+	c.subject = "Lunch on Friday?";
+	c.body = "Hi Bob,\n\nlunch?";
+	c.bodylen = strlen(c.body);
+	c.date = 1700000000;
+	c.tzoff = -300;
+	c.nonce = "n0nce1234";
+	m = build(&c, &env);
+	CHECK_STR(m, "Date: Tue, 14 Nov 2023 17:13:20 -0500\r\n"
+		     "From: Alice <alice@example.test>\r\n"
+		     "To: bob@example.test\r\n"
+		     "Subject: Lunch on Friday?\r\n"
+		     "Message-ID: <s44we8.n0nce1234@example.test>\r\n"
+		     "MIME-Version: 1.0\r\n"
+		     "Content-Type: text/plain; charset=us-ascii\r\n"
+		     "Content-Transfer-Encoding: 7bit\r\n"
+		     "\r\n"
+		     "Hi Bob,\r\n"
+		     "\r\n"
+		     "lunch?\r\n");
+	CHECK_STR(env.from, "alice@example.test");
+	CHECK_INT(env.nrcpt, 1);
+	CHECK_STR(env.message_id, "<s44we8.n0nce1234@example.test>");
+	free(m);
+	mime_envelope_release(&env);
+}
+
+static void
+test_build_roundtrip(void)
+{
+	static const char fname[] =
+	    "/home/zoë/résumé de l'été 2024 — version finale très longue.pdf";
+	struct mime_attachment att[3];
+	struct mime_compose c = {0};
+	struct mime_envelope env;
+	const struct mime_part *p;
+	struct mime_msg *msg;
+	struct pt_error err;
+	unsigned char bin[3000];
+	char *m, *s;
+	size_t i;
+
+	for (i = 0; i < sizeof bin; i++)
+		bin[i] = (unsigned char)(i * 7 + i / 256);
+	att[0] = (struct mime_attachment){fname, "application/pdf", bin,
+	    sizeof bin, 0};
+	att[1] = (struct mime_attachment){"notes.txt", "text/plain",
+	    "line\nunix\n", 10, 0};
+	att[2] = (struct mime_attachment){"crlf.txt", "TEXT/Plain",
+	    "hello\r\nworld\r\n", 14, 1};
+	c.from = "Zoë Martin <zoe@example.test>";
+	c.to = "Bob <bob@example.test>, 山田太郎 <taro@example.test>";
+	c.cc = "\"Smith, John\" <john@example.test>";
+	c.bcc = "secret@example.test, bob@example.test";
+	c.subject = "Ça marche: réunion demain 日本語";
+	c.body = "Bonjour,\nla réunion est demain.\n.\nFrom here\n";
+	c.bodylen = strlen(c.body);
+	c.att = att;
+	c.natt = 3;
+	c.date = 1736254000;
+	c.tzoff = 60;
+	c.nonce = "abcdef0123456789";
+	c.in_reply_to = "<parent@example.test>";
+	c.references = "<root@x.test> junk <parent@example.test>";
+	m = build(&c, &env);
+	CHECK(m != NULL);
+	if (m == NULL)
+		return;
+	CHECK(lines_ok(m, strlen(m), 998));
+	CHECK(strstr(m, "secret") == NULL);
+	CHECK(strstr(m, "\r\nBcc:") == NULL);
+	CHECK(strstr(m, "\r\nIn-Reply-To: <parent@example.test>\r\n") != NULL);
+	CHECK(strstr(m, "\r\nReferences: <root@x.test> <parent@example.test>"
+			"\r\n") != NULL);
+	CHECK_INT(env.nrcpt, 4);
+	if (env.nrcpt == 4) {
+		CHECK_STR(env.rcpt[0], "bob@example.test");
+		CHECK_STR(env.rcpt[1], "taro@example.test");
+		CHECK_STR(env.rcpt[2], "john@example.test");
+		CHECK_STR(env.rcpt[3], "secret@example.test");
+	}
+
+	pt_error_init(&err);
+	msg = mime_parse(m, strlen(m), &err);
+	CHECK(msg != NULL);
+	if (msg == NULL) {
+		free(m);
+		return;
+	}
+	s = root_header(msg, "Subject");
+	CHECK_STR(s, c.subject);
+	free(s);
+	{
+		size_t len;
+		const char *v =
+		    mime_part_header(mime_msg_root(msg), "To", &len);
+		char *d = mime_address_decode(v, len);
+
+		CHECK_STR(d, "Bob <bob@example.test>, 山田太郎 "
+			     "<taro@example.test>");
+		free(d);
+		v = mime_part_header(mime_msg_root(msg), "From", &len);
+		d = mime_address_decode(v, len);
+		CHECK_STR(d, "Zoë Martin <zoe@example.test>");
+		free(d);
+	}
+	p = mime_part_child(mime_msg_root(msg));
+	CHECK(p != NULL && strcmp(mime_part_type(p), "text/plain") == 0);
+	if (p != NULL) {
+		struct pt_buf b;
+		char *cs = mime_part_param(p, "charset");
+
+		CHECK_STR(cs, "utf-8");
+		free(cs);
+		pt_buf_init(&b, 0);
+		mime_part_decode(p, &b, NULL, NULL);
+		CHECK_STR(b.data, "Bonjour,\r\nla réunion est demain.\r\n.\r\n"
+				  "From here\r\n");
+		pt_buf_release(&b);
+		p = mime_part_next(p);
+	}
+	CHECK(p != NULL);
+	if (p != NULL) {
+		struct pt_buf b;
+		char *fn = mime_part_filename(p);
+
+		CHECK_STR(fn, "résumé de l'été 2024 — version finale très "
+			      "longue.pdf");
+		free(fn);
+		CHECK_STR(mime_part_type(p), "application/pdf");
+		CHECK(mime_part_is_attachment(p));
+		pt_buf_init(&b, 0);
+		mime_part_decode(p, &b, NULL, NULL);
+		CHECK(b.len == sizeof bin && memcmp(b.data, bin, b.len) == 0);
+		pt_buf_release(&b);
+		p = mime_part_next(p);
+	}
+	CHECK(p != NULL);
+	if (p != NULL) {
+		struct pt_buf b;
+
+		pt_buf_init(&b, 0);
+		mime_part_decode(p, &b, NULL, NULL);
+		CHECK(b.len == 10 && memcmp(b.data, "line\nunix\n", 10) == 0);
+		pt_buf_release(&b);
+		p = mime_part_next(p);
+	}
+	CHECK(p != NULL);
+	if (p != NULL) {
+		struct pt_buf b;
+
+		CHECK(!mime_part_is_attachment(p));
+		pt_buf_init(&b, 0);
+		mime_part_decode(p, &b, NULL, NULL);
+		CHECK_STR(b.data, "hello\r\nworld\r\n");
+		pt_buf_release(&b);
+		CHECK(mime_part_next(p) == NULL);
+	}
+	CHECK(strstr(m, "Content-Type: text/plain; charset=us-ascii; "
+			"name=crlf.txt\r\nContent-Transfer-Encoding: 7bit\r\n"
+			"Content-Disposition: inline; filename=crlf.txt\r\n") !=
+	      NULL);
+	mime_msg_free(&msg);
+	free(m);
+	mime_envelope_release(&env);
+}
+
+static void
+test_build_long_lines(void)
+{
+	struct mime_compose c = {0};
+	struct mime_envelope env;
+	struct mime_msg *msg;
+	struct pt_buf body, b;
+	char *m, name[400];
+	struct mime_attachment a;
+	size_t i;
+
+	pt_buf_init(&body, 0);
+	for (i = 0; i < 5000; i++)
+		pt_buf_addch(&body, (char)('a' + i % 26), NULL);
+	pt_buf_addstr(&body, "\n", NULL);
+	for (i = 0; i + 1 < sizeof name; i++)
+		name[i] = (char)('A' + i % 26);
+	name[sizeof name - 1] = '\0';
+	a = (struct mime_attachment){name, NULL, "x", 1, 0};
+	c.from = "alice@example.test";
+	c.to = "bob@example.test";
+	c.subject = name;
+	c.body = body.data;
+	c.bodylen = body.len;
+	c.att = &a;
+	c.natt = 1;
+	c.nonce = "abcdefgh12";
+	c.date = 1;
+	m = build(&c, &env);
+	CHECK(m != NULL && lines_ok(m, strlen(m), 998));
+	CHECK(m != NULL && strstr(m, "quoted-printable") != NULL);
+	msg = m != NULL ? mime_parse(m, strlen(m), NULL) : NULL;
+	CHECK(msg != NULL);
+	if (msg != NULL) {
+		const struct mime_part *p = mime_part_child(mime_msg_root(msg));
+		char *s = root_header(msg, "Subject"), *fn;
+
+		CHECK_STR(s, name);
+		free(s);
+		pt_buf_init(&b, 0);
+		mime_part_decode(p, &b, NULL, NULL);
+		CHECK(b.len == body.len + 1 &&
+		      memcmp(b.data, body.data, body.len - 1) == 0);
+		pt_buf_release(&b);
+		fn = mime_part_filename(mime_part_next(p));
+		CHECK_STR(fn, name);
+		free(fn);
+		mime_msg_free(&msg);
+	}
+	free(m);
+	mime_envelope_release(&env);
+	pt_buf_release(&body);
+}
+
+static void
+test_build_errors(void)
+{
+	struct mime_compose c = {0};
+	struct mime_envelope env;
+	struct pt_buf b;
+	struct pt_error err;
+
+	pt_buf_init(&b, 0);
+	c.from = "alice@example.test";
+	c.nonce = "abcdefgh12";
+	CHECK_INT(mime_compose_build(&c, &b, &env, &err), -1);
+	CHECK(strstr(err.msg, "no recipient") != NULL);
+	c.to = "bob@example.test";
+	c.from = "a@x.test, b@x.test";
+	CHECK_INT(mime_compose_build(&c, &b, &env, &err), -1);
+	CHECK(strstr(err.msg, "exactly one") != NULL);
+	c.from = "alice@example.test";
+	c.message_id = "<no at sign>";
+	CHECK_INT(mime_compose_build(&c, &b, &env, &err), -1);
+	c.message_id = NULL;
+	c.nonce = "x";
+	CHECK_INT(mime_compose_build(&c, &b, &env, &err), -1);
+	c.nonce = "abcdefgh12";
+	c.subject = "\xff\xfe";
+	CHECK_INT(mime_compose_build(&c, &b, &env, &err), -1);
+	c.subject = NULL;
+	/* A body in Latin-1 is read as windows-1252. */
+	c.body = "caf\xe9\n";
+	c.bodylen = 5;
+	CHECK_INT(mime_compose_build(&c, &b, &env, &err), 0);
+	CHECK(strstr(b.data, "\r\ncaf=C3=A9\r\n") != NULL);
+	mime_envelope_release(&env);
+	/* The cap of the buffer bounds the message. */
+	pt_buf_release(&b);
+	pt_buf_init(&b, 100);
+	CHECK_INT(mime_compose_build(&c, &b, &env, &err), -1);
+	pt_buf_release(&b);
+}
+
+static void
+test_reply_helpers(void)
+{
+	char *s;
+
+	s = mime_reply_subject("Hello");
+	CHECK_STR(s, "Re: Hello");
+	free(s);
+	s = mime_reply_subject("RE: Hello");
+	CHECK_STR(s, "RE: Hello");
+	free(s);
+	s = mime_reply_references("<a@x> <b@x>", "<b@x>", "<c@x>");
+	CHECK_STR(s, "<a@x> <b@x> <c@x>");
+	free(s);
+	s = mime_reply_references(NULL, "<b@x>", "<c@x>");
+	CHECK_STR(s, "<b@x> <c@x>");
+	free(s);
+	s = mime_reply_references(NULL, NULL, NULL);
+	CHECK(s == NULL);
+	{
+		struct pt_buf b;
+		int i;
+
+		pt_buf_init(&b, 0);
+		for (i = 0; i < 30; i++)
+			pt_buf_printf(&b, NULL, "<m%d@x> ", i);
+		s = mime_reply_references(b.data, NULL, "<last@x>");
+		CHECK(s != NULL && strncmp(s, "<m0@x> <m12@x> ", 15) == 0);
+		CHECK(s != NULL && strstr(s, "<m11@x>") == NULL);
+		CHECK(s != NULL && strstr(s, " <m29@x> <last@x>") != NULL);
+		free(s);
+		pt_buf_release(&b);
+	}
+}
+
+static void
+test_mailto(void)
+{
+	struct mime_mailto m;
+	struct pt_error err;
+
+	CHECK_INT(mime_mailto_parse("mailto:bob@example.test,carol@x.test"
+				    "?subject=Caf%C3%A9%20time&cc=dan@x.test&"
+				    "body=line1%0D%0Aline2&X-Evil=1&"
+				    "bcc=eve@x.test&to=fay@x.test",
+		      &m, &err),
+	    0);
+	CHECK_STR(m.to, "bob@example.test,carol@x.test, fay@x.test");
+	CHECK_STR(m.cc, "dan@x.test");
+	CHECK_STR(m.bcc, "eve@x.test");
+	CHECK_STR(m.subject, "Café time");
+	CHECK_STR(m.body, "line1\nline2");
+	CHECK(m.in_reply_to == NULL);
+	mime_mailto_release(&m);
+	CHECK_INT(mime_mailto_parse(
+		      "mailto:?to=a@x.test&in-reply-to=%3C1%40x%3E", &m, &err),
+	    0);
+	CHECK_STR(m.to, "a@x.test");
+	CHECK_STR(m.in_reply_to, "<1@x>");
+	mime_mailto_release(&m);
+	CHECK_INT(mime_mailto_parse("http://x", &m, &err), -1);
+	CHECK_INT(mime_mailto_parse("mailto:a@x?subject=%00", &m, &err), -1);
+	CHECK_INT(mime_mailto_parse("mailto:a@x?subject=%FF", &m, &err), -1);
+}
+
+static void
+test_type_from_name(void)
+{
+	CHECK_STR(mime_type_from_name("x.PDF"), "application/pdf");
+	CHECK_STR(mime_type_from_name("/a.b/photo.jpeg"), "image/jpeg");
+	CHECK_STR(mime_type_from_name("README"), "application/octet-stream");
+	CHECK_STR(mime_type_from_name(".bashrc"), "application/octet-stream");
+	CHECK_STR(mime_type_from_name(NULL), "application/octet-stream");
+}
+
+static const struct pt_test tests[] = {
+    PT_TEST(test_date_format),
+    PT_TEST(test_header_encode_exact),
+    PT_TEST(test_header_encode_roundtrip),
+    PT_TEST(test_addresses_exact),
+    PT_TEST(test_addr_parse),
+    PT_TEST(test_encode_qp_base64),
+    PT_TEST(test_build_simple_exact),
+    PT_TEST(test_build_roundtrip),
+    PT_TEST(test_build_long_lines),
+    PT_TEST(test_build_errors),
+    PT_TEST(test_reply_helpers),
+    PT_TEST(test_mailto),
+    PT_TEST(test_type_from_name),
+    {NULL, NULL},
+};
+
+int
+main(void)
+{
+	return pt_test_run(tests);
+}
