@@ -100,8 +100,7 @@ const struct cfg_def cfg_defs[] = {
 	N_("key bindings for the attachment list")},
 
     /* [colors]: "ATTRIBUTES FOREGROUND BACKGROUND" per element */
-    {"colors", "normal", CFG_STRING, "", NULL, 0, 0, 0,
-	N_("ordinary text")},
+    {"colors", "normal", CFG_STRING, "", NULL, 0, 0, 0, N_("ordinary text")},
     {"colors", "indicator", CFG_STRING, "reverse", NULL, 0, 0, 0,
 	N_("the cursor line")},
     {"colors", "status", CFG_STRING, "reverse", NULL, 0, 0, 0,

@@ -643,7 +643,8 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 		/* A job in a progress line: keep its numbers fresh. */
 		if (ui_job_progress(&ui) != NULL)
 			ui.redraw = 1;
-	}	ui_hist_save(&ui);
+	}
+	ui_hist_save(&ui);
 	ui_term_stop();
 	pt_log_quiet_stderr(0);
 	ui_signals_restore();
