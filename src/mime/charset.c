@@ -288,8 +288,12 @@ mime_charset_iconv(struct pt_buf *out, const char *name, const char *in,
 		else
 			r = iconv(cd, &ip, &inleft, &op, &outleft);
 		e = errno;
-		if (op > chunk &&
-		    pt_buf_add(out, chunk, (size_t)(op - chunk), err) != 0) {
+		/*
+		 * iconv writes whole characters only, but not always valid
+		 * ones (glibc passes UTF-8 and UCS-4 beyond U+10FFFF).
+		 */
+		if (op > chunk && mime_utf8_append(out, chunk,
+				      (size_t)(op - chunk), notes, err) != 0) {
 			rc = -1;
 			break;
 		}

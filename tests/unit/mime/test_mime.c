@@ -382,6 +382,24 @@ test_mime_charset_invalid_in_iconv(void)
 }
 
 static void
+test_mime_charset_iconv_output_checked(void)
+{
+	unsigned notes = 0;
+	char *s;
+
+	/* Found by fuzz_mime_rfc2231: glibc reads "+UTF-8" as UTF-8 and
+	 * lets a sequence beyond U+10FFFF through. */
+	s = conv("+UTF-8", "a\xF4\xB5\xB5\xB5z", 6, &notes);
+	CHECK_STR(s, "a" FFFD FFFD FFFD FFFD "z");
+	CHECK(notes & MIME_NOTE_BAD_BYTES);
+	free(s);
+	s = conv("UCS-4BE", "\0\0\0a\x7F\0\0\0\0\0\0z", 12, NULL);
+	CHECK(pt_utf8_valid(s, strlen(s)));
+	CHECK(s[0] == 'a' && s[strlen(s) - 1] == 'z');
+	free(s);
+}
+
+static void
 test_mime_charset_unknown(void)
 {
 	unsigned notes = 0;
@@ -1285,7 +1303,8 @@ test_mime_render_lookalike_sender(void)
 	static const char *const bad[] = {
 	    "From: PayPal <service@p\xD0\xB0ypal.com>\n\nx\n",
 	    "From: \xD0\x90\xD1\x80\xD1\x80le <a@example.org>\n\nx\n",
-	    "From: support\xEF\xBC\xA0" "apple.com\n\nx\n",
+	    "From: support\xEF\xBC\xA0"
+	    "apple.com\n\nx\n",
 	    "From: s@xn--80ak6aa92e.com\n\nx\n",
 	};
 	static const char *const good[] = {
@@ -1572,6 +1591,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_charset_utf16_odd_length),
     PT_TEST(test_mime_charset_utf8_invalid),
     PT_TEST(test_mime_charset_invalid_in_iconv),
+    PT_TEST(test_mime_charset_iconv_output_checked),
     PT_TEST(test_mime_charset_unknown),
     PT_TEST(test_mime_charset_name_aliases),
     PT_TEST(test_mime_charset_nul_kept),
