@@ -244,7 +244,7 @@ render_script(uint32_t cp)
 
 /*
  * 1 when a decoded From field looks made to imitate someone: a word
- * mixing Latin, Greek and Cyrillic letters ("p\xD0\xB0ypal"), a fullwidth
+ * mixing Latin, Greek and Cyrillic letters ("p<U+0430>ypal"), a fullwidth
  * at sign, or a punycode ("xn--") domain label.
  */
 static int
@@ -253,9 +253,10 @@ render_lookalike(const char *s)
 	size_t len = strlen(s), n, i;
 	unsigned seen = 0;
 	uint32_t cp;
-	int sc;
 
 	for (i = 0; i < len; i += n) {
+		int sc;
+
 		n = pt_utf8_decode(s + i, len - i, &cp);
 		if (cp == 0xFF20)
 			return 1;
