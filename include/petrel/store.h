@@ -333,4 +333,158 @@ int store_body_evict(struct store *, size_t max, struct pt_error *);
 /* Bytes the body cache holds now (a scan of its folder). */
 size_t store_body_size(struct store *);
 
+/*
+ * ---- send: outbox and attachments (begin) ---------------------------
+ *
+ *	src/store/outbox.c	messages waiting to be sent, crash-safe
+ *	src/store/attach.c	files to attach: bytes and media type
+ *
+ * The outbox keeps each message in $XDG_DATA_HOME/petrel/<account>/
+ * outbox/ as one file named <id>.<state>.  It is written and fsynced
+ * (file and folder) before any SMTP conversation, and every change of
+ * state is a rename followed by an fsync of the folder, so a crash, a
+ * kill -9 or a power cut leaves each message in a state that says what
+ * to do next:
+ *
+ *	queued    waiting, or a failed attempt (the reason is in status)
+ *	sending   a petrel is sending it (it holds a lock on the file);
+ *		  found without its lock after a crash, it goes back to
+ *		  queued: the end of DATA had not been sent
+ *	unsure    the whole message went out but the server's answer
+ *		  never came: it may have been delivered, so it is only
+ *		  sent again when the user insists (STORE_OUTBOX_FORCE)
+ *	accepted  the server said 250 after DATA: it is never sent again;
+ *		  only the copy to the Sent folder is left to do
+ *
+ * A message leaves the outbox (store_outbox_done) only after the
+ * server accepted it and its Sent copy is stored.  Several processes
+ * may share an outbox: each message is locked (flock) by the one that
+ * claimed it.  Threads: a handle and a claimed message belong to one
+ * thread at a time.
+ */
+
+/* Ids are "<UTC time>-<random>": letters, digits and '-'. */
+#define STORE_OUTBOX_ID_MAX 48
+
+enum store_outbox_state {
+	STORE_OUTBOX_QUEUED,
+	STORE_OUTBOX_SENDING,
+	STORE_OUTBOX_UNSURE,
+	STORE_OUTBOX_ACCEPTED
+};
+
+/* The envelope of a message (strings owned by whoever holds it). */
+struct store_outbox_env {
+	char *from;
+	char **rcpt;
+	size_t nrcpt;
+	char *fcc; /* the folder for the copy, or NULL: the Sent folder */
+};
+
+void store_outbox_env_release(struct store_outbox_env *);
+
+struct store_outbox;
+struct store_outbox_msg;
+
+/*
+ * Opens (creating it, mode 0700) the outbox of an account under base
+ * (NULL: $XDG_DATA_HOME/petrel).  Free it with store_outbox_free.
+ */
+struct store_outbox *store_outbox_open(const char *account, const char *base,
+    struct pt_error *);
+void store_outbox_free(struct store_outbox **);
+/* Borrowed for the life of the handle. */
+const char *store_outbox_dir(const struct store_outbox *);
+
+/*
+ * Stores a message (CRLF lines, exactly as it will be sent) with its
+ * envelope, durably, as queued, and writes its id.  0 or -1 (PT_E_IO).
+ */
+int store_outbox_add(struct store_outbox *, const struct store_outbox_env *,
+    const char *, size_t, char id[STORE_OUTBOX_ID_MAX], struct pt_error *);
+
+/* One message as store_outbox_list sees it. */
+struct store_outbox_entry {
+	char id[STORE_OUTBOX_ID_MAX];
+	enum store_outbox_state state;
+	int locked;  /* another process is working on it now */
+	int damaged; /* the file cannot be read as an outbox file */
+	size_t size;
+	int64_t mtime; /* when its state last changed */
+	struct store_outbox_env env;
+	char *subject; /* decoded, or NULL */
+	char *status;  /* the last attempt's outcome, or NULL */
+};
+
+/*
+ * Every message, oldest first.  Crash residue is repaired on the way:
+ * a sending message that no process holds goes back to queued, and
+ * half-written files are removed.  Free with store_outbox_list_free.
+ */
+int store_outbox_list(struct store_outbox *, struct store_outbox_entry **,
+    size_t *, struct pt_error *);
+void store_outbox_list_free(struct store_outbox_entry **, size_t);
+/* How many messages wait (after the same repairs); 0 on error. */
+size_t store_outbox_count(struct store_outbox *);
+/* "queued", "sending", "unsure" or "accepted". */
+const char *store_outbox_state_name(enum store_outbox_state);
+
+/*
+ * Claims a message: locks it and reads it.  A queued one (or unsure,
+ * with STORE_OUTBOX_FORCE) becomes sending; an accepted one stays
+ * accepted (only its Sent copy is left).  Fails with PT_E_REFUSED when
+ * another process holds it or when it is unsure without the flag, and
+ * PT_E_CONFIG when there is no such message.  The claim ends with
+ * store_outbox_done (sent and copied: removed) or store_outbox_release
+ * (a sending message goes back to queued; any other stays as it is).
+ */
+#define STORE_OUTBOX_FORCE 0x1
+
+int store_outbox_claim(struct store_outbox *, const char *, unsigned,
+    struct store_outbox_msg **, struct pt_error *);
+/* Durably moves a claimed message to a state (rename + fsync). */
+int store_outbox_mark(struct store_outbox_msg *, enum store_outbox_state,
+    struct pt_error *);
+int store_outbox_done(struct store_outbox_msg **, struct pt_error *);
+void store_outbox_release(struct store_outbox_msg **);
+/* Borrowed views of a claimed message, valid until done/release. */
+const struct store_outbox_env *store_outbox_msg_env(
+    const struct store_outbox_msg *);
+const char *store_outbox_msg_data(const struct store_outbox_msg *, size_t *);
+const char *store_outbox_msg_id(const struct store_outbox_msg *);
+enum store_outbox_state store_outbox_msg_state(const struct store_outbox_msg *);
+
+/* Sets (text NULL: clears) the status note of a message. */
+int store_outbox_note(struct store_outbox *, const char *, const char *,
+    struct pt_error *);
+/* Removes a message that no process holds, whatever its state. */
+int store_outbox_discard(struct store_outbox *, const char *,
+    struct pt_error *);
+
+/* size-1 random letters and digits and a NUL (getrandom). */
+void store_nonce(char *, size_t);
+/*
+ * Tests only: when $PETREL_TEST_CRASH equals name, the process kills
+ * itself with SIGKILL right there (a crash at a chosen step).
+ */
+void store_outbox_crashpoint(const char *);
+
+/*
+ * A file to attach: its bytes (at most max), the last part of its path
+ * as the name, and its media type from libmagic, or from the file name
+ * when libmagic is unsure or missing.  PT_E_IO names the file.
+ */
+struct store_attachment {
+	char *name;
+	char *type;
+	char *data;
+	size_t len;
+};
+
+int store_attach_read(const char *path, size_t max, struct store_attachment *,
+    struct pt_error *);
+void store_attach_release(struct store_attachment *);
+
+/* ---- send: outbox and attachments (end) ---- */
+
 #endif

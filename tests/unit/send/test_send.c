@@ -1,15 +1,23 @@
 /*
  * Unit tests for sending: the MIME builder (src/mime/build.c, encode.c,
  * addr.c, mailto.c), with exact expected output and round trips through
- * petrel's own parser.
+ * petrel's own parser; the outbox (src/store/outbox.c), with a child
+ * killed (SIGKILL) at each step; attachments (src/store/attach.c).
  */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "petrel/core.h"
 #include "petrel/mime.h"
+#include "petrel/store.h"
 
 #include "tests/harness/pt_test.h"
 
@@ -124,7 +132,8 @@ test_header_encode_roundtrip(void)
 	    "日本語の件名がとても長い場合にはエンコードされた単語が複数行に"
 	    "分割されなければなりませんが文字は決して分割されてはいけません",
 	    "emoji "
-	    "😀😃😄😁😆😅🤣😂🙂🙃😉😊😇🥰😍🤩😘😗"
+	    "😀😃😄😁😆😅🤣😂🙂🙃😉😊😇🥰😍🤩😘"
+	    "😗"
 	    " "
 	    "end",
 	    "  spaced   out  ",
@@ -598,6 +607,312 @@ test_type_from_name(void)
 	CHECK_STR(mime_type_from_name(NULL), "application/octet-stream");
 }
 
+/* The outbox. */
+
+static const char outbox_msg[] = "Subject: =?UTF-8?Q?caf=C3=A9?=\r\n"
+				 "From: a@x.test\r\n\r\nbody\r\n";
+
+static char *
+outbox_tmp(void)
+{
+	char tmpl[] = "/tmp/pt-outbox.XXXXXX";
+
+	if (mkdtemp(tmpl) == NULL)
+		return NULL;
+	return pt_xstrdup(tmpl);
+}
+
+static void
+outbox_rmrf(const char *dir)
+{
+	char *cmd = pt_xasprintf("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "  cannot remove %s\n", dir);
+	free(cmd);
+}
+
+static int
+outbox_add1(struct store_outbox *ob, char id[STORE_OUTBOX_ID_MAX])
+{
+	char b[] = "b@x.test", c[] = "c@x.test", a[] = "a@x.test";
+	char *rcpt[] = {b, c};
+	struct store_outbox_env env = {a, rcpt, 2, NULL};
+
+	return store_outbox_add(ob, &env, outbox_msg, sizeof outbox_msg - 1, id,
+	    NULL);
+}
+
+static void
+test_outbox_lifecycle(void)
+{
+	struct store_outbox_entry *v;
+	struct store_outbox_msg *m;
+	struct store_outbox *ob;
+	struct pt_error err;
+	char id[STORE_OUTBOX_ID_MAX], *base = outbox_tmp();
+	const char *data;
+	size_t n, len;
+
+	CHECK(base != NULL);
+	if (base == NULL)
+		return;
+	ob = store_outbox_open("lab", base, &err);
+	CHECK(ob != NULL);
+	CHECK_INT(outbox_add1(ob, id), 0);
+	CHECK_INT(store_outbox_list(ob, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_STR(v[0].id, id);
+		CHECK_INT(v[0].state, STORE_OUTBOX_QUEUED);
+		CHECK_STR(v[0].subject, "café");
+		CHECK_STR(v[0].env.from, "a@x.test");
+		CHECK_INT(v[0].env.nrcpt, 2);
+		CHECK(v[0].status == NULL);
+	}
+	store_outbox_list_free(&v, n);
+	CHECK_INT(store_outbox_claim(ob, id, 0, &m, &err), 0);
+	CHECK_INT(store_outbox_msg_state(m), STORE_OUTBOX_SENDING);
+	data = store_outbox_msg_data(m, &len);
+	CHECK(
+	    len == sizeof outbox_msg - 1 && memcmp(data, outbox_msg, len) == 0);
+	CHECK_STR(store_outbox_msg_env(m)->rcpt[1], "c@x.test");
+	/* A second claim fails while the first holds it. */
+	{
+		struct store_outbox_msg *m2;
+
+		CHECK_INT(store_outbox_claim(ob, id, 0, &m2, &err), -1);
+		CHECK_INT(err.class, PT_E_REFUSED);
+	}
+	CHECK_INT(store_outbox_note(ob, id, "550 no such user\n", &err), 0);
+	store_outbox_release(&m);
+	CHECK_INT(store_outbox_list(ob, &v, &n, &err), 0);
+	CHECK(n == 1 && v[0].state == STORE_OUTBOX_QUEUED);
+	CHECK(n == 1 && v[0].status != NULL &&
+	      strcmp(v[0].status, "550 no such user") == 0);
+	store_outbox_list_free(&v, n);
+	/* Accepted: claimed again it stays accepted (only Sent is left). */
+	CHECK_INT(store_outbox_claim(ob, id, 0, &m, &err), 0);
+	CHECK_INT(store_outbox_mark(m, STORE_OUTBOX_ACCEPTED, &err), 0);
+	store_outbox_release(&m);
+	CHECK_INT(store_outbox_claim(ob, id, 0, &m, &err), 0);
+	CHECK_INT(store_outbox_msg_state(m), STORE_OUTBOX_ACCEPTED);
+	CHECK_INT(store_outbox_done(&m, &err), 0);
+	CHECK(m == NULL);
+	CHECK_INT(store_outbox_count(ob), 0);
+	CHECK_INT(store_outbox_claim(ob, id, 0, &m, &err), -1);
+	CHECK_INT(err.class, PT_E_CONFIG);
+	/* Discard. */
+	CHECK_INT(outbox_add1(ob, id), 0);
+	CHECK_INT(store_outbox_count(ob), 1);
+	CHECK_INT(store_outbox_discard(ob, id, &err), 0);
+	CHECK_INT(store_outbox_count(ob), 0);
+	store_outbox_free(&ob);
+	outbox_rmrf(base);
+	free(base);
+}
+
+/*
+ * Runs steps 0..upto of sending in a child that then dies by SIGKILL,
+ * and returns what the outbox holds afterwards.
+ */
+enum {
+	STEP_WRITE,
+	STEP_ADD,
+	STEP_CLAIM,
+	STEP_UNSURE,
+	STEP_ACCEPTED,
+	STEP_DONE
+};
+
+static void
+outbox_child(const char *base, int upto)
+{
+	struct store_outbox_msg *m = NULL;
+	struct store_outbox *ob;
+	char id[STORE_OUTBOX_ID_MAX];
+
+	if (upto == STEP_WRITE)
+		setenv("PETREL_TEST_CRASH", "outbox-written", 1);
+	ob = store_outbox_open("lab", base, NULL);
+	if (ob == NULL || outbox_add1(ob, id) != 0)
+		_exit(3);
+	if (upto >= STEP_CLAIM && store_outbox_claim(ob, id, 0, &m, NULL) != 0)
+		_exit(4);
+	if (upto >= STEP_UNSURE &&
+	    store_outbox_mark(m, STORE_OUTBOX_UNSURE, NULL) != 0)
+		_exit(5);
+	if (upto >= STEP_ACCEPTED &&
+	    store_outbox_mark(m, STORE_OUTBOX_ACCEPTED, NULL) != 0)
+		_exit(6);
+	if (upto >= STEP_DONE && store_outbox_done(&m, NULL) != 0)
+		_exit(7);
+	raise(SIGKILL);
+}
+
+static void
+test_outbox_kill9(void)
+{
+	static const struct {
+		int step;
+		size_t n;
+		enum store_outbox_state st;
+	} cases[] = {
+	    {STEP_WRITE, 0, STORE_OUTBOX_QUEUED},
+	    {STEP_ADD, 1, STORE_OUTBOX_QUEUED},
+	    {STEP_CLAIM, 1, STORE_OUTBOX_QUEUED},
+	    {STEP_UNSURE, 1, STORE_OUTBOX_UNSURE},
+	    {STEP_ACCEPTED, 1, STORE_OUTBOX_ACCEPTED},
+	    {STEP_DONE, 0, STORE_OUTBOX_QUEUED},
+	};
+	size_t i;
+
+	for (i = 0; i < PT_NELEM(cases); i++) {
+		struct store_outbox_entry *v;
+		struct store_outbox_msg *m;
+		struct store_outbox *ob;
+		struct pt_error err;
+		char *base = outbox_tmp();
+		size_t n;
+		pid_t pid;
+		int status = 0;
+
+		if (base == NULL)
+			return;
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0)
+			outbox_child(base, cases[i].step);
+		waitpid(pid, &status, 0);
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		ob = store_outbox_open("lab", base, &err);
+		CHECK_INT(store_outbox_list(ob, &v, &n, &err), 0);
+		if (n != cases[i].n)
+			fprintf(stderr, "  step %d\n", cases[i].step);
+		CHECK_INT(n, cases[i].n);
+		if (n == 1) {
+			CHECK_INT(v[0].state, cases[i].st);
+			CHECK(!v[0].locked);
+			/* An unsure message is sent again only on demand. */
+			CHECK_INT(store_outbox_claim(ob, v[0].id, 0, &m, &err),
+			    cases[i].st == STORE_OUTBOX_UNSURE ? -1 : 0);
+			if (cases[i].st == STORE_OUTBOX_UNSURE) {
+				CHECK(strstr(err.msg, "may already") != NULL);
+				CHECK_INT(store_outbox_claim(ob, v[0].id,
+					      STORE_OUTBOX_FORCE, &m, &err),
+				    0);
+			}
+			CHECK_INT(store_outbox_msg_state(m),
+			    cases[i].st == STORE_OUTBOX_ACCEPTED
+				? STORE_OUTBOX_ACCEPTED
+				: STORE_OUTBOX_SENDING);
+			store_outbox_release(&m);
+		}
+		store_outbox_list_free(&v, n);
+		{
+			/* No temporary file is left behind. */
+			char *cmd =
+			    pt_xasprintf("test -z \"$(ls -A '%s/lab/outbox' | "
+					 "grep -v -e '\\.queued$' -e "
+					 "'\\.unsure$' "
+					 "-e '\\.accepted$')\"",
+				base);
+
+			CHECK_INT(system(cmd), 0);
+			free(cmd);
+		}
+		store_outbox_free(&ob);
+		outbox_rmrf(base);
+		free(base);
+	}
+}
+
+/* A live sender's claim is respected: not repaired, not stolen. */
+static void
+test_outbox_live_lock(void)
+{
+	struct store_outbox_entry *v;
+	struct store_outbox_msg *m;
+	struct store_outbox *ob;
+	struct pt_error err;
+	char id[STORE_OUTBOX_ID_MAX], *base = outbox_tmp(), c;
+	int p[2], q[2], status;
+	size_t n;
+	pid_t pid;
+
+	if (base == NULL || pipe(p) != 0 || pipe(q) != 0)
+		return;
+	ob = store_outbox_open("lab", base, &err);
+	CHECK_INT(outbox_add1(ob, id), 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct store_outbox *cob = store_outbox_open("lab", base, NULL);
+
+		if (cob == NULL ||
+		    store_outbox_claim(cob, id, 0, &m, NULL) != 0)
+			_exit(3);
+		if (write(p[1], "x", 1) != 1 || read(q[0], &c, 1) != 1)
+			_exit(4);
+		_exit(0);
+	}
+	CHECK_INT(read(p[0], &c, 1), 1);
+	CHECK_INT(store_outbox_list(ob, &v, &n, &err), 0);
+	CHECK(n == 1 && v[0].locked && v[0].state == STORE_OUTBOX_SENDING);
+	store_outbox_list_free(&v, n);
+	CHECK_INT(store_outbox_claim(ob, id, 0, &m, &err), -1);
+	CHECK_INT(store_outbox_discard(ob, id, &err), -1);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	CHECK_INT(store_outbox_list(ob, &v, &n, &err), 0);
+	CHECK(n == 1 && !v[0].locked && v[0].state == STORE_OUTBOX_QUEUED);
+	store_outbox_list_free(&v, n);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+	store_outbox_free(&ob);
+	outbox_rmrf(base);
+	free(base);
+}
+
+static void
+test_attach_read(void)
+{
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n',
+	    0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1,
+	    8, 6, 0, 0, 0};
+	struct store_attachment a;
+	struct pt_error err;
+	char *base = outbox_tmp(), *p;
+
+	if (base == NULL)
+		return;
+	p = pt_xasprintf("%s/picture.bin", base);
+	CHECK_INT(pt_file_write_atomic(p, png, sizeof png, 0600, &err), 0);
+	CHECK_INT(store_attach_read(p, 1024, &a, &err), 0);
+	CHECK_STR(a.type, "image/png");
+	CHECK_STR(a.name, "picture.bin");
+	CHECK(a.len == sizeof png && memcmp(a.data, png, a.len) == 0);
+	store_attach_release(&a);
+	CHECK_INT(store_attach_read(p, 10, &a, &err), -1);
+	CHECK(strstr(err.msg, "picture.bin") != NULL);
+	free(p);
+	p = pt_xasprintf("%s/table.csv", base);
+	CHECK_INT(pt_file_write_atomic(p, "a,b\n1,2\n", 8, 0600, &err), 0);
+	CHECK_INT(store_attach_read(p, 1024, &a, &err), 0);
+	CHECK_STR(a.type, "text/csv");
+	store_attach_release(&a);
+	CHECK_INT(store_attach_read(base, 1024, &a, &err), -1);
+	free(p);
+	p = pt_xasprintf("%s/missing", base);
+	CHECK_INT(store_attach_read(p, 1024, &a, &err), -1);
+	CHECK_INT(err.class, PT_E_IO);
+	free(p);
+	outbox_rmrf(base);
+	free(base);
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_date_format),
     PT_TEST(test_header_encode_exact),
@@ -612,6 +927,10 @@ static const struct pt_test tests[] = {
     PT_TEST(test_reply_helpers),
     PT_TEST(test_mailto),
     PT_TEST(test_type_from_name),
+    PT_TEST(test_outbox_lifecycle),
+    PT_TEST(test_outbox_kill9),
+    PT_TEST(test_outbox_live_lock),
+    PT_TEST(test_attach_read),
     {NULL, NULL},
 };
 
