@@ -36,6 +36,15 @@ static int eng_worker_has_writes(struct eng_worker *);
 static int eng_worker_answer(struct eng_worker *, struct eng_task *, int,
     struct pt_error *);
 static int eng_retry_safe(enum eng_job_kind);
+static int eng_uid_cmp(const void *, const void *);
+
+static int
+eng_uid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static void
 eng_worker_drain(struct eng_worker *w)
@@ -855,6 +864,8 @@ eng_worker_apply(struct eng_worker *w, struct eng_task *t)
 	if (ngone > 0) {
 		struct eng_event *ev =
 		    eng_event_new(w, ENG_EV_EXPUNGED, t, w->cur);
+
+		qsort(gone, ngone, sizeof *gone, eng_uid_cmp);
 
 		ev->uidvalidity = w->cur_uidvalidity;
 		ev->u.uids.v = gone;
