@@ -62,11 +62,12 @@ main_usage(FILE *f)
 static int
 main_render(const char *path, const char *width)
 {
-	struct mime_render_opts opts = {0, 0};
+	struct mime_render_opts opts;
 	struct pt_error err, warn;
 	size_t len, outlen;
 	char *msg, *out;
 
+	memset(&opts, 0, sizeof opts);
 	if (width != NULL) {
 		unsigned long w;
 		char *end;

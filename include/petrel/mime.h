@@ -55,6 +55,9 @@
  *     the data becomes U+FFFD, so a C string cannot hide a suffix.
  *   - Decoded text may still contain control characters.  Only the
  *     output of mime_render is terminal-safe (it passed pt_sanitize).
+ *   - A From whose words mix Latin, Greek and Cyrillic letters, or that
+ *     holds a fullwidth "@" or a punycode label, gets a note
+ *     (mime_lookalike); confusables within one script are not caught.
  *
  * Threads: every function may be called from any thread; nothing here
  * keeps global state (iconv descriptors are opened per call).
@@ -221,7 +224,16 @@ int mime_wrap(struct pt_buf *, const char *, size_t, unsigned, const char *,
 struct mime_render_opts {
 	unsigned width;  /* columns; 0 means MIME_WIDTH_DEFAULT */
 	int prefer_html; /* in multipart/alternative, html over plain */
+	int no_headers;  /* the body only: the caller shows the headers */
 };
+
+/*
+ * 1 when a decoded From field (mime_address_decode) looks made to
+ * imitate someone: a word mixing Latin, Greek and Cyrillic letters, a
+ * fullwidth at sign, or a punycode domain label.  mime_render notes it
+ * under the From line; a caller that shows headers itself asks here.
+ */
+int mime_lookalike(const char *);
 
 /*
  * The message as the pager shows it: From, To, Cc, Date and Subject,

@@ -49,7 +49,6 @@ static void render_size(char *, size_t, size_t);
 static char *render_cut(char *, size_t);
 static void render_headers(struct render *, const struct mime_part *);
 static int render_script(uint32_t);
-static int render_lookalike(const char *);
 static void render_message(struct render *, const struct mime_part *);
 static void render_entity(struct render *, const struct mime_part *);
 static void render_child(struct render *, const struct mime_part *);
@@ -219,7 +218,7 @@ render_headers(struct render *r, const struct mime_part *m)
 		(void)pt_sanitize(&line, v, strlen(v), 0, NULL);
 		render_block(r, line.data, line.len, "    ");
 		pt_buf_release(&line);
-		if (i == 0 && render_lookalike(v))
+		if (i == 0 && mime_lookalike(v))
 			render_note(r, "%s",
 			    _("the sender mixes alphabets or uses look-alike "
 			      "characters: check who it really is"));
@@ -242,13 +241,9 @@ render_script(uint32_t cp)
 	return 0;
 }
 
-/*
- * 1 when a decoded From field looks made to imitate someone: a word
- * mixing Latin, Greek and Cyrillic letters ("p<U+0430>ypal"), a fullwidth
- * at sign, or a punycode ("xn--") domain label.
- */
-static int
-render_lookalike(const char *s)
+/* Mixed scripts are looked for word by word ("p<U+0430>ypal"). */
+int
+mime_lookalike(const char *s)
 {
 	size_t len = strlen(s), n, i;
 	unsigned seen = 0;
@@ -743,7 +738,10 @@ mime_render_msg(const struct mime_msg *m, const struct mime_render_opts *o,
 	if (r.width > MIME_WIDTH_MAX)
 		r.width = MIME_WIDTH_MAX;
 	r.prefer_html = o != NULL && o->prefer_html;
-	render_message(&r, m->root);
+	if (o != NULL && o->no_headers)
+		render_entity(&r, m->root);
+	else
+		render_message(&r, m->root);
 	if (m->truncated && !(m->root->flags & MIME_PART_CUT)) {
 		render_sep(&r);
 		render_note(&r,

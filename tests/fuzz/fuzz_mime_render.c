@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "petrel/core.h"
 #include "petrel/mime.h"
@@ -17,12 +18,13 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	const char *msg = (const char *)data;
-	struct mime_render_opts opts = {0, 0};
+	struct mime_render_opts opts;
 	struct mime_msg *m;
 	struct pt_error warn;
 	size_t len, i;
 	char *s;
 
+	memset(&opts, 0, sizeof opts);
 	(void)mime_prescan(msg, size);
 	if ((m = mime_parse(msg, size, NULL)) == NULL)
 		abort();

@@ -95,6 +95,7 @@ render_opts(const char *msg, unsigned width, int prefer_html)
 	size_t len;
 	char *s;
 
+	memset(&o, 0, sizeof o);
 	o.width = width;
 	o.prefer_html = prefer_html;
 	pt_error_init(&warn);
@@ -1325,6 +1326,22 @@ test_mime_render_lookalike_sender(void)
 		CHECK(strstr(s, "[-- the sender") == NULL);
 		free(s);
 	}
+	CHECK(mime_lookalike("PayPal <service@p\xD0\xB0ypal.com>"));
+	CHECK(!mime_lookalike("PayPal <service@paypal.com>"));
+}
+
+static void
+test_mime_render_no_headers(void)
+{
+	const char *msg = "From: a@example.org\nSubject: s\n\n"
+			  "Body.\n";
+	struct mime_render_opts o = {0, 0, 1};
+	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
+	char *s = mime_render_msg(m, &o, NULL);
+
+	CHECK_STR(s, "Body.\n");
+	free(s);
+	mime_msg_free(&m);
 }
 
 static void
@@ -1640,6 +1657,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_wrap_prefixes),
     PT_TEST(test_mime_render_simple),
     PT_TEST(test_mime_render_lookalike_sender),
+    PT_TEST(test_mime_render_no_headers),
     PT_TEST(test_mime_render_sanitizes_everything),
     PT_TEST(test_mime_render_alternative),
     PT_TEST(test_mime_render_attachments),
