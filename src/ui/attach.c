@@ -563,6 +563,8 @@ ui_attach_draw(struct ui *ui, int top, int rows)
 			pt_buf_addstr(&b, "  ", NULL);
 		pt_buf_printf(&b, NULL, "%-30s %6s  %s", a->type, size,
 		    a->name != NULL ? a->name : "");
+		if (k == ui_at.list.cursor)
+			ui->cur_y = top + i;
 		ui_draw_text(top + i, 0, COLS, b.data,
 		    ui->color[k == ui_at.list.cursor ? UI_C_INDICATOR
 						     : UI_C_NORMAL]);

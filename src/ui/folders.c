@@ -266,8 +266,10 @@ ui_folders_draw(struct ui *ui, int top, int rows)
 			if (r->f->attrs & ENG_FOLDER_NOSELECT)
 				a = ui->color[UI_C_INDEX_DELETED];
 		}
-		if (k == ui_fl.list.cursor)
+		if (k == ui_fl.list.cursor) {
 			a = ui->color[UI_C_INDICATOR];
+			ui->cur_y = top + i;
+		}
 		ui_draw_text(top + i, 0, COLS, b.data, a);
 	}
 	for (i = 0; (size_t)i < ui->nacct; i++)

@@ -94,7 +94,7 @@ ui_help_for(struct ui *ui, const struct ui_screen *s)
 	};
 	char keys[128];
 	size_t i;
-	int any = 0;
+	int any = 0, pass;
 
 	if (s == &ui_help_screen)
 		return;
@@ -102,14 +102,18 @@ ui_help_for(struct ui *ui, const struct ui_screen *s)
 	ui_hp.of = s;
 	ui_help_add(_("Keys of the %s screen"), s->name);
 	ui_help_add("%s", "");
-	for (i = 1; i < UI_OP_COUNT; i++) {
-		if (!ui_op_in_map((enum ui_op)i, s->map))
-			continue;
-		ui_keymap_keys(&ui->km, s->map, (enum ui_op)i, keys,
-		    sizeof keys);
-		if (keys[0] == '\0')
-			continue;
-		ui_help_line(keys, ui_ops[i].name, _(ui_ops[i].desc));
+	/* The screen's own functions first, then the generic ones. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 1; i < UI_OP_COUNT; i++) {
+			if (!ui_op_in_map((enum ui_op)i, s->map) ||
+			    ui_op_own((enum ui_op)i, s->map) != (pass == 0))
+				continue;
+			ui_keymap_keys(&ui->km, s->map, (enum ui_op)i, keys,
+			    sizeof keys);
+			if (keys[0] == '\0')
+				continue;
+			ui_help_line(keys, ui_ops[i].name, _(ui_ops[i].desc));
+		}
 	}
 	for (i = 1; i < UI_OP_COUNT; i++) {
 		if (!ui_op_in_map((enum ui_op)i, s->map))

@@ -694,9 +694,10 @@ ui_index_line(struct ui *ui, int y, int x, int w, size_t row)
 		ctx.hide_subject = l1 == l2 && strncmp(s1, s2, l1) == 0;
 	}
 	ui_format_index(&line, ui->index_format, &ctx, (size_t)w);
-	if (row == v->cursor)
+	if (row == v->cursor) {
 		a = ui->color[UI_C_INDICATOR];
-	else if (m->flags & UI_F_DELETED)
+		ui->cur_y = y;
+	} else if (m->flags & UI_F_DELETED)
 		a = ui->color[UI_C_INDEX_DELETED];
 	else if (m->mark & UI_M_TAGGED)
 		a = ui->color[UI_C_INDEX_TAGGED];

@@ -659,6 +659,13 @@ ui_keymap_keys(const struct ui_keymap *km, enum ui_map map, enum ui_op op,
 }
 
 int
+ui_op_own(enum ui_op op, enum ui_map map)
+{
+	return op > UI_OP_NONE && op < UI_OP_COUNT &&
+	       (ui_op_maps[op] & (1u << map)) != 0;
+}
+
+int
 ui_op_in_map(enum ui_op op, enum ui_map map)
 {
 	unsigned m;

@@ -77,8 +77,10 @@ ui_log_draw(struct ui *ui, int top, int rows)
 		strftime(when, sizeof when, "%H:%M:%S", &tm);
 		s = pt_xasprintf("%s %s", when, e->text);
 		a = ui->color[e->error ? UI_C_ERROR : UI_C_NORMAL];
-		if (k == ui_lv.cursor)
+		if (k == ui_lv.cursor) {
 			a = ui->color[UI_C_INDICATOR];
+			ui->cur_y = top + i;
+		}
 		ui_draw_text(top + i, 0, COLS, s, a);
 		free(s);
 	}

@@ -424,9 +424,16 @@ ui_draw(struct ui *ui)
 	}
 	erase();
 	curs_set(0);
+	ui->cur_y = -1;
 	ui_draw_helpbar(ui, s);
 	s->draw(ui, ui_body_top(ui), ui_body_rows(ui));
 	ui_draw_msgline(ui);
+	/* The terminal's cursor sits on the cursor line (invisible), as
+	 * screen readers and braille displays expect. */
+	if (ui->cur_y >= 0 &&
+	    (ui->prompt == NULL || (ui->prompt->kind != UI_PROMPT_LINE &&
+				       ui->prompt->kind != UI_PROMPT_PASSWORD)))
+		move(ui->cur_y, 0);
 	refresh();
 	ui->redraw = 0;
 }

@@ -52,6 +52,7 @@ static struct ui_pager {
 	size_t nshown;
 	size_t body; /* first body line */
 	size_t top;
+	size_t found; /* the last search match */
 	int width;
 	int full_headers, raw, hide_quoted, highlight;
 	char *search;
@@ -108,7 +109,7 @@ ui_pager_reset(void)
 	ui_pg.nlines = ui_pg.caplines = ui_pg.nshown = 0;
 	ui_pg.len = ui_pg.textlen = 0;
 	ui_pg.have = 0;
-	ui_pg.top = ui_pg.body = 0;
+	ui_pg.top = ui_pg.body = ui_pg.found = 0;
 	ui_pg.width = 0;
 }
 
@@ -471,38 +472,42 @@ ui_pager_then(struct ui *ui, enum ui_op op)
 static void
 ui_pager_search(struct ui *ui, int dir, int from_next)
 {
-	size_t i, n = ui_pg.nshown;
+	size_t i, n = ui_pg.nshown, base;
+	int rows = ui_body_rows(ui) > 0 ? ui_body_rows(ui) : 1;
 
 	if (ui_pg.search == NULL || *ui_pg.search == '\0') {
 		ui_error(ui, "%s", _("No search pattern."));
 		return;
 	}
-	for (i = 1; i <= n; i++) {
-		size_t k = (ui_pg.top + (size_t)(dir > 0 ? (long)i : -(long)i) +
-			       n * 2) %
-			   n;
+	/* A new search starts at the top line, "n" after the last match. */
+	base = from_next ? ui_pg.found : ui_pg.top;
+	for (i = from_next ? 1 : 0; i <= n && n > 0; i++) {
+		size_t k = (base + n * 2 + (dir > 0 ? i : n * 2 - i)) % n;
 		const struct ui_pline *l;
 		char *s;
 		int hit;
 
-		if (!from_next && i == 1)
-			k = ui_pg.top; /* a new search may match the top */
+		if (i == n && !from_next)
+			break;
 		if (ui_pg.shown[k].hidden > 0)
 			continue;
 		l = &ui_pg.lines[ui_pg.shown[k].line];
 		s = pt_xstrndup(ui_pg.text + l->off, l->len);
 		hit = ui_text_contains(s, ui_pg.search);
 		free(s);
-		if (hit) {
-			if ((dir > 0 && k < ui_pg.top) ||
-			    (dir < 0 && k > ui_pg.top))
-				ui_msg(ui, "%s",
-				    dir > 0 ? _("Search wrapped to top.")
-					    : _("Search wrapped to bottom."));
+		if (!hit)
+			continue;
+		if (from_next &&
+		    ((dir > 0 && k <= base) || (dir < 0 && k >= base)))
+			ui_msg(ui, "%s",
+			    dir > 0 ? _("Search wrapped to top.")
+				    : _("Search wrapped to bottom."));
+		/* Scroll only when the match is off the screen. */
+		if (k < ui_pg.top || k >= ui_pg.top + (size_t)rows)
 			ui_pg.top = k;
-			ui_pg.highlight = 1;
-			return;
-		}
+		ui_pg.found = k;
+		ui_pg.highlight = 1;
+		return;
 	}
 	ui_error(ui, "%s", _("Not found."));
 }

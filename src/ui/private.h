@@ -410,6 +410,8 @@ void ui_keymap_keys(const struct ui_keymap *, enum ui_map, enum ui_op, char *,
     size_t);
 /* Every function that may be bound in a map, in help order. */
 int ui_op_in_map(enum ui_op, enum ui_map);
+/* 1 when the function belongs to the map itself (not via generic). */
+int ui_op_own(enum ui_op, enum ui_map);
 const char *ui_map_name(enum ui_map);
 int ui_map_parse(const char *, enum ui_map *);
 int ui_op_parse(const char *, enum ui_op *);
@@ -633,6 +635,7 @@ struct ui {
 	const char *index_format;
 	const char *date_format;
 	int lines, cols;
+	int cur_y; /* the row of the cursor line, or -1 (set by draws) */
 };
 
 /* loop.c */

@@ -144,6 +144,8 @@ ui_urls_draw(struct ui *ui, int top, int rows)
 		if (k >= ui_ul.n)
 			break;
 		s = pt_xasprintf("%3zu %s", k + 1, ui_ul.v[k]);
+		if (k == ui_ul.list.cursor)
+			ui->cur_y = top + i;
 		ui_draw_text(top + i, 0, COLS, s,
 		    ui->color[k == ui_ul.list.cursor ? UI_C_INDICATOR
 						     : UI_C_NORMAL]);

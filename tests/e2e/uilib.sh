@@ -10,6 +10,8 @@
 #	ui_type TEXT			sends TEXT literally
 #	ui_exited [SECONDS]		waits until petrel has exited
 #	ui_status			the status line (second from the bottom)
+#	ui_until SECONDS CMD...		polls CMD until it succeeds
+#	ui_cursor_on REGEX		the cursor line matches
 #
 # Everything runs with LC_ALL=C.UTF-8, TZ=UTC, TERM=screen-256color and a
 # temporary HOME (so caches and history are fresh).  The screen is
@@ -87,6 +89,26 @@ ui_gone() {
 	return 0
 }
 
+# ui_until SECONDS CMD...: polls CMD every 20 ms until it succeeds.
+ui_until() {
+	local secs=$1 end
+	shift
+	end=$((${EPOCHREALTIME/./} + secs * 1000000))
+	until "$@"; do
+		if [ "${EPOCHREALTIME/./}" -ge "$end" ]; then
+			echo "--- waited ${secs}s for: $*; the screen:"
+			ui_screen | sed 's/^/    |/'
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# ui_cursor_on REGEX: the cursor line matches (extended regex).
+ui_cursor_on() {
+	ui_cursor_line | grep -qE -- "$1"
+}
+
 ui_keys() {
 	tmux -L "$ui_sock" send-keys "$@"
 }
@@ -103,8 +125,56 @@ ui_status() {
 	ui_screen | tail -n 2 | head -n 1
 }
 
-# The cursor line: the one drawn in reverse video (capture-pane -e).
+# The cursor line: petrel leaves the terminal's (hidden) cursor on it.
 ui_cursor_line() {
-	tmux -L "$ui_sock" capture-pane -p -e | sed -n '2,$p' |
-		grep -m1 $'^\e\\[7m' | sed 's/\x1b\[[0-9;]*m//g'
+	local y
+	y=$(tmux -L "$ui_sock" display -p '#{cursor_y}')
+	ui_screen | sed -n "$((y + 1))p"
+}
+
+# ui_servers: the real Dovecot and Postfix (netlib.sh), alice's INBOX
+# filled with the fixtures of tests/e2e/mail (fixed dates; flags in the
+# file names), and $ui_cfgfile set up for alice with her password.
+ui_servers() {
+	local mail
+	mailservers_start
+	mail=$(pt_tmpdir)
+	cp "$top_srcdir"/tests/e2e/mail/*.eml "$mail/"
+	chmod 600 "$mail"/*.eml
+	bash "$top_srcdir/tests/servers/mailservers.sh" deliver "$ms_dir" \
+		"$PT_ALICE_USER" "$mail" >/dev/null || exit 99
+	ui_cfgfile=$(pt_tmpdir)/config
+	ui_cfg "$ui_cfgfile" email="$PT_ALICE_USER" imap_host="$PT_HOST" \
+		imap_port="$PT_IMAPS_PORT" smtp_host="$PT_HOST" \
+		smtp_port="$PT_SUBMISSION_PORT" ca_file="$PT_CA_FILE" \
+		password="$PT_ALICE_PASS" "$@"
+}
+
+# ui_imap count FOLDER | subjects FOLDER | flags FOLDER SUBJECT:
+# asks Dovecot directly (Python's imaplib), as alice.
+ui_imap() {
+	python3 - "$@" <<'PY'
+import imaplib, os, ssl, sys
+from email.header import decode_header, make_header
+ctx = ssl.create_default_context(cafile=os.environ["PT_CA_FILE"])
+m = imaplib.IMAP4_SSL(os.environ["PT_HOST"], int(os.environ["PT_IMAPS_PORT"]),
+                      ssl_context=ctx)
+m.login(os.environ["PT_ALICE_USER"], os.environ["PT_ALICE_PASS"])
+cmd, folder = sys.argv[1], sys.argv[2]
+typ, data = m.select(folder, readonly=True)
+if cmd == "count":
+    print(int(data[0]))
+    sys.exit(0)
+typ, data = m.search(None, "ALL")
+for num in data[0].split():
+    typ, d = m.fetch(num, "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+    flags = d[0][0].decode()
+    subj = str(make_header(decode_header(
+        d[0][1].decode().partition(":")[2].strip())))
+    if cmd == "subjects":
+        print(subj)
+    elif cmd == "flags" and subj == sys.argv[3]:
+        print(flags[flags.index("FLAGS (") + 7:].split(")")[0])
+m.logout()
+PY
 }
