@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "petrel/config.h"
@@ -19,6 +20,8 @@
 #include "petrel/mime.h"
 #include "petrel/setup.h"
 #include "petrel/ui.h"
+
+#include "src/cli/cli.h"
 
 #define EXIT_USAGE 2
 
@@ -33,16 +36,26 @@ main_usage(FILE *f)
 	    _("usage: petrel [-F FILE] [COMMAND]\n"
 	      "       petrel [-F FILE] --dump-config\n"
 	      "       petrel --render FILE [--width N]\n"
+	      "       petrel [-F FILE] [-A ACCOUNT] -s SUBJECT [-c ADDRESS] "
+	      "[-b ADDRESS]\n"
+	      "              [-a FILE]... -- ADDRESS... < body\n"
+	      "       petrel [-F FILE] [-A ACCOUNT] mailto:URI < body\n"
 	      "\n"
 	      "Commands:\n"
 	      "  (none)            open the mail interface\n"
 	      "  doctor [ACCOUNT]  check the connection to an account's "
 	      "servers\n"
 	      "  setup [OPTIONS]   add an account (petrel setup --help)\n"
+	      "  outbox [list | send [--force] [ID...] | discard ID...]\n"
+	      "                    messages not sent yet\n"
 	      "\n"
 	      "Options:\n"
 	      "  -F, --config FILE  use FILE instead of "
 	      "~/.config/petrel/config\n"
+	      "  -A ACCOUNT         send from this account (default: the "
+	      "first)\n"
+	      "  -s, -c, -b, -a     subject, copy, blind copy, attachment "
+	      "(as mutt)\n"
 	      "      --dump-config  print every setting and exit\n"
 	      "      --render FILE  print the message in FILE as the "
 	      "pager shows it\n"
@@ -146,15 +159,41 @@ main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *cfgpath = NULL, *render = NULL, *width = NULL;
-	int c, dump = 0, status;
+	int c, dump = 0, status, batch = 0;
+	struct cli_send_args send;
 	struct pt_error err;
 	struct cfg *cfg;
 
 	signal(SIGPIPE, SIG_IGN);
 	pt_i18n_init();
 
-	while ((c = getopt_long(argc, argv, "+F:hv", longopts, NULL)) != -1) {
+	memset(&send, 0, sizeof send);
+	send.to = pt_xcalloc((size_t)argc, sizeof *send.to);
+	send.cc = pt_xcalloc((size_t)argc, sizeof *send.cc);
+	send.bcc = pt_xcalloc((size_t)argc, sizeof *send.bcc);
+	send.attach = pt_xcalloc((size_t)argc, sizeof *send.attach);
+	while ((c = getopt_long(argc, argv, "+F:hvA:s:c:b:a:", longopts,
+		    NULL)) != -1) {
 		switch (c) {
+		case 'A':
+			send.account = optarg;
+			break;
+		case 's':
+			send.subject = optarg;
+			batch = 1;
+			break;
+		case 'c':
+			send.cc[send.ncc++] = optarg;
+			batch = 1;
+			break;
+		case 'b':
+			send.bcc[send.nbcc++] = optarg;
+			batch = 1;
+			break;
+		case 'a':
+			send.attach[send.nattach++] = optarg;
+			batch = 1;
+			break;
 		case 'F':
 			cfgpath = optarg;
 			break;
@@ -169,22 +208,69 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			main_usage(stdout);
-			return 0;
+			status = 0;
+			goto done;
 		case 'v':
 			printf("petrel %s\n", PACKAGE_VERSION);
-			return 0;
+			status = 0;
+			goto done;
 		default:
 			main_usage(stderr);
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto done;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (render != NULL)
-		return main_render(render, width);
+	if (render != NULL) {
+		status = main_render(render, width);
+		goto done;
+	}
 
-	if (!dump && argc > 0 && strcmp(argv[0], "setup") == 0)
-		return setup_main(cfgpath, argc, argv);
+	/* Batch sending: mutt's "-a FILE... -- ADDRESS..." too. */
+	if (send.nattach > 0) {
+		int i;
+
+		for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+			;
+		if (i < argc) {
+			for (c = 0; c < i; c++)
+				send.attach[send.nattach++] = argv[c];
+			argc -= i + 1;
+			argv += i + 1;
+		}
+	}
+	if (argc > 0 && !dump &&
+	    (strchr(argv[0], '@') != NULL ||
+		strncasecmp(argv[0], "mailto:", 7) == 0))
+		batch = 1;
+	if (batch) {
+		for (c = 0; c < argc; c++) {
+			if (strncasecmp(argv[c], "mailto:", 7) == 0 &&
+			    send.mailto == NULL)
+				send.mailto = argv[c];
+			else
+				send.to[send.nto++] = argv[c];
+		}
+		if (send.mailto != NULL && isatty(STDIN_FILENO)) {
+			fprintf(stderr, "%s\n",
+			    _("petrel: the compose screen cannot take a "
+			      "mailto: link yet; to send it as it is, give "
+			      "the text on standard input: petrel 'mailto:...' "
+			      "< text"));
+			status = EXIT_USAGE;
+		} else {
+			cfg = main_load_config(cfgpath, 0);
+			status = cli_send_main(cfg, &send);
+			cfg_free(&cfg);
+		}
+		goto done;
+	}
+
+	if (!dump && argc > 0 && strcmp(argv[0], "setup") == 0) {
+		status = setup_main(cfgpath, argc, argv);
+		goto done;
+	}
 	cfg = main_load_config(cfgpath, !dump && argc == 0);
 	pt_error_init(&err);
 	if (dump) {
@@ -197,6 +283,8 @@ main(int argc, char **argv)
 		} else
 			status = setup_doctor_run(cfg,
 			    argc > 1 ? argv[1] : NULL, stdout);
+	} else if (argc > 0 && strcmp(argv[0], "outbox") == 0) {
+		status = cli_outbox_main(cfg, send.account, argc, argv);
 	} else if (argc > 0) {
 		fprintf(stderr, _("petrel: unknown command '%s'\n"), argv[0]);
 		main_usage(stderr);
@@ -204,6 +292,7 @@ main(int argc, char **argv)
 	} else {
 		if (pt_log_open(NULL, &err) != 0)
 			fprintf(stderr, "petrel: %s\n", err.msg);
+		cli_outbox_notice(cfg, stderr);
 		if (ui_run(cfg, &err) != 0) {
 			fprintf(stderr, "petrel: %s\n", err.msg);
 			status = 1;
@@ -212,5 +301,10 @@ main(int argc, char **argv)
 		pt_log_close();
 	}
 	cfg_free(&cfg);
+done:
+	free(send.to);
+	free(send.cc);
+	free(send.bcc);
+	free(send.attach);
 	return status;
 }

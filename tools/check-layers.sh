@@ -20,6 +20,8 @@ allowed() {
 	# directly until the engine exists (deviation noted in issue 3).
 	setup) echo "core banned config net mime store imap smtp engine ui setup" ;;
 	main) echo "core banned config net mime store imap smtp engine ui setup" ;;
+	# Command-line front ends that print, beside main.c (batch sending).
+	cli) echo "core banned config net mime store imap smtp engine ui setup" ;;
 	*) echo "" ;;
 	esac
 }

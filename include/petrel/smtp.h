@@ -91,4 +91,127 @@ int smtp_error(struct smtp_session *, int, const char *, struct pt_error *);
 /* Base64 of len bytes (RFC 4648, no line breaks); the caller frees. */
 char *smtp_base64(const void *, size_t);
 
+/*
+ * ---- send: submission and delivery (begin) ---------------------------
+ *
+ *	src/smtp/submit.c	one transaction: MAIL (SIZE), RCPT per
+ *				recipient, DATA streamed and dot-stuffed
+ *	src/smtp/deliver.c	an outbox message from claim to removal:
+ *				connect, log in, submit, record, Sent copy
+ *
+ * Neither prints; errors are translated, with the server's words.
+ */
+
+#include <stdint.h>
+
+#include "petrel/config.h"
+#include "petrel/store.h"
+
+#define SMTP_TEXT_MAX 256
+
+/* The server's answer to one RCPT TO. */
+struct smtp_rcpt_result {
+	char *addr;
+	int code;                 /* 250, 550, ... (0: not asked) */
+	char text[SMTP_TEXT_MAX]; /* its words, sanitized */
+	int accepted;
+};
+
+/* Progress while the body goes out: bytes done of total. */
+typedef void (*smtp_progress_fn)(void *, uint64_t, uint64_t);
+
+struct smtp_submit {
+	const char *from;
+	const char *const *rcpt;
+	size_t nrcpt;
+	const char *data; /* CRLF lines, 7-bit, not dot-stuffed */
+	size_t len;
+	int partial_ok; /* go on when some (not all) recipients are refused */
+	smtp_progress_fn progress; /* may be NULL; every 64 KB */
+	void *progress_arg;
+	/*
+	 * Called when the whole body went out, right before the final
+	 * "." that commits the server (the outbox records "unsure" here).
+	 * Returning -1 abandons the message: nothing is committed.
+	 */
+	int (*before_end)(void *, struct pt_error *);
+	void *before_end_arg;
+};
+
+struct smtp_submit_result {
+	struct smtp_rcpt_result *rcpt; /* one per recipient asked */
+	size_t nrcpt;
+	size_t naccepted;
+	int data_sent; /* the final "." went out */
+	int accepted;  /* and the server answered 250 */
+	int code;      /* the last reply to MAIL, DATA or the final "." */
+	char text[SMTP_TEXT_MAX];
+};
+
+/*
+ * Runs one mail transaction on an open (logged-in) session.  Refuses
+ * before MAIL when the message is larger than the server's SIZE
+ * (PT_E_REFUSED, code 552).  A refused recipient stops everything
+ * (RSET, nothing sent) unless partial_ok and another was accepted; the
+ * error names the first refused one with the server's code and words,
+ * and res has every recipient's answer.  4xx answers are PT_E_NET (try
+ * later), 5xx PT_E_REFUSED.  When the connection fails after the final
+ * "." (res->data_sent set, res->accepted not), nobody knows whether the
+ * server took the message.  Returns 0 only when res->accepted.
+ */
+int smtp_submit(struct smtp_session *, const struct smtp_submit *,
+    struct smtp_submit_result *, struct pt_error *);
+void smtp_submit_result_release(struct smtp_submit_result *);
+/* The server's SIZE limit in bytes, 0 when it states none. */
+size_t smtp_session_max_size(const struct smtp_session *);
+
+/*
+ * Stores the copy of a sent message: fcc is the folder the envelope
+ * names, or NULL for the account's Sent folder.  0 or -1 with err.
+ */
+typedef int (*smtp_copy_fn)(void *, const char *fcc, const char *, size_t,
+    struct pt_error *);
+
+struct smtp_deliver_opts {
+	const struct cfg_account *acct;
+	const struct pt_secret *password; /* NULL: cfg_account_password */
+	struct net_cancel *cancel;        /* may be NULL */
+	unsigned claim_flags;             /* STORE_OUTBOX_FORCE */
+	int partial_ok;
+	smtp_progress_fn progress;
+	void *progress_arg;
+	smtp_copy_fn copy; /* NULL: no copy is kept */
+	void *copy_arg;
+};
+
+struct smtp_deliver_report {
+	struct smtp_submit_result submit;
+	int accepted;             /* the server has the message */
+	int already;              /* it had it before this call */
+	int unsure;               /* no answer after the whole message */
+	int copied;               /* the copy is stored and the message
+				     left the outbox */
+	struct pt_error copy_err; /* why the copy failed */
+	char exts[256];           /* what the server offered */
+};
+
+/*
+ * Delivers outbox message id: claims it, connects and logs in (SMTP
+ * settings of acct), submits it, records the server's 250 (the message
+ * becomes accepted before anything else happens), quits, then stores the
+ * copy and removes the message from the outbox.  Returns 0 when the
+ * server accepted the message (see report->copied for the copy: when
+ * it failed, the message waits in the outbox, accepted, for the copy
+ * only), -1 otherwise with err set; the message then stays in the
+ * outbox (queued, or unsure when the connection failed after the whole
+ * message went out) and the status note says why.  A message already
+ * accepted is never sent again: only its copy is made.
+ */
+int smtp_deliver(struct store_outbox *, const char *,
+    const struct smtp_deliver_opts *, struct smtp_deliver_report *,
+    struct pt_error *);
+void smtp_deliver_report_release(struct smtp_deliver_report *);
+
+/* ---- send: submission and delivery (end) ---- */
+
 #endif

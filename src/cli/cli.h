@@ -1,0 +1,39 @@
+/*
+ * cli.h: petrel's command-line front ends that print, beside main.c:
+ * mutt-style batch sending and the outbox command.  Like main.c, this
+ * layer may use every module (tools/check-layers.sh).
+ *
+ *	src/cli/send.c	petrel -s SUBJECT ... -- ADDRESS... < body,
+ *			petrel mailto:..., petrel outbox [list|send|
+ *			discard], the "waiting in the outbox" notice
+ *
+ * Exit statuses: 0 sent (or done), 1 not sent (refused or failed), 2
+ * usage or configuration, 75 (EX_TEMPFAIL) not sent for a reason that
+ * may pass (network, server busy: try "petrel outbox send" later).  A
+ * message that was not sent always stays in the outbox.
+ */
+#ifndef PETREL_CLI_H
+#define PETREL_CLI_H
+
+#include <stdio.h>
+
+#include "petrel/config.h"
+
+#define CLI_EXIT_TEMPFAIL 75
+
+struct cli_send_args {
+	const char *account; /* -A, or NULL: the first */
+	const char *subject; /* -s */
+	char **to, **cc, **bcc, **attach;
+	size_t nto, ncc, nbcc, nattach;
+	const char *mailto; /* a mailto: URI, or NULL */
+};
+
+/* Batch mode: builds, queues and sends one message read from stdin. */
+int cli_send_main(const struct cfg *, const struct cli_send_args *);
+/* petrel outbox [list | send [--force] [ID...] | discard ID...]. */
+int cli_outbox_main(const struct cfg *, const char *, int, char **);
+/* Prints "N messages waiting in the outbox" when there are some. */
+void cli_outbox_notice(const struct cfg *, FILE *);
+
+#endif
