@@ -25,6 +25,17 @@ Modes:
     smtp-inject       offers STARTTLS, sends an extra line with its 220
     smtp-starttls     a correct STARTTLS (needs --cert/--key)
     plain-imap        a plain-text IMAP greeting (a STARTTLS-style port)
+  SMTP transactions (every smtp- mode takes MAIL, RCPT, DATA; these
+  differ at one step; no STARTTLS, so the client uses security none):
+    smtp-accept       accepts everything (250 after DATA)
+    smtp-authfail     refuses AUTH with 535
+    smtp-rcpt-refuse  refuses RCPT TO for local parts starting "nobody"
+                      with 550 5.1.1, accepts the others
+    smtp-data-452     answers the end of DATA with 452 4.3.1
+    smtp-data-552     answers the end of DATA with 552 5.3.4
+    smtp-drop-after-data  closes the connection after the end of DATA,
+                      without a reply
+    smtp-silent-after-data  never replies to the end of DATA
     tls-silent        TLS handshake, then never says anything
     blackhole         accepts connections and never sends a byte
     filtered          never accepts, and its accept queue is kept full, so
@@ -156,8 +167,39 @@ def smtp_serve(c, mode, ctx):
             except (OSError, ssl.SSLError):
                 return
             tls = True
+        elif cmd == "AUTH" and mode == "smtp-authfail":
+            c.send("535 5.7.8 Error: authentication failed: bad secret\r\n")
         elif cmd == "AUTH":
             c.send("235 2.7.0 accepted\r\n")
+        elif cmd in ("MAIL", "RSET", "NOOP"):
+            c.send("250 2.1.0 Ok\r\n")
+        elif cmd == "RCPT":
+            if mode == "smtp-rcpt-refuse" and "<nobody" in line.lower():
+                c.send("550 5.1.1 <%s>: Recipient address rejected: User "
+                       "unknown in virtual mailbox table\r\n"
+                       % line.split("<", 1)[1].split(">", 1)[0])
+            else:
+                c.send("250 2.1.5 Ok\r\n")
+        elif cmd == "DATA":
+            c.send("354 End data with <CR><LF>.<CR><LF>\r\n")
+            while True:
+                body = c.readline()
+                if body is None:
+                    return
+                if body == ".":
+                    break
+            if mode == "smtp-data-452":
+                c.send("452 4.3.1 Insufficient system storage\r\n")
+            elif mode == "smtp-data-552":
+                c.send("552 5.3.4 Message size exceeds fixed limit\r\n")
+            elif mode == "smtp-drop-after-data":
+                return
+            elif mode == "smtp-silent-after-data":
+                while c.readline() is not None:
+                    pass
+                return
+            else:
+                c.send("250 2.0.0 Ok: queued as FAULT1\r\n")
         elif cmd == "QUIT":
             c.send("221 bye\r\n")
             return
@@ -197,6 +239,8 @@ def serve(sock, args, ctx):
 MODES = ("imap-nostarttls", "imap-inject", "imap-starttls", "imap-preauth",
          "imap-stall",
          "smtp-nostarttls", "smtp-inject", "smtp-starttls", "plain-imap",
+         "smtp-accept", "smtp-authfail", "smtp-rcpt-refuse", "smtp-data-452",
+         "smtp-data-552", "smtp-drop-after-data", "smtp-silent-after-data",
          "tls-silent", "blackhole", "filtered")
 
 
