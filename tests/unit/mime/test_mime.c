@@ -1304,8 +1304,7 @@ test_mime_render_lookalike_sender(void)
 	static const char *const bad[] = {
 	    "From: PayPal <service@p\xD0\xB0ypal.com>\n\nx\n",
 	    "From: \xD0\x90\xD1\x80\xD1\x80le <a@example.org>\n\nx\n",
-	    "From: support\xEF\xBC\xA0"
-	    "apple.com\n\nx\n",
+	    "From: support\uFF20apple.com\n\nx\n",
 	    "From: s@xn--80ak6aa92e.com\n\nx\n",
 	};
 	static const char *const good[] = {
