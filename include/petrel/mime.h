@@ -337,6 +337,13 @@ struct mime_attachment {
 	const void *data;
 	size_t len;
 	int is_inline; /* Content-Disposition: inline */
+	/*
+	 * When data is NULL: the bytes come from read(read_arg, buf, n),
+	 * called until it returns 0 (-1: an error), and go out in base64,
+	 * so that a big file is never whole in memory next to the message.
+	 */
+	long (*read)(void *, void *, size_t);
+	void *read_arg;
 };
 
 /* What a message is made of.  Strings are UTF-8; NULL means none. */

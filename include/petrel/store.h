@@ -477,12 +477,21 @@ void store_outbox_crashpoint(const char *);
 struct store_attachment {
 	char *name;
 	char *type;
-	char *data;
+	char *data; /* NULL after store_attach_open */
 	size_t len;
+	int fd; /* store_attach_open: the open file, else -1 */
 };
 
 int store_attach_read(const char *path, size_t max, struct store_attachment *,
     struct pt_error *);
+/*
+ * The same without reading the whole file: it is typed from its first
+ * megabyte and left open for store_attach_chunk (len is its size).
+ */
+int store_attach_open(const char *path, size_t max, struct store_attachment *,
+    struct pt_error *);
+/* Reads the next bytes of an opened attachment (a mime read callback). */
+long store_attach_chunk(void *, void *, size_t);
 void store_attach_release(struct store_attachment *);
 
 /* ---- send: outbox and attachments (end) ---- */

@@ -285,9 +285,12 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 	if (a->nattach > 0) {
 		att = pt_xcalloc(a->nattach, sizeof *att);
 		ma = pt_xcalloc(a->nattach, sizeof *ma);
+		for (i = 0; i < a->nattach; i++)
+			att[i].fd = -1;
 	}
 	for (i = 0; i < a->nattach; i++) {
-		if (store_attach_read(a->attach[i], CLI_MAX_MESSAGE, &att[i],
+		/* Streamed into the message: never whole in memory. */
+		if (store_attach_open(a->attach[i], CLI_MAX_MESSAGE, &att[i],
 			&err) != 0) {
 			fprintf(stderr, "petrel: %s\n", err.msg);
 			status = 2;
@@ -295,8 +298,8 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 		}
 		ma[i].filename = att[i].name;
 		ma[i].type = att[i].type;
-		ma[i].data = att[i].data;
-		ma[i].len = att[i].len;
+		ma[i].read = store_attach_chunk;
+		ma[i].read_arg = &att[i];
 	}
 
 	to = cli_join(a->to, a->nto);

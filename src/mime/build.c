@@ -35,6 +35,40 @@ static int mime_emit_body(struct pt_buf *, enum mime_enc, const char *, size_t,
 static int mime_emit_attachment(struct pt_buf *, const struct mime_attachment *,
     struct pt_error *);
 static void mime_env_add(struct mime_envelope *, const char *);
+static int mime_emit_stream(struct pt_buf *, const struct mime_attachment *,
+    struct pt_error *);
+
+/* Base64 of what a->read gives, in 76-column lines. */
+static int
+mime_emit_stream(struct pt_buf *out, const struct mime_attachment *a,
+    struct pt_error *err)
+{
+	enum { CHUNK = 57 * 1024 }; /* whole lines of 57 bytes */
+	char *buf = pt_xmalloc(CHUNK);
+	size_t have = 0;
+	int rc = 0;
+
+	for (;;) {
+		long n = a->read(a->read_arg, buf + have, CHUNK - have);
+
+		if (n < 0) {
+			rc = pt_error_set(err, PT_E_IO, 0,
+			    _("cannot read the attachment '%s'"),
+			    a->filename != NULL ? a->filename : "");
+			break;
+		}
+		have += (size_t)n;
+		if (have == CHUNK || (n == 0 && have > 0)) {
+			if ((rc = mime_encode_base64(out, buf, have, err)) != 0)
+				break;
+			have = 0;
+		}
+		if (n == 0)
+			break;
+	}
+	free(buf);
+	return rc;
+}
 static int mime_mem_has(const char *, size_t, const char *);
 
 /* 1 when the NUL-terminated needle occurs in the len bytes of hay. */
@@ -288,7 +322,7 @@ mime_emit_attachment(struct pt_buf *out, const struct mime_attachment *a,
 	    sizeof type);
 	for (i = 0; type[i] != '\0'; i++)
 		type[i] = (char)mime_lower((unsigned char)type[i]);
-	clean = mime_is_7bit_crlf(a->data, a->len);
+	clean = a->data != NULL && mime_is_7bit_crlf(a->data, a->len);
 	if ((strncmp(type, "text/", 5) == 0 ||
 		strncmp(type, "message/", 8) == 0) &&
 	    clean)
@@ -301,7 +335,7 @@ mime_emit_attachment(struct pt_buf *out, const struct mime_attachment *a,
 
 	mime_fold_init(&f, out, "Content-Type", err);
 	mime_fold_add(&f, " ", type, strlen(type), 0);
-	if (strncmp(type, "text/", 5) == 0)
+	if (strncmp(type, "text/", 5) == 0 && a->data != NULL)
 		mime_fold_param(&f, "charset",
 		    clean
 			? "us-ascii"
@@ -362,6 +396,8 @@ mime_emit_attachment(struct pt_buf *out, const struct mime_attachment *a,
 	if (mime_fold_end(&f) != 0 || pt_buf_add(out, "\r\n", 2, err) != 0)
 		goto fail;
 	free(fname);
+	if (a->data == NULL && a->read != NULL)
+		return mime_emit_stream(out, a, err);
 	return mime_emit_body(out, enc, a->data, a->len, err);
 fail:
 	free(fname);
@@ -483,7 +519,8 @@ mime_compose_build(const struct mime_compose *c, struct pt_buf *out,
 			break;
 	}
 	for (i = 0; i < c->natt;) {
-		if (mime_mem_has(c->att[i].data, c->att[i].len, boundary)) {
+		if (c->att[i].data != NULL &&
+		    mime_mem_has(c->att[i].data, c->att[i].len, boundary)) {
 			snprintf(boundary, sizeof boundary, "=_pt%s_%d",
 			    c->nonce, counter++);
 			i = 0; /* check every part again */

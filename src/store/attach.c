@@ -8,9 +8,11 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <magic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "petrel/core.h"
 #include "petrel/mime.h"
@@ -60,6 +62,7 @@ store_attach_read(const char *path, size_t max, struct store_attachment *a,
 	const char *slash;
 
 	memset(a, 0, sizeof *a);
+	a->fd = -1;
 	if (stat(path, &sb) != 0)
 		return pt_error_set(err, PT_E_IO, errno,
 		    _("cannot attach '%s': %s"), path, strerror(errno));
@@ -81,11 +84,68 @@ store_attach_read(const char *path, size_t max, struct store_attachment *a,
 	return 0;
 }
 
+int
+store_attach_open(const char *path, size_t max, struct store_attachment *a,
+    struct pt_error *err)
+{
+	struct stat sb;
+	const char *slash;
+	char *head;
+	ssize_t n;
+
+	memset(a, 0, sizeof *a);
+	a->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (a->fd < 0 || fstat(a->fd, &sb) != 0) {
+		int e = errno;
+
+		if (a->fd >= 0)
+			close(a->fd);
+		a->fd = -1;
+		return pt_error_set(err, PT_E_IO, e,
+		    _("cannot attach '%s': %s"), path, strerror(e));
+	}
+	if (!S_ISREG(sb.st_mode) || (size_t)sb.st_size > max) {
+		close(a->fd);
+		a->fd = -1;
+		if (!S_ISREG(sb.st_mode))
+			return pt_error_set(err, PT_E_IO, 0,
+			    _("cannot attach '%s': not a regular file"), path);
+		return pt_error_set(err, PT_E_IO, EFBIG,
+		    _("cannot attach '%s': it is larger than %zu MB"), path,
+		    max / (1024 * 1024));
+	}
+	a->len = (size_t)sb.st_size;
+	head = pt_xmalloc(1048576);
+	n = pread(a->fd, head, 1048576, 0);
+	slash = strrchr(path, '/');
+	a->name = pt_xstrdup(slash != NULL ? slash + 1 : path);
+	a->type = store_attach_type(a->name, head, n > 0 ? (size_t)n : 0);
+	free(head);
+	return 0;
+}
+
+long
+store_attach_chunk(void *arg, void *buf, size_t n)
+{
+	struct store_attachment *a = arg;
+
+	for (;;) {
+		ssize_t r = read(a->fd, buf, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		return (long)r;
+	}
+}
+
 void
 store_attach_release(struct store_attachment *a)
 {
+	if (a->fd >= 0)
+		close(a->fd);
 	free(a->name);
 	free(a->type);
 	free(a->data);
 	memset(a, 0, sizeof *a);
+	a->fd = -1;
 }

@@ -132,7 +132,8 @@ test_header_encode_roundtrip(void)
 	    "日本語の件名がとても長い場合にはエンコードされた単語が複数行に"
 	    "分割されなければなりませんが文字は決して分割されてはいけません",
 	    "emoji "
-	    "😀😃😄😁😆😅🤣😂🙂🙃😉😊😇🥰😍🤩😘"
+	    "😀😃😄😁😆😅🤣😂🙂🙃😉😊😇🥰😍🤩"
+	    "😘"
 	    "😗"
 	    " "
 	    "end",
@@ -316,11 +317,11 @@ test_build_roundtrip(void)
 	for (i = 0; i < sizeof bin; i++)
 		bin[i] = (unsigned char)(i * 7 + i / 256);
 	att[0] = (struct mime_attachment){fname, "application/pdf", bin,
-	    sizeof bin, 0};
+	    sizeof bin, 0, NULL, NULL};
 	att[1] = (struct mime_attachment){"notes.txt", "text/plain",
-	    "line\nunix\n", 10, 0};
+	    "line\nunix\n", 10, 0, NULL, NULL};
 	att[2] = (struct mime_attachment){"crlf.txt", "TEXT/Plain",
-	    "hello\r\nworld\r\n", 14, 1};
+	    "hello\r\nworld\r\n", 14, 1, NULL, NULL};
 	c.from = "Zoë Martin <zoe@example.test>";
 	c.to = "Bob <bob@example.test>, 山田太郎 <taro@example.test>";
 	c.cc = "\"Smith, John\" <john@example.test>";
@@ -438,6 +439,89 @@ test_build_roundtrip(void)
 	mime_envelope_release(&env);
 }
 
+/* A read callback over a memory buffer, in small pieces. */
+struct memsrc {
+	const unsigned char *p;
+	size_t len, off;
+};
+
+static long
+memsrc_read(void *arg, void *buf, size_t n)
+{
+	struct memsrc *m = arg;
+
+	if (n > 1000)
+		n = 1000;
+	if (n > m->len - m->off)
+		n = m->len - m->off;
+	memcpy(buf, m->p + m->off, n);
+	m->off += n;
+	return (long)n;
+}
+
+static long
+failing_read(void *arg, void *buf, size_t n)
+{
+	(void)arg;
+	(void)buf;
+	(void)n;
+	return -1;
+}
+
+static void
+test_build_streamed_attachment(void)
+{
+	static unsigned char bin[200000];
+	struct memsrc src = {bin, sizeof bin, 0};
+	struct mime_attachment a = {0};
+	struct mime_compose c = {0};
+	struct mime_envelope env;
+	struct mime_msg *msg;
+	struct pt_error err;
+	struct pt_buf b;
+	char *m;
+	size_t i;
+
+	for (i = 0; i < sizeof bin; i++)
+		bin[i] = (unsigned char)(i * 31 + (i >> 9));
+	a.filename = "data.txt";
+	a.type = "text/plain";
+	a.read = memsrc_read;
+	a.read_arg = &src;
+	c.from = "alice@example.test";
+	c.to = "bob@example.test";
+	c.body = "see attached\n";
+	c.bodylen = 13;
+	c.att = &a;
+	c.natt = 1;
+	c.nonce = "abcdefgh12";
+	m = build(&c, &env);
+	CHECK(m != NULL && lines_ok(m, strlen(m), 998));
+	CHECK(m != NULL &&
+	      strstr(m, "Content-Type: text/plain; name=data.txt"
+			"\r\nContent-Transfer-Encoding: base64") != NULL);
+	msg = m != NULL ? mime_parse(m, strlen(m), NULL) : NULL;
+	CHECK(msg != NULL);
+	if (msg != NULL) {
+		const struct mime_part *p =
+		    mime_part_next(mime_part_child(mime_msg_root(msg)));
+
+		pt_buf_init(&b, 0);
+		mime_part_decode(p, &b, NULL, NULL);
+		CHECK(b.len == sizeof bin && memcmp(b.data, bin, b.len) == 0);
+		pt_buf_release(&b);
+		mime_msg_free(&msg);
+	}
+	free(m);
+	mime_envelope_release(&env);
+	a.read = failing_read;
+	pt_buf_init(&b, 0);
+	CHECK_INT(mime_compose_build(&c, &b, &env, &err), -1);
+	CHECK_INT(err.class, PT_E_IO);
+	CHECK(strstr(err.msg, "data.txt") != NULL);
+	pt_buf_release(&b);
+}
+
 static void
 test_build_long_lines(void)
 {
@@ -456,7 +540,7 @@ test_build_long_lines(void)
 	for (i = 0; i + 1 < sizeof name; i++)
 		name[i] = (char)('A' + i % 26);
 	name[sizeof name - 1] = '\0';
-	a = (struct mime_attachment){name, NULL, "x", 1, 0};
+	a = (struct mime_attachment){name, NULL, "x", 1, 0, NULL, NULL};
 	c.from = "alice@example.test";
 	c.to = "bob@example.test";
 	c.subject = name;
@@ -922,6 +1006,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_encode_qp_base64),
     PT_TEST(test_build_simple_exact),
     PT_TEST(test_build_roundtrip),
+    PT_TEST(test_build_streamed_attachment),
     PT_TEST(test_build_long_lines),
     PT_TEST(test_build_errors),
     PT_TEST(test_reply_helpers),
