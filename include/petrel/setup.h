@@ -2,17 +2,23 @@
  * setup: getting an account working: the first-run wizard with its
  * provider presets and server detection, and the connection doctor.
  *
- *	src/setup/doctor.c	`petrel doctor [ACCOUNT]`
- *	src/setup/providers.c	provider presets (the wizard's, see
- *				src/setup/private.h)
+ *	src/setup/check.c	the connection check, step by step, shared
+ *				by the doctor, `petrel setup` and the wizard
+ *	src/setup/doctor.c	`petrel doctor [ACCOUNT]`: the check for a
+ *				configured account, with config-key fixes
+ *	src/setup/cli.c		`petrel setup` on the command line
+ *	src/setup/wizard.c	the interactive wizard
+ *	src/setup/providers.c	provider presets; with detect.c, dns.c and
+ *				autoconfig.c, finding the servers
  *
- * The doctor is a synchronous command-line check for now: it calls
- * imap/, smtp/ and net/ directly instead of going through engine jobs
- * (a recorded deviation from STYLE.md's layer table, since it runs
- * before and without any UI).
+ * The rest of the folder is declared in src/setup/private.h.  The check
+ * is synchronous: it calls imap/, smtp/ and net/ directly instead of
+ * going through engine jobs (a recorded deviation from STYLE.md's layer
+ * table, since the doctor and `petrel setup` run before and without any
+ * UI, and the wizard runs it in a worker thread of its own).
  *
- * Threads: setup_doctor_run blocks on the network; call it from main,
- * never from the UI thread of a running TUI.
+ * Threads: setup_doctor_run and setup_main block on the network; call
+ * them from main, never from the UI thread of a running TUI.
  */
 #ifndef PETREL_SETUP_H
 #define PETREL_SETUP_H

@@ -1,11 +1,13 @@
 /*
- * check.c: the setup wizard's live test of a server, step by step.
+ * check.c: the live test of a server, step by step, for `petrel doctor`,
+ * `petrel setup` and the wizard.
  *
- * The same steps, labels and details as `petrel doctor` (doctor.c), for
- * settings that are not in a file yet, reporting each step through a
- * callback so that the command line prints it and the wizard draws it,
- * and keeping the failure (error and certificate) so that the caller
- * can act on it: offer another port or security, show the certificate,
+ * The steps (resolve, TCP connect, STARTTLS, TLS handshake and
+ * certificate, capabilities or EHLO, login, INBOX or AUTH) are run in
+ * order and reported through a callback, one line each, so that the
+ * command lines print them and the wizard draws them; the failure
+ * (error and certificate) is kept so that the caller can act on it:
+ * explain it, offer another port or security, show the certificate,
  * ask for the password again.  Built on imap/ and smtp/'s public steps.
  *
  * A probe (no password) stops before the login: it is how the wizard
@@ -26,9 +28,11 @@
 
 #include "private.h"
 
+#define CHECK_OK   "\u2713" /* ✓ */
+#define CHECK_FAIL "\u2717" /* ✗ */
+
 struct check {
 	const struct setup_check_params *cp;
-	enum net_proto proto;
 	struct imap_session *imap;
 	struct smtp_session *smtp;
 	char detail[512];
@@ -42,7 +46,7 @@ struct check_step {
 };
 
 static void check_emit(const struct setup_check_params *, enum setup_line_kind,
-    const char *, const char *);
+    const char *, const char *, const struct setup_check_result *);
 static void check_add(struct check_step *, size_t *, check_fn, const char *,
     ...) PT_PRINTF(4, 5);
 static const struct net_cert_info *check_cert(const struct check *);
@@ -77,7 +81,7 @@ setup_security_label(enum cfg_security sec)
 
 static void
 check_emit(const struct setup_check_params *cp, enum setup_line_kind kind,
-    const char *label, const char *detail)
+    const char *label, const char *detail, const struct setup_check_result *res)
 {
 	struct setup_line l;
 
@@ -86,7 +90,45 @@ check_emit(const struct setup_check_params *cp, enum setup_line_kind kind,
 	l.kind = kind;
 	l.label = label;
 	l.detail = detail != NULL ? detail : "";
+	l.res = res;
 	cp->line(cp->arg, &l);
+}
+
+void
+setup_line_print(FILE *out, const struct setup_line *l)
+{
+	switch (l->kind) {
+	case SETUP_LINE_HEAD:
+		fprintf(out, "%s\n", l->label);
+		break;
+	case SETUP_LINE_OK:
+		if (*l->detail != '\0')
+			fprintf(out, "  %s %s: %s\n", CHECK_OK, l->label,
+			    l->detail);
+		else
+			fprintf(out, "  %s %s\n", CHECK_OK, l->label);
+		break;
+	case SETUP_LINE_FAIL:
+		fprintf(out, "  %s %s\n      %s\n", CHECK_FAIL, l->label,
+		    l->detail);
+		break;
+	case SETUP_LINE_SKIP:
+		fprintf(out, "  - %s: %s\n", l->label, l->detail);
+		break;
+	}
+	fflush(out);
+}
+
+void
+setup_cert_print(FILE *out, const struct net_cert_info *ci)
+{
+	if (!ci->valid)
+		return;
+	fprintf(out, "      %-10s %s\n", _("subject:"), ci->subject);
+	fprintf(out, "      %-10s %s\n", _("issuer:"), ci->issuer);
+	fprintf(out, "      %-10s %s \u2013 %s\n", _("valid:"), ci->not_before,
+	    ci->not_after);
+	fprintf(out, "      %-10s %s\n", _("SHA-256:"), ci->sha256 + 7);
 }
 
 static void
@@ -264,18 +306,9 @@ int
 setup_check_server(const struct setup_check_params *cp, enum net_proto proto,
     const struct setup_server *srv, struct setup_check_result *res)
 {
-	struct check_step steps[10];
 	struct net_params np;
-	struct check c;
 	char head[SETUP_HOST_MAX + 128];
-	const struct net_cert_info *ci;
-	size_t n = 0, i;
-	int login = cp->pw != NULL, rc = 0;
 
-	setup_check_result_init(res);
-	memset(&c, 0, sizeof c);
-	c.cp = cp;
-	c.proto = proto;
 	memset(&np, 0, sizeof np);
 	np.host = srv->host;
 	np.port = srv->port;
@@ -293,18 +326,35 @@ setup_check_server(const struct setup_check_params *cp, enum net_proto proto,
 	(void)snprintf(head, sizeof head, _("%s %s port %d, %s"),
 	    proto == NET_PROTO_SMTP ? "SMTP" : "IMAP", srv->host, srv->port,
 	    setup_security_label(srv->security));
-	check_emit(cp, SETUP_LINE_HEAD, head, NULL);
+	check_emit(cp, SETUP_LINE_HEAD, head, NULL, NULL);
+	return setup_check_steps(cp, &np, res);
+}
 
-	if (proto == NET_PROTO_IMAP) {
-		c.imap = imap_session_new(&np, cp->cancel);
+int
+setup_check_steps(const struct setup_check_params *cp,
+    const struct net_params *np, struct setup_check_result *res)
+{
+	struct check_step steps[10];
+	struct check c;
+	const struct net_cert_info *ci;
+	enum cfg_security sec = np->security;
+	size_t n = 0, i;
+	int login = cp->pw != NULL, rc = 0;
+
+	setup_check_result_init(res);
+	memset(&c, 0, sizeof c);
+	c.cp = cp;
+
+	if (np->proto == NET_PROTO_IMAP) {
+		c.imap = imap_session_new(np, cp->cancel);
 		check_add(steps, &n, check_imap_resolve, _("resolve %s"),
-		    srv->host);
+		    np->host);
 		check_add(steps, &n, check_imap_connect,
-		    _("TCP connect to port %d"), srv->port);
-		if (srv->security == CFG_SEC_STARTTLS)
+		    _("TCP connect to port %d"), np->port);
+		if (sec == CFG_SEC_STARTTLS)
 			check_add(steps, &n, check_imap_starttls, "%s",
 			    _("STARTTLS"));
-		if (srv->security != CFG_SEC_NONE)
+		if (sec != CFG_SEC_NONE)
 			check_add(steps, &n, check_imap_tls, "%s",
 			    _("TLS handshake and certificate"));
 		check_add(steps, &n, check_imap_caps, "%s",
@@ -316,16 +366,16 @@ setup_check_server(const struct setup_check_params *cp, enum net_proto proto,
 			    _("open INBOX"));
 		}
 	} else {
-		c.smtp = smtp_session_new(&np, cp->cancel, cp->email);
+		c.smtp = smtp_session_new(np, cp->cancel, cp->email);
 		check_add(steps, &n, check_smtp_resolve, _("resolve %s"),
-		    srv->host);
+		    np->host);
 		check_add(steps, &n, check_smtp_connect,
-		    _("TCP connect to port %d"), srv->port);
-		if (srv->security == CFG_SEC_TLS)
+		    _("TCP connect to port %d"), np->port);
+		if (sec == CFG_SEC_TLS)
 			check_add(steps, &n, check_smtp_tls, "%s",
 			    _("TLS handshake and certificate"));
 		check_add(steps, &n, check_smtp_ehlo, "%s", _("EHLO"));
-		if (srv->security == CFG_SEC_STARTTLS) {
+		if (sec == CFG_SEC_STARTTLS) {
 			check_add(steps, &n, check_smtp_starttls, "%s",
 			    _("STARTTLS"));
 			check_add(steps, &n, check_smtp_tls, "%s",
@@ -341,7 +391,8 @@ setup_check_server(const struct setup_check_params *cp, enum net_proto proto,
 	for (i = 0; i < n; i++) {
 		c.detail[0] = '\0';
 		if (steps[i].fn(&c, &res->err) == 0) {
-			check_emit(cp, SETUP_LINE_OK, steps[i].label, c.detail);
+			check_emit(cp, SETUP_LINE_OK, steps[i].label, c.detail,
+			    NULL);
 			continue;
 		}
 		rc = -1;
@@ -349,10 +400,11 @@ setup_check_server(const struct setup_check_params *cp, enum net_proto proto,
 		res->login_failed = res->err.class == PT_E_AUTH;
 		if ((ci = check_cert(&c)) != NULL && ci->valid)
 			res->cert = *ci;
-		check_emit(cp, SETUP_LINE_FAIL, steps[i].label, res->err.msg);
+		check_emit(cp, SETUP_LINE_FAIL, steps[i].label, res->err.msg,
+		    res);
 		for (i++; i < n; i++)
 			check_emit(cp, SETUP_LINE_SKIP, steps[i].label,
-			    _("skipped"));
+			    _("skipped"), NULL);
 		break;
 	}
 	if (rc == 0 && (ci = check_cert(&c)) != NULL && ci->valid)

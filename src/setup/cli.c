@@ -33,8 +33,6 @@
 
 #include "private.h"
 
-#define SETUP_OK    "\u2713" /* ✓ */
-#define SETUP_FAIL  "\u2717" /* ✗ */
 #define SETUP_ARROW "\u2192" /* → */
 
 #define EXIT_SETUP_USAGE 2
@@ -157,26 +155,7 @@ cli_line(void *arg, const struct setup_line *l)
 {
 	struct cli *c = arg;
 
-	switch (l->kind) {
-	case SETUP_LINE_HEAD:
-		fprintf(c->out, "%s\n", l->label);
-		break;
-	case SETUP_LINE_OK:
-		if (*l->detail != '\0')
-			fprintf(c->out, "  %s %s: %s\n", SETUP_OK, l->label,
-			    l->detail);
-		else
-			fprintf(c->out, "  %s %s\n", SETUP_OK, l->label);
-		break;
-	case SETUP_LINE_FAIL:
-		fprintf(c->out, "  %s %s\n      %s\n", SETUP_FAIL, l->label,
-		    l->detail);
-		break;
-	case SETUP_LINE_SKIP:
-		fprintf(c->out, "  - %s: %s\n", l->label, l->detail);
-		break;
-	}
-	fflush(c->out);
+	setup_line_print(c->out, l);
 }
 
 static void
@@ -269,16 +248,8 @@ cli_test_one(struct cli *c, struct setup_check_params *cp, enum net_proto proto,
 		if (setup_check_server(cp, proto, srv, &r) == 0)
 			return 0;
 	}
-	if (r.err.code == NET_ERR_CERT && r.cert.valid) {
-		fprintf(c->out, "      %-10s %s\n", _("subject:"),
-		    r.cert.subject);
-		fprintf(c->out, "      %-10s %s\n", _("issuer:"),
-		    r.cert.issuer);
-		fprintf(c->out, "      %-10s %s \u2013 %s\n", _("valid:"),
-		    r.cert.not_before, r.cert.not_after);
-		fprintf(c->out, "      %-10s %s\n", _("SHA-256:"),
-		    r.cert.sha256 + 7);
-	}
+	if (r.err.code == NET_ERR_CERT)
+		setup_cert_print(c->out, &r.cert);
 	setup_check_advice(proto, &c->st, &r, cli_say, c);
 	return -1;
 }

@@ -1,28 +1,27 @@
 /*
  * `petrel doctor`: checks an account's IMAP and SMTP servers step by
  * step and explains each failure in plain words with a suggested fix.
+ *
+ * The steps are check.c's (setup_check_steps), run on the account's
+ * own net_params; what is the doctor's is the head line of each server,
+ * the certificate and the "fix:" lines under a failure (in config keys:
+ * the user edits a file), the count of failures and the password prompt.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "petrel/config.h"
 #include "petrel/core.h"
-#include "petrel/imap.h"
 #include "petrel/net.h"
 #include "petrel/setup.h"
-#include "petrel/smtp.h"
 
-#define DOCTOR_OK   "\u2713" /* ✓ */
-#define DOCTOR_FAIL "\u2717" /* ✗ */
-#define DOCTOR_SKIP "-"
+#include "private.h"
+
 #define DOCTOR_WARN "!"
 
 struct doctor {
@@ -30,27 +29,15 @@ struct doctor {
 	const struct cfg_account *acct;
 	enum net_proto proto;
 	struct net_params params;
-	struct imap_session *imap;
-	struct smtp_session *smtp;
-	const struct pt_secret *pw;
 	const char *user;
-	char detail[512];
 	int failures;
 };
 
-typedef int (*doctor_fn)(struct doctor *, struct pt_error *);
-
-struct doctor_step {
-	char label[160];
-	doctor_fn fn;
-	int cert; /* a TLS step: show the certificate on failure */
-};
-
 static int doctor_ask_password(const char *, struct pt_secret *);
-static void doctor_advice(struct doctor *, const struct pt_error *);
-static void doctor_cert_lines(struct doctor *, const struct net_cert_info *);
-static int doctor_run_steps(struct doctor *, struct doctor_step *, size_t);
-static int doctor_server(struct doctor *, enum net_proto);
+static void doctor_advice(struct doctor *, const struct setup_check_result *);
+static void doctor_line(void *, const struct setup_line *);
+static int doctor_server(struct doctor *, const struct setup_check_params *,
+    enum net_proto);
 
 /* Reads a password from the terminal without echo; 0 or -1. */
 static int
@@ -118,13 +105,14 @@ doctor_fix(struct doctor *d, const char *fmt, ...)
 	fputc('\n', d->out);
 }
 
-/* What to do about err, in the user's terms (config keys). */
+/* What to do about r's error, in the user's terms (config keys). */
 static void
-doctor_advice(struct doctor *d, const struct pt_error *err)
+doctor_advice(struct doctor *d, const struct setup_check_result *r)
 {
+	const struct pt_error *err = &r->err;
+	const struct net_cert_info *ci = &r->cert;
 	int smtp = d->proto == NET_PROTO_SMTP;
 	int tls_port = smtp ? 465 : 993, st_port = smtp ? 587 : 143;
-	const struct net_cert_info *ci;
 
 	switch (err->code) {
 	case NET_ERR_DNS:
@@ -167,8 +155,6 @@ doctor_advice(struct doctor *d, const struct pt_error *err)
 		    st_port);
 		return;
 	case NET_ERR_CERT:
-		ci = smtp ? smtp_session_cert(d->smtp)
-			  : imap_session_cert(d->imap);
 		if (ci->problems & NET_CERT_WRONG_HOST)
 			doctor_fix(d,
 			    _("check %s: it must be the name the server's "
@@ -185,8 +171,6 @@ doctor_advice(struct doctor *d, const struct pt_error *err)
 		    d->acct->id, doctor_key(d, "tls_pin"), ci->sha256);
 		return;
 	case NET_ERR_PIN_MISMATCH:
-		ci = smtp ? smtp_session_cert(d->smtp)
-			  : imap_session_cert(d->imap);
 		doctor_fix(d,
 		    _("do not trust it blindly: ask your provider whether its "
 		      "certificate changed; only then replace %s with %s"),
@@ -231,227 +215,33 @@ doctor_advice(struct doctor *d, const struct pt_error *err)
 		    d->user);
 }
 
+/*
+ * Prints a step's line; under a failure, the certificate (for a TLS
+ * step that rejected it) and the fix.
+ */
 static void
-doctor_cert_lines(struct doctor *d, const struct net_cert_info *ci)
+doctor_line(void *arg, const struct setup_line *l)
 {
-	if (!ci->valid)
+	struct doctor *d = arg;
+	const struct setup_check_result *r = l->res;
+
+	setup_line_print(d->out, l);
+	if (l->kind != SETUP_LINE_FAIL)
 		return;
-	fprintf(d->out, "      %-10s %s\n", _("subject:"), ci->subject);
-	fprintf(d->out, "      %-10s %s\n", _("issuer:"), ci->issuer);
-	fprintf(d->out, "      %-10s %s \u2013 %s\n", _("valid:"),
-	    ci->not_before, ci->not_after);
-	fprintf(d->out, "      %-10s %s\n", _("SHA-256:"), ci->sha256 + 7);
-}
-
-/* Runs steps in order; stops at the first failure.  0 or -1. */
-static int
-doctor_run_steps(struct doctor *d, struct doctor_step *steps, size_t n)
-{
-	struct pt_error err;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		pt_error_init(&err);
-		d->detail[0] = '\0';
-		if (steps[i].fn(d, &err) == 0) {
-			if (d->detail[0] != '\0')
-				fprintf(d->out, "  %s %s: %s\n", DOCTOR_OK,
-				    steps[i].label, d->detail);
-			else
-				fprintf(d->out, "  %s %s\n", DOCTOR_OK,
-				    steps[i].label);
-			fflush(d->out);
-			continue;
-		}
-		d->failures++;
-		fprintf(d->out, "  %s %s\n", DOCTOR_FAIL, steps[i].label);
-		fprintf(d->out, "      %s\n", err.msg);
-		if (steps[i].cert && (err.code == NET_ERR_CERT ||
-					 err.code == NET_ERR_PIN_MISMATCH))
-			doctor_cert_lines(d, d->proto == NET_PROTO_SMTP
-						 ? smtp_session_cert(d->smtp)
-						 : imap_session_cert(d->imap));
-		doctor_advice(d, &err);
-		for (i++; i < n; i++)
-			fprintf(d->out, "  %s %s: %s\n", DOCTOR_SKIP,
-			    steps[i].label, _("skipped"));
-		fflush(d->out);
-		return -1;
-	}
-	return 0;
-}
-
-/* The certificate in one line for a passed TLS step. */
-static void
-doctor_cert_detail(struct doctor *d, const struct net_cert_info *ci)
-{
-	snprintf(d->detail, sizeof d->detail, _("%s, %s, valid until %s%s"),
-	    ci->version, ci->subject, ci->not_after,
-	    ci->pinned ? _(" (trusted by your pin)") : "");
-}
-
-/* IMAP steps. */
-
-static int
-doctor_imap_resolve(struct doctor *d, struct pt_error *err)
-{
-	if (imap_session_resolve(d->imap, err) == -1)
-		return -1;
-	pt_strlcpy(d->detail, imap_session_addresses(d->imap),
-	    sizeof d->detail);
-	return 0;
-}
-
-static int
-doctor_imap_connect(struct doctor *d, struct pt_error *err)
-{
-	if (imap_session_connect(d->imap, err) == -1)
-		return -1;
-	snprintf(d->detail, sizeof d->detail, _("connected to %s"),
-	    imap_session_peer(d->imap));
-	return 0;
-}
-
-static int
-doctor_imap_starttls(struct doctor *d, struct pt_error *err)
-{
-	if (imap_session_greeting(d->imap, err) == -1 ||
-	    imap_session_starttls(d->imap, err) == -1)
-		return -1;
-	pt_strlcpy(d->detail, _("offered and accepted"), sizeof d->detail);
-	return 0;
-}
-
-static int
-doctor_imap_tls(struct doctor *d, struct pt_error *err)
-{
-	if (imap_session_tls(d->imap, err) == -1)
-		return -1;
-	doctor_cert_detail(d, imap_session_cert(d->imap));
-	return 0;
-}
-
-static int
-doctor_imap_caps(struct doctor *d, struct pt_error *err)
-{
-	const char *caps;
-
-	if (imap_session_greeting(d->imap, err) == -1 ||
-	    imap_session_capabilities(d->imap, err) == -1)
-		return -1;
-	caps = imap_session_caps(d->imap);
-	if (strlen(caps) > 60)
-		snprintf(d->detail, sizeof d->detail, "%.57s...", caps);
-	else
-		pt_strlcpy(d->detail, caps, sizeof d->detail);
-	return 0;
-}
-
-static int
-doctor_imap_login(struct doctor *d, struct pt_error *err)
-{
-	return imap_session_login(d->imap, d->user, d->pw, err);
-}
-
-static int
-doctor_imap_inbox(struct doctor *d, struct pt_error *err)
-{
-	uint32_t n = 0;
-
-	if (imap_session_examine(d->imap, "INBOX", &n, err) == -1)
-		return -1;
-	snprintf(d->detail, sizeof d->detail,
-	    ngettext_("%u message", "%u messages", n), (unsigned)n);
-	(void)imap_session_logout(d->imap, NULL);
-	return 0;
-}
-
-/* SMTP steps. */
-
-static int
-doctor_smtp_resolve(struct doctor *d, struct pt_error *err)
-{
-	if (smtp_session_resolve(d->smtp, err) == -1)
-		return -1;
-	pt_strlcpy(d->detail, smtp_session_addresses(d->smtp),
-	    sizeof d->detail);
-	return 0;
-}
-
-static int
-doctor_smtp_connect(struct doctor *d, struct pt_error *err)
-{
-	if (smtp_session_connect(d->smtp, err) == -1)
-		return -1;
-	snprintf(d->detail, sizeof d->detail, _("connected to %s"),
-	    smtp_session_peer(d->smtp));
-	return 0;
-}
-
-static int
-doctor_smtp_tls(struct doctor *d, struct pt_error *err)
-{
-	if (smtp_session_tls(d->smtp, err) == -1)
-		return -1;
-	doctor_cert_detail(d, smtp_session_cert(d->smtp));
-	return 0;
-}
-
-static int
-doctor_smtp_ehlo(struct doctor *d, struct pt_error *err)
-{
-	if (smtp_session_greeting(d->smtp, err) == -1 ||
-	    smtp_session_ehlo(d->smtp, err) == -1)
-		return -1;
-	pt_strlcpy(d->detail, smtp_session_exts(d->smtp), sizeof d->detail);
-	return 0;
-}
-
-static int
-doctor_smtp_starttls(struct doctor *d, struct pt_error *err)
-{
-	if (smtp_session_starttls(d->smtp, err) == -1)
-		return -1;
-	pt_strlcpy(d->detail, _("offered and accepted"), sizeof d->detail);
-	return 0;
-}
-
-static int
-doctor_smtp_auth(struct doctor *d, struct pt_error *err)
-{
-	if (smtp_session_auth(d->smtp, d->user, d->pw, err) == -1)
-		return -1;
-	pt_strlcpy(d->detail, smtp_session_auth_mech(d->smtp),
-	    sizeof d->detail);
-	(void)smtp_session_quit(d->smtp, NULL);
-	return 0;
-}
-
-static void doctor_add(struct doctor_step *steps, size_t *n, doctor_fn fn,
-    int cert, const char *fmt, ...) PT_PRINTF(5, 6);
-
-static void
-doctor_add(struct doctor_step *steps, size_t *n, doctor_fn fn, int cert,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(steps[*n].label, sizeof steps[*n].label, fmt, ap);
-	va_end(ap);
-	steps[*n].fn = fn;
-	steps[*n].cert = cert;
-	(*n)++;
+	d->failures++;
+	if (r->err.code == NET_ERR_CERT || r->err.code == NET_ERR_PIN_MISMATCH)
+		setup_cert_print(d->out, &r->cert);
+	doctor_advice(d, r);
+	fflush(d->out);
 }
 
 /* Checks one server; 0 when every step passed. */
 static int
-doctor_server(struct doctor *d, enum net_proto proto)
+doctor_server(struct doctor *d, const struct setup_check_params *cp,
+    enum net_proto proto)
 {
-	struct doctor_step steps[10];
-	size_t n = 0;
+	struct setup_check_result res;
 	enum cfg_security sec;
-	int r;
 
 	d->proto = proto;
 	net_params_from_account(&d->params, d->acct, proto);
@@ -465,55 +255,14 @@ doctor_server(struct doctor *d, enum net_proto proto)
 		    _("WARNING: no encryption (security = none): the password "
 		      "travels in plain text; only for test servers on this "
 		      "machine"));
-	if (proto == NET_PROTO_IMAP) {
-		d->imap = imap_session_new(&d->params, NULL);
-		doctor_add(steps, &n, doctor_imap_resolve, 0, _("resolve %s"),
-		    d->params.host);
-		doctor_add(steps, &n, doctor_imap_connect, 0,
-		    _("TCP connect to port %d"), d->params.port);
-		if (sec == CFG_SEC_STARTTLS)
-			doctor_add(steps, &n, doctor_imap_starttls, 0, "%s",
-			    _("STARTTLS"));
-		if (sec != CFG_SEC_NONE)
-			doctor_add(steps, &n, doctor_imap_tls, 1, "%s",
-			    _("TLS handshake and certificate"));
-		doctor_add(steps, &n, doctor_imap_caps, 0, "%s",
-		    _("IMAP capabilities"));
-		doctor_add(steps, &n, doctor_imap_login, 0,
-		    _("IMAP login as %s"), d->user);
-		doctor_add(steps, &n, doctor_imap_inbox, 0, "%s",
-		    _("open INBOX"));
-	} else {
-		d->smtp = smtp_session_new(&d->params, NULL, d->acct->email);
-		doctor_add(steps, &n, doctor_smtp_resolve, 0, _("resolve %s"),
-		    d->params.host);
-		doctor_add(steps, &n, doctor_smtp_connect, 0,
-		    _("TCP connect to port %d"), d->params.port);
-		if (sec == CFG_SEC_TLS)
-			doctor_add(steps, &n, doctor_smtp_tls, 1, "%s",
-			    _("TLS handshake and certificate"));
-		doctor_add(steps, &n, doctor_smtp_ehlo, 0, "%s", _("EHLO"));
-		if (sec == CFG_SEC_STARTTLS) {
-			doctor_add(steps, &n, doctor_smtp_starttls, 0, "%s",
-			    _("STARTTLS"));
-			doctor_add(steps, &n, doctor_smtp_tls, 1, "%s",
-			    _("TLS handshake and certificate"));
-			doctor_add(steps, &n, doctor_smtp_ehlo, 0, "%s",
-			    _("EHLO again over TLS"));
-		}
-		doctor_add(steps, &n, doctor_smtp_auth, 0, _("SMTP AUTH as %s"),
-		    d->user);
-	}
-	r = doctor_run_steps(d, steps, n);
-	imap_session_free(&d->imap);
-	smtp_session_free(&d->smtp);
-	return r;
+	return setup_check_steps(cp, &d->params, &res);
 }
 
 int
 setup_doctor_run(const struct cfg *cfg, const char *id, FILE *out)
 {
 	const struct cfg_account *acct;
+	struct setup_check_params cp;
 	struct pt_secret pw;
 	struct pt_error err;
 	struct doctor d;
@@ -561,13 +310,18 @@ setup_doctor_run(const struct cfg *cfg, const char *id, FILE *out)
 			return 2;
 		}
 	}
-	d.pw = &pw;
+	memset(&cp, 0, sizeof cp);
+	cp.email = acct->email;
+	cp.username = d.user;
+	cp.pw = &pw;
+	cp.line = doctor_line;
+	cp.arg = &d;
 
 	fprintf(out, _("petrel doctor: account '%s' (%s)\n\n"), acct->id,
 	    acct->email != NULL ? acct->email : d.user);
-	(void)doctor_server(&d, NET_PROTO_IMAP);
+	(void)doctor_server(&d, &cp, NET_PROTO_IMAP);
 	fputc('\n', out);
-	(void)doctor_server(&d, NET_PROTO_SMTP);
+	(void)doctor_server(&d, &cp, NET_PROTO_SMTP);
 	fputc('\n', out);
 	if (d.failures == 0)
 		fprintf(out, "%s\n", _("All checks passed."));

@@ -1,15 +1,18 @@
 /*
- * setup/private.h: declarations shared by the setup wizard's files in
- * src/setup only (the doctor has its own).
+ * setup/private.h: declarations shared by the files in src/setup only.
  *
  *	providers.c	data/providers.conf: parser, lookups, note texts
  *	dns.c		SRV and MX queries (res_nquery) and their parsing
  *	autoconfig.c	Mozilla autoconfig: HTTPS GET and the XML reader
  *	detect.c	preset -> SRV -> autoconfig -> MX -> guess
- *	check.c		the live test, step by step (the doctor's steps)
+ *	check.c		the live test, step by step, and its terminal lines:
+ *			the one step machinery of the doctor, `petrel
+ *			setup` and the wizard
  *	account.c	writing the new account to the config file
  *	cli.c		`petrel setup --email ...` and --show
  *	wizard.c	the interactive wizard (ncurses)
+ *	doctor.c	`petrel doctor`: check.c's steps for a configured
+ *			account, with a config-key fix under each failure
  *
  * Threads: nothing here keeps global state; detection blocks on DNS and
  * the network, so the wizard runs it in a worker thread.
@@ -18,6 +21,7 @@
 #define PETREL_SETUP_PRIVATE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "petrel/config.h"
 #include "petrel/core.h"
@@ -267,10 +271,14 @@ enum setup_line_kind {
 	SETUP_LINE_SKIP  /* not run after a failure */
 };
 
+struct setup_check_result;
+
 struct setup_line {
 	enum setup_line_kind kind;
 	const char *label;  /* "TCP connect to port 993" */
 	const char *detail; /* never NULL */
+	/* SETUP_LINE_FAIL: the failure (error, certificate); else NULL. */
+	const struct setup_check_result *res;
 };
 
 struct setup_check_params {
@@ -301,13 +309,38 @@ enum { SETUP_WHY_BLOCKED = 1, SETUP_WHY_REFUSED, SETUP_WHY_SECURITY };
 const char *setup_security_label(enum cfg_security);
 void setup_check_result_init(struct setup_check_result *);
 /*
- * Checks one server (proto NET_PROTO_IMAP or NET_PROTO_SMTP) as the
- * doctor does, calling cp->line for the head line and for each step.
- * With cp->pw NULL it stops before the login.  Returns 0 when every
- * step passed, else -1 with res filled.  Blocks: worker thread only.
+ * Runs the steps for the server np describes (np->proto NET_PROTO_IMAP
+ * or NET_PROTO_SMTP), calling cp->line once per step: IMAP resolve, TCP
+ * connect, STARTTLS (starttls only), TLS handshake and certificate (not
+ * for security none), capabilities, login, open INBOX; SMTP resolve, TCP
+ * connect, TLS (tls only), EHLO, STARTTLS with TLS and EHLO again
+ * (starttls only), AUTH.  The first failure stops it (the rest are
+ * reported as skipped); with cp->pw NULL it stops before the login.
+ * The server, CA file, pin and timeouts come from np (those of cp are
+ * not read), the rest from cp.
+ * Returns 0 when every step passed, else -1 with res filled.  Blocks:
+ * main or worker thread, never the UI thread.
+ */
+int setup_check_steps(const struct setup_check_params *,
+    const struct net_params *, struct setup_check_result *);
+/*
+ * Checks one server as the wizard edits it: a head line ("IMAP host
+ * port 993, SSL/TLS") through cp->line, then setup_check_steps with the
+ * server, CA file, pin and timeouts of srv and cp.
  */
 int setup_check_server(const struct setup_check_params *, enum net_proto,
     const struct setup_server *, struct setup_check_result *);
+/*
+ * Prints a line as the command lines show it ("  ✓ label: detail",
+ * "  ✗ label" with the error indented below, "  - label: skipped", a
+ * head line as it is) and flushes out.
+ */
+void setup_line_print(FILE *, const struct setup_line *);
+/*
+ * Prints a certificate's subject, issuer, dates and SHA-256, indented
+ * under a failed step; nothing when its valid is 0.
+ */
+void setup_cert_print(FILE *, const struct net_cert_info *);
 /*
  * After srv failed with err: probes (without logging in, and without
  * reporting lines) the usual other ways to reach the same server: the

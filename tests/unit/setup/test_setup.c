@@ -1,12 +1,18 @@
 /*
  * Unit tests for the setup wizard's pure parts: the provider presets,
  * DNS answer parsing, the autoconfig XML reader, the HTTP response
- * reader and the detection steps that need no network.
+ * reader, the detection steps that need no network, and the check's
+ * steps and lines against a closed loopback port.
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "petrel/core.h"
 
@@ -726,6 +732,179 @@ test_port_security_and_alternative(void)
 	CHECK_INT(setup_alternative(1, &s, &alt), -1);
 }
 
+/* A loopback port that nothing listens on (bound, then closed). */
+static int
+closed_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	int fd, port = -1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/* What the check reported: each line printed, and the failure seen. */
+struct lines {
+	FILE *out;
+	char *text;
+	size_t len;
+	const struct setup_check_result *res; /* of the failed line */
+	int fails;
+	int stray; /* other lines with a result */
+};
+
+static void
+lines_add(void *arg, const struct setup_line *l)
+{
+	struct lines *ls = arg;
+
+	setup_line_print(ls->out, l);
+	if (l->kind == SETUP_LINE_FAIL) {
+		ls->fails++;
+		ls->res = l->res;
+	} else if (l->res != NULL)
+		ls->stray++;
+}
+
+static void
+test_check_steps_refused(void)
+{
+	struct setup_check_result res;
+	struct setup_check_params cp;
+	struct net_params np;
+	struct pt_secret pw;
+	struct lines ls;
+	char *want;
+	int port = closed_port();
+
+	CHECK(port > 0);
+	memset(&ls, 0, sizeof ls);
+	ls.out = open_memstream(&ls.text, &ls.len);
+	if (ls.out == NULL)
+		exit(99);
+	pt_secret_init(&pw);
+	pt_secret_set(&pw, "secret", 6);
+	memset(&cp, 0, sizeof cp);
+	cp.email = "pat@example.test";
+	cp.username = "pat";
+	cp.pw = &pw;
+	cp.line = lines_add;
+	cp.arg = &ls;
+	memset(&np, 0, sizeof np);
+	np.host = "127.0.0.1";
+	np.port = port;
+	np.security = CFG_SEC_TLS;
+	np.proto = NET_PROTO_IMAP;
+	np.connect_timeout_ms = 2000;
+	np.read_timeout_ms = 2000;
+
+	CHECK_INT(setup_check_steps(&cp, &np, &res), -1);
+	fclose(ls.out);
+	CHECK_INT(ls.fails, 1);
+	CHECK_INT(ls.stray, 0);
+	CHECK(ls.res == &res);
+	CHECK_INT(res.err.code, NET_ERR_REFUSED);
+	CHECK_INT(res.login_failed, 0);
+	CHECK_INT(res.cert.valid, 0);
+	want = pt_xasprintf("TCP connect to port %d", port);
+	CHECK_STR(res.step, want);
+	free(want);
+	want = pt_xasprintf("  \u2713 resolve 127.0.0.1: 127.0.0.1\n"
+			    "  \u2717 TCP connect to port %d\n"
+			    "      %s\n"
+			    "  - TLS handshake and certificate: skipped\n"
+			    "  - IMAP capabilities: skipped\n"
+			    "  - IMAP login as pat: skipped\n"
+			    "  - open INBOX: skipped\n",
+	    port, res.err.msg);
+	CHECK_STR(ls.text, want);
+	free(want);
+	free(ls.text);
+	pt_secret_release(&pw);
+}
+
+static void
+test_check_server_probe_smtp(void)
+{
+	struct setup_check_result res;
+	struct setup_check_params cp;
+	struct setup_server srv = {"127.0.0.1", 0, CFG_SEC_STARTTLS};
+	struct lines ls;
+	char *want;
+
+	srv.port = closed_port();
+	CHECK(srv.port > 0);
+	memset(&ls, 0, sizeof ls);
+	ls.out = open_memstream(&ls.text, &ls.len);
+	if (ls.out == NULL)
+		exit(99);
+	memset(&cp, 0, sizeof cp);
+	cp.email = "pat@example.test";
+	cp.username = "pat";
+	cp.connect_timeout_ms = 2000;
+	cp.line = lines_add;
+	cp.arg = &ls;
+
+	/* No password: a probe, which stops before AUTH. */
+	CHECK_INT(setup_check_server(&cp, NET_PROTO_SMTP, &srv, &res), -1);
+	fclose(ls.out);
+	CHECK_INT(ls.fails, 1);
+	CHECK_INT(ls.stray, 0);
+	CHECK_INT(res.err.code, NET_ERR_REFUSED);
+	want = pt_xasprintf("SMTP 127.0.0.1 port %d, STARTTLS\n"
+			    "  \u2713 resolve 127.0.0.1: 127.0.0.1\n"
+			    "  \u2717 TCP connect to port %d\n"
+			    "      %s\n"
+			    "  - EHLO: skipped\n"
+			    "  - STARTTLS: skipped\n"
+			    "  - TLS handshake and certificate: skipped\n"
+			    "  - EHLO again over TLS: skipped\n",
+	    srv.port, srv.port, res.err.msg);
+	CHECK_STR(ls.text, want);
+	free(want);
+	free(ls.text);
+}
+
+static void
+test_cert_print(void)
+{
+	struct net_cert_info ci;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	memset(&ci, 0, sizeof ci);
+	out = open_memstream(&text, &len);
+	if (out == NULL)
+		exit(99);
+	setup_cert_print(out, &ci);
+	fflush(out);
+	CHECK_INT((int)len, 0);
+	ci.valid = 1;
+	pt_strlcpy(ci.subject, "CN=mail.example.test", sizeof ci.subject);
+	pt_strlcpy(ci.issuer, "CN=Example CA", sizeof ci.issuer);
+	pt_strlcpy(ci.not_before, "2025-01-01 00:00 UTC", sizeof ci.not_before);
+	pt_strlcpy(ci.not_after, "2026-01-01 00:00 UTC", sizeof ci.not_after);
+	pt_strlcpy(ci.sha256, "sha256:00ff", sizeof ci.sha256);
+	setup_cert_print(out, &ci);
+	fclose(out);
+	CHECK_STR(text, "      subject:   CN=mail.example.test\n"
+			"      issuer:    CN=Example CA\n"
+			"      valid:     2025-01-01 00:00 UTC \u2013 "
+			"2026-01-01 00:00 UTC\n"
+			"      SHA-256:   00ff\n");
+	free(text);
+}
+
 static void
 test_detect_presets_offline(void)
 {
@@ -796,6 +975,9 @@ static const struct pt_test tests[] = {
     PT_TEST(test_email_valid),
     PT_TEST(test_port_security_and_alternative),
     PT_TEST(test_detect_presets_offline),
+    PT_TEST(test_check_steps_refused),
+    PT_TEST(test_check_server_probe_smtp),
+    PT_TEST(test_cert_print),
     {NULL, NULL},
 };
 
