@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "petrel/config.h"
@@ -173,9 +172,7 @@ cli_password(struct cli *c, struct pt_secret *pw)
 {
 	struct cfg_account acct;
 	struct pt_error err;
-	struct termios old, noecho;
-	char buf[1024];
-	int ok;
+	char prompt[256];
 
 	if (c->password_command != NULL) {
 		memset(&acct, 0, sizeof acct);
@@ -189,26 +186,15 @@ cli_password(struct cli *c, struct pt_secret *pw)
 		}
 		return 0;
 	}
-	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &old) == -1) {
+	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr, "%s\n",
 		    _("petrel setup: no password to test with: give "
 		      "--password-command, run it in a terminal, or use "
 		      "--no-test"));
 		return -1;
 	}
-	noecho = old;
-	noecho.c_lflag &= ~(tcflag_t)ECHO;
-	noecho.c_lflag |= ECHONL;
-	fprintf(stderr, _("Password for %s: "), c->st.username);
-	fflush(stderr);
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho) == -1)
-		return -1;
-	ok = fgets(buf, sizeof buf, stdin) != NULL;
-	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	if (ok)
-		pt_secret_set(pw, buf, strcspn(buf, "\r\n"));
-	explicit_bzero(buf, sizeof buf);
-	if (!ok || pw->len == 0) {
+	snprintf(prompt, sizeof prompt, _("Password for %s: "), c->st.username);
+	if (setup_ask_password(prompt, pw) != 0) {
 		fprintf(stderr, "%s\n", _("petrel setup: no password given"));
 		return -1;
 	}

@@ -33,15 +33,13 @@ struct doctor {
 	int failures;
 };
 
-static int doctor_ask_password(const char *, struct pt_secret *);
 static void doctor_advice(struct doctor *, const struct setup_check_result *);
 static void doctor_line(void *, const struct setup_line *);
 static int doctor_server(struct doctor *, const struct setup_check_params *,
     enum net_proto);
 
-/* Reads a password from the terminal without echo; 0 or -1. */
-static int
-doctor_ask_password(const char *prompt, struct pt_secret *pw)
+int
+setup_ask_password(const char *prompt, struct pt_secret *pw)
 {
 	struct termios old, noecho;
 	char buf[1024];
@@ -299,7 +297,7 @@ setup_doctor_run(const struct cfg *cfg, const char *id, FILE *out)
 		char prompt[256];
 
 		snprintf(prompt, sizeof prompt, _("Password for %s: "), d.user);
-		if (doctor_ask_password(prompt, &pw) == -1) {
+		if (setup_ask_password(prompt, &pw) == -1) {
 			fprintf(stderr,
 			    _("petrel doctor: no password for account '%s': "
 			      "set password_command (or password) in the "

@@ -321,6 +321,13 @@ void setup_check_result_init(struct setup_check_result *);
  * Returns 0 when every step passed, else -1 with res filled.  Blocks:
  * main or worker thread, never the UI thread.
  */
+/*
+ * Reads a password from the terminal without echo, after showing prompt
+ * on stderr.  Echo goes off before the prompt shows and typed-ahead input
+ * is kept.  0, or -1 when stdin is no terminal or nothing was typed.
+ */
+int setup_ask_password(const char *, struct pt_secret *);
+
 int setup_check_steps(const struct setup_check_params *,
     const struct net_params *, struct setup_check_result *);
 /*
