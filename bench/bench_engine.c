@@ -43,20 +43,28 @@ bench_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - bench_t0;
 }
 
+/* A /proc/self/status field in KB ("VmHWM:"), or -1. */
 static long
-bench_rss_peak(void)
+bench_status(const char *key)
 {
 	char line[256];
 	FILE *f = fopen("/proc/self/status", "r");
+	size_t kl = strlen(key);
 	long kb = -1;
 
 	if (f == NULL)
 		return -1;
 	while (fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kb = strtol(line + 6, NULL, 10);
+		if (strncmp(line, key, kl) == 0)
+			kb = strtol(line + kl, NULL, 10);
 	fclose(f);
 	return kb;
+}
+
+static long
+bench_rss_peak(void)
+{
+	return bench_status("VmHWM:");
 }
 
 /* The lower bound. */
@@ -259,9 +267,11 @@ bench_open(char **argv)
 		(void)poll(&p, 1, 100);
 	}
 	printf("first_ms=%lld\ncomplete_ms=%lld\ndone_ms=%lld\nmsgs=%zu\n"
-	       "index_bytes=%zu\nflags=%d\nexpunged=%d\nrss_kb=%ld\n",
+	       "index_bytes=%zu\nflags=%d\nexpunged=%d\nrss_kb=%ld\n"
+	       "anon_kb=%ld\nfile_kb=%ld\n",
 	    t_first, t_complete, t_done, msgs, idxbytes, nflags, nexp,
-	    bench_rss_peak());
+	    bench_rss_peak(), bench_status("RssAnon:"),
+	    bench_status("RssFile:"));
 	eng_free(&e);
 	for (i = 0; i < nkept; i++)
 		eng_index_free(&kept[i]);

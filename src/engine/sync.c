@@ -55,6 +55,7 @@ struct eng_flagset {
 
 static int eng_coll_msg(void *, const struct imap_msg *);
 static void eng_coll_flush(struct eng_coll *, size_t);
+static void eng_coll_reserve(struct eng_coll *, size_t);
 static void eng_coll_init(struct eng_coll *, struct eng_worker *,
     struct eng_task *, struct store_batch *, uint32_t);
 static void eng_post_index(struct eng_worker *, struct eng_task *,
@@ -105,6 +106,21 @@ eng_coll_init(struct eng_coll *c, struct eng_worker *w, struct eng_task *t,
 	c->t = t;
 	c->batch = b;
 	c->ix = eng_index_new(uidvalidity);
+}
+
+/*
+ * Room for n messages up front: a batch that grows by doubling leaves
+ * holes in the heap that a long sync never fills again.
+ */
+static void
+eng_coll_reserve(struct eng_coll *c, size_t n)
+{
+	c->cap = n;
+	c->ix->msgs = pt_xreallocarray(c->ix->msgs, n, sizeof *c->ix->msgs);
+	c->acap = n * 256;
+	c->ix->arena = pt_xreallocarray(c->ix->arena, c->acap, 1);
+	c->capgot = n;
+	c->got = pt_xreallocarray(c->got, n, sizeof *c->got);
 }
 
 static void
@@ -195,6 +211,11 @@ eng_post_index(struct eng_worker *w, struct eng_task *t, struct eng_index *ix,
 {
 	struct eng_event *ev = eng_event_new(w, ENG_EV_INDEX, t, w->sel.name);
 
+	/* The UI may keep batches for long: no slack in them. */
+	if (ix->n > 0)
+		ix->msgs = pt_xreallocarray(ix->msgs, ix->n, sizeof *ix->msgs);
+	if (ix->arena_len > 0)
+		ix->arena = pt_xreallocarray(ix->arena, ix->arena_len, 1);
 	ix->reset = reset;
 	ix->complete = complete;
 	ix->from_cache = from_cache;
@@ -291,8 +312,39 @@ eng_open_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 	if (w->store != NULL) {
 		struct store_index *six;
 		struct pt_error e2;
+		size_t rows = j->rows > 0 ? j->rows : 50;
 
+		/*
+		 * The screen first, from the fixed part and the strings of
+		 * its rows (milliseconds), then every string in one scan.
+		 */
 		pt_error_init(&e2);
+		six = store_index_load(w->store, j->folder, STORE_LOAD_FIXED,
+		    &e2);
+		if (six == NULL)
+			pt_warn("engine: cache: %s", e2.msg);
+		else if (six->n > rows && six->info.uidvalidity != 0 &&
+			 store_index_fill(w->store, six, 0, rows, &e2) == 0) {
+			struct eng_index *ix =
+			    eng_index_new(six->info.uidvalidity);
+			size_t cap = 0, acap = 0, k;
+			int f;
+
+			for (k = 0; k < rows; k++) {
+				const struct store_summary *sm =
+				    &six->msgs[six->order[k]];
+				const char *str[ENG_NFIELDS];
+
+				for (f = 0; f < ENG_NFIELDS; f++)
+					str[f] = store_summary_str(six, sm,
+					    (enum store_field)f);
+				eng_index_add(ix, &cap, &acap, sm->uid,
+				    sm->flags, sm->date, sm->internaldate,
+				    sm->size, str);
+			}
+			eng_post_index(w, t, ix, 1, 0, 1, six->n);
+		}
+		store_index_free(&six);
 		six =
 		    store_index_load(w->store, j->folder, STORE_LOAD_ALL, &e2);
 		if (six == NULL)
@@ -833,11 +885,14 @@ eng_bg_step(struct eng_worker *w)
 	pthread_mutex_unlock(&w->lock);
 	/* Small chunks first (the UI is waiting), bigger ones later. */
 	k = bg->done < 2000 ? 2000 : 10000;
+	if (bg->ntodo < k + k / 2)
+		k = bg->ntodo; /* no small tail command */
 	start = bg->ntodo > k ? bg->ntodo - k : 0;
 	memset(&us, 0, sizeof us);
 	us.uids = bg->todo + start;
 	us.n = bg->ntodo - start;
 	eng_coll_init(&c, w, t, bg->batch, bg->uidvalidity);
+	eng_coll_reserve(&c, us.n);
 	c.done_base = bg->done;
 	c.total = bg->total;
 	if (imap_fetch_summaries(w->s, &us, 0, eng_coll_msg, &c, &err) == -1) {

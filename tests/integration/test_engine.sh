@@ -195,6 +195,14 @@ pt_check "cert: rejecting fails the job" has "EV failed job=1 class=tls"
 out=$("$ET" -F "$tmp/rc-cert" -n -T once folders 2>&1)
 pt_check "cert: accepting once connects" has "EV done job=1"
 
+echo "# changes made while the server is down wait, then reach it once"
+et open INBOX sh "bash '$MS' restart-dovecot '$ms_dir' 3 >/dev/null &" sleep 500 \
+	nowait flags INBOX +A 60,61 status INBOX drain 8000
+pt_check "offline: the loss was reported" has "EV conn job=0 state=3 "
+pt_check "offline: a read-only job fails at once" has "EV failed job=3 folder=INBOX class=net"
+pt_check "offline: the flag change waited and succeeded" has "EV done job=2 folder=INBOX"
+pt_check "offline: the server has it" [ "$(server_flags INBOX 60 | grep -c Answered)" = 1 ]
+
 echo "# a big folder: cancel, then resume from the cache"
 python3 "$GEN" "$tmp/big" 5000 >/dev/null
 bash "$MS" deliver "$ms_dir" -m Big "$PT_ALICE_USER" "$tmp/big" >/dev/null
