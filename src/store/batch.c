@@ -242,7 +242,13 @@ store_flush_fn(struct store *st, MDB_txn *txn, void *varg, struct pt_error *err)
 	if (b->final && b->changed &&
 	    (rc = store_order_write(st, txn, &rec, err)) != 0)
 		return rc;
-	return store_folder_put(st, txn, b->folder, &rec, err);
+	rc = store_folder_put(st, txn, b->folder, &rec, err);
+	/*
+	 * A long sync writes the whole file chunk by chunk: let go of the
+	 * map's pages, so that resident memory stays that of one chunk.
+	 */
+	store_map_trim(st);
+	return rc;
 }
 
 static int

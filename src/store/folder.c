@@ -209,6 +209,9 @@ store_order_write(struct store *st, MDB_txn *txn, struct store_folder_rec *rec,
 		}
 		if (store_fix_decode(v.mv_data, v.mv_size, &msgs[n]) == 0)
 			n++;
+		/* As index.c's scans: fault-around would map every page. */
+		if (n % STORE_TRIM_EVERY == 0)
+			store_map_trim(st);
 	}
 	mdb_cursor_close(cur);
 	if (rc != 0 && rc != MDB_NOTFOUND) {
