@@ -12,6 +12,9 @@
 : "${top_builddir:=$top_srcdir}"
 : "${PETREL:=$top_builddir/petrel}"
 export LC_ALL=C.UTF-8 TZ=UTC
+# Messages in English whatever the developer's LANGUAGE (test_i18n*.sh
+# set it themselves).
+unset LANGUAGE
 
 pt_passed=0
 pt_failed=0

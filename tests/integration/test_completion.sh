@@ -49,7 +49,7 @@ expect() {
 	pt_check "$what" test "$got" = "$want"
 }
 
-expect "commands" "doctor setup" petrel ""
+expect "commands" "doctor outbox setup" petrel ""
 expect "a command by prefix" "doctor" petrel do
 expect "long options" "--config" petrel --con
 expect "--d completes --dump-config" "--dump-config" petrel --d
@@ -57,6 +57,8 @@ got=$(complete_line petrel -)
 pt_check "short options include the batch flags" \
 	bash -c 'for o in -F -s -c -b -a -A -h -v; do
 		grep -qw -- "$o" <<<"$1" || exit 1; done' _ "$got"
+expect "outbox: its commands" "discard list send" petrel outbox ""
+expect "outbox send: --force" "--force" petrel outbox send --
 expect "doctor: accounts of the default config" "home work.mail" \
 	petrel doctor ""
 expect "doctor: an account by prefix" "work.mail" petrel doctor w
