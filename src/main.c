@@ -69,8 +69,9 @@ main_usage(FILE *f)
 
 /*
  * petrel --render FILE [--width N]: the message as the pager shows it.
- * Needs no configuration.  A message that cannot be parsed is printed
- * raw (sanitized) with a warning, and still exits 0.
+ * Needs no configuration.  A message that cannot be parsed (one larger
+ * than MIME_MAX_SIZE) is printed raw, sanitized and cut, with a warning,
+ * and still exits 0; a file four times that size is not read at all.
  */
 static int
 main_render(const char *path, const char *width)
@@ -100,7 +101,7 @@ main_render(const char *path, const char *width)
 	pt_error_init(&warn);
 	if (strcmp(path, "-") == 0)
 		path = "/dev/stdin";
-	if ((msg = pt_file_read(path, MIME_MAX_SIZE, &len, &err)) == NULL) {
+	if ((msg = pt_file_read(path, 4 * MIME_MAX_SIZE, &len, &err)) == NULL) {
 		fprintf(stderr, "petrel: %s\n", err.msg);
 		return 1;
 	}

@@ -48,9 +48,17 @@ render "$data/handmade__utf16-bom.eml" --width 5
 pt_check "--width 5 is refused (exit 2)" test $rc -eq 2
 render "$data/handmade__utf16-bom.eml" --width 40x
 pt_check "--width 40x is refused (exit 2)" test $rc -eq 2
+printf 'Subject: big\n\n' >"$tmp/huge.eml"
 truncate -s $((64 * 1024 * 1024 + 1)) "$tmp/huge.eml"
 render "$tmp/huge.eml"
-pt_check "a message over 64 MiB exits 1" test $rc -eq 1
+pt_check "a message over 64 MiB is shown raw (exit 0)" test $rc -eq 0
+pt_check "... with a warning" grep -q "warning: message too large" "$tmp/err"
+pt_check "... and a note" grep -q '^\[-- this message cannot be shown' "$tmp/out"
+pt_check "... sanitized" clean
+truncate -s $((256 * 1024 * 1024 + 1)) "$tmp/huge.eml"
+render "$tmp/huge.eml"
+pt_check "a file over 256 MiB is not read (exit 1)" test $rc -eq 1
+rm -f "$tmp/huge.eml"
 
 # The expected renderings.
 n=0
