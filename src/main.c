@@ -40,6 +40,7 @@ main_usage(FILE *f)
 	      "[-b ADDRESS]\n"
 	      "              [-a FILE]... -- ADDRESS... < body\n"
 	      "       petrel [-F FILE] [-A ACCOUNT] mailto:URI < body\n"
+	      "       petrel [-F FILE] [-A ACCOUNT] -H DRAFT [ADDRESS...]\n"
 	      "\n"
 	      "Commands:\n"
 	      "  (none)            open the mail interface\n"
@@ -56,6 +57,8 @@ main_usage(FILE *f)
 	      "first)\n"
 	      "  -s, -c, -b, -a     subject, copy, blind copy, attachment "
 	      "(as mutt)\n"
+	      "  -H DRAFT           send a draft file: header fields, an empty "
+	      "line, text\n"
 	      "      --dump-config  print every setting and exit\n"
 	      "      --render FILE  print the message in FILE as the "
 	      "pager shows it\n"
@@ -173,7 +176,7 @@ main(int argc, char **argv)
 	send.cc = pt_xcalloc((size_t)argc, sizeof *send.cc);
 	send.bcc = pt_xcalloc((size_t)argc, sizeof *send.bcc);
 	send.attach = pt_xcalloc((size_t)argc, sizeof *send.attach);
-	while ((c = getopt_long(argc, argv, "+F:hvA:s:c:b:a:", longopts,
+	while ((c = getopt_long(argc, argv, "+F:hvA:s:c:b:a:H:", longopts,
 		    NULL)) != -1) {
 		switch (c) {
 		case 'A':
@@ -193,6 +196,10 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			send.attach[send.nattach++] = optarg;
+			batch = 1;
+			break;
+		case 'H':
+			send.draft = optarg;
 			batch = 1;
 			break;
 		case 'F':
@@ -253,7 +260,8 @@ main(int argc, char **argv)
 			else
 				send.to[send.nto++] = argv[c];
 		}
-		if (send.mailto != NULL && isatty(STDIN_FILENO)) {
+		if (send.mailto != NULL && send.draft == NULL &&
+		    isatty(STDIN_FILENO)) {
 			fprintf(stderr, "%s\n",
 			    _("petrel: the compose screen cannot take a "
 			      "mailto: link yet; to send it as it is, give "

@@ -4,6 +4,9 @@
  * layer may use every module (tools/check-layers.sh).
  *
  *	src/cli/send.c	petrel -s SUBJECT ... -- ADDRESS... < body,
+ *			petrel -H DRAFT (mutt's draft file: To, Cc, Bcc,
+ *			Subject, Reply-To, In-Reply-To, References and
+ *			Attach fields, an empty line, the text),
  *			petrel mailto:..., petrel outbox [list|send|
  *			discard], the "waiting in the outbox" notice
  *
@@ -27,6 +30,7 @@ struct cli_send_args {
 	char **to, **cc, **bcc, **attach;
 	size_t nto, ncc, nbcc, nattach;
 	const char *mailto; /* a mailto: URI, or NULL */
+	const char *draft;  /* -H: a file of header fields and text */
 };
 
 /* Batch mode: builds, queues and sends one message read from stdin. */

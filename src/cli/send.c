@@ -42,6 +42,15 @@ struct cli_ctx {
 	int have_pw;
 };
 
+/* A draft file (-H): its fields, unfolded, and its text. */
+struct cli_draft {
+	char *to, *cc, *bcc, *subject, *reply_to, *in_reply_to, *references;
+	char **attach;
+	size_t nattach;
+	char *body;
+	size_t bodylen;
+};
+
 static char *cli_join(char *const *, size_t);
 static int cli_password(struct cli_ctx *, struct pt_error *);
 static int cli_copy_sent(void *, const char *, const char *, size_t,
@@ -50,6 +59,8 @@ static int cli_status(const struct pt_error *);
 static int cli_deliver(struct cli_ctx *, struct store_outbox *, const char *,
     unsigned, int);
 static char *cli_sent_folder(struct imap_session *, struct pt_error *);
+static int cli_draft_read(const char *, struct cli_draft *, struct pt_error *);
+static void cli_draft_release(struct cli_draft *);
 
 static char *
 cli_join(char *const *v, size_t n)
@@ -63,6 +74,118 @@ cli_join(char *const *v, size_t n)
 	for (i = 0; i < n; i++)
 		pt_buf_printf(&b, NULL, "%s%s", i > 0 ? ", " : "", v[i]);
 	return pt_buf_detach(&b, NULL);
+}
+
+static void
+cli_draft_release(struct cli_draft *d)
+{
+	size_t i;
+
+	free(d->to);
+	free(d->cc);
+	free(d->bcc);
+	free(d->subject);
+	free(d->reply_to);
+	free(d->in_reply_to);
+	free(d->references);
+	for (i = 0; i < d->nattach; i++)
+		free(d->attach[i]);
+	free(d->attach);
+	free(d->body);
+	memset(d, 0, sizeof *d);
+}
+
+/*
+ * Reads a draft: header fields (folded lines joined; several To, Cc or
+ * Bcc fields joined with ", "; unknown fields ignored), an empty line,
+ * then the text.  A file without fields is all text.
+ */
+static int
+cli_draft_read(const char *path, struct cli_draft *d, struct pt_error *err)
+{
+	static const char *const names[] = {"to", "cc", "bcc", "subject",
+	    "reply-to", "in-reply-to", "references", "attach"};
+	char *file, *p, *end;
+	size_t len;
+
+	memset(d, 0, sizeof *d);
+	if ((file = pt_file_read(path, CLI_MAX_MESSAGE, &len, err)) == NULL)
+		return -1;
+	p = file;
+	end = file + len;
+	while (p < end && *p != '\n' &&
+	       !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
+		struct pt_buf v;
+		const char *colon, *eol, *line = p;
+		size_t i, nl;
+		char **dst = NULL, *val, *t, *e;
+
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		colon = memchr(p, ':', (size_t)(eol - p));
+		if (colon == NULL || colon == p ||
+		    memchr(p, ' ', (size_t)(colon - p)) != NULL) {
+			if (p == file)
+				break; /* no fields: all text */
+			cli_draft_release(d);
+			free(file);
+			return pt_error_set(err, PT_E_CONFIG, 0,
+			    _("'%s': a header line has no field name: %.*s"),
+			    path, (int)(eol - p > 60 ? 60 : eol - p), p);
+		}
+		nl = (size_t)(colon - p);
+		pt_buf_init(&v, 0);
+		pt_buf_add(&v, colon + 1, (size_t)(eol - colon - 1), NULL);
+		p = file + (eol - file) + (eol < end);
+		while (p < end && (*p == ' ' || *p == '\t')) {
+			eol = memchr(p, '\n', (size_t)(end - p));
+			if (eol == NULL)
+				eol = end;
+			pt_buf_add(&v, p, (size_t)(eol - p), NULL);
+			p = file + (eol - file) + (eol < end);
+		}
+		for (i = 0; i < v.len; i++)
+			if (v.data[i] == '\r' || v.data[i] == '\t')
+				v.data[i] = ' ';
+		for (i = 0; i < PT_NELEM(names); i++)
+			if (strlen(names[i]) == nl &&
+			    strncasecmp(names[i], line, nl) == 0)
+				break;
+		val = pt_buf_detach(&v, NULL);
+		t = val;
+		while (*t == ' ')
+			t++;
+		e = t + strlen(t);
+		while (e > t && e[-1] == ' ')
+			*--e = '\0';
+		if (i == 7 && *t != '\0') {
+			d->attach = pt_xreallocarray(d->attach, d->nattach + 1,
+			    sizeof *d->attach);
+			d->attach[d->nattach++] = pt_xstrdup(t);
+		} else if (i < 7) {
+			char **f[] = {&d->to, &d->cc, &d->bcc, &d->subject,
+			    &d->reply_to, &d->in_reply_to, &d->references};
+
+			dst = f[i];
+		}
+		if (dst != NULL && *t != '\0') {
+			/* To, Cc, Bcc add up; the others: the last one. */
+			char *n = *dst != NULL && i < 3
+				      ? pt_xasprintf("%s, %s", *dst, t)
+				      : pt_xstrdup(t);
+
+			free(*dst);
+			*dst = n;
+		}
+		free(val);
+	}
+	if (p < end && p != file) /* the empty line */
+		p += *p == '\r' ? 2 : 1;
+	d->bodylen = (size_t)(end - p);
+	d->body = pt_xstrndup(p, d->bodylen);
+	free(file);
+	return 0;
 }
 
 static int
@@ -233,6 +356,9 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 	struct pt_error err;
 	struct pt_buf msg;
 	struct mime_addr me;
+	struct cli_draft dr;
+	const char **paths = NULL;
+	size_t natt = 0;
 	char id[STORE_OUTBOX_ID_MAX], nonce[25], *body = NULL;
 	char *to = NULL, *cc = NULL, *bcc = NULL, *from = NULL;
 	char *to2 = NULL, *cc2 = NULL, *bcc2 = NULL;
@@ -243,6 +369,7 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 
 	pt_error_init(&err);
 	memset(&mt, 0, sizeof mt);
+	memset(&dr, 0, sizeof dr);
 	memset(&ctx, 0, sizeof ctx);
 	memset(&env, 0, sizeof env);
 	pt_secret_init(&ctx.pw);
@@ -262,8 +389,18 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 		return 2;
 	}
 
-	/* The body: standard input (after a mailto: body, if any). */
-	if (a->mailto == NULL || !isatty(STDIN_FILENO)) {
+	if (a->draft != NULL && cli_draft_read(a->draft, &dr, &err) != 0) {
+		fprintf(stderr, "petrel: %s\n", err.msg);
+		mime_mailto_release(&mt);
+		return 2;
+	}
+
+	/* The body: the draft's, or standard input (after a mailto: one). */
+	if (a->draft != NULL) {
+		body = dr.body;
+		bodylen = dr.bodylen;
+		dr.body = NULL;
+	} else if (a->mailto == NULL || !isatty(STDIN_FILENO)) {
 		body =
 		    pt_file_read("/dev/stdin", CLI_MAX_MESSAGE, &bodylen, &err);
 		if (body == NULL) {
@@ -281,16 +418,21 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 		bodylen = strlen(b);
 	}
 
-	/* Attachments: read here, typed by libmagic. */
-	if (a->nattach > 0) {
-		att = pt_xcalloc(a->nattach, sizeof *att);
-		ma = pt_xcalloc(a->nattach, sizeof *ma);
-		for (i = 0; i < a->nattach; i++)
+	/* Attachments: the draft's, then -a's; typed by libmagic. */
+	natt = dr.nattach + a->nattach;
+	if (natt > 0) {
+		att = pt_xcalloc(natt, sizeof *att);
+		ma = pt_xcalloc(natt, sizeof *ma);
+		paths = pt_xcalloc(natt, sizeof *paths);
+		for (i = 0; i < natt; i++) {
 			att[i].fd = -1;
+			paths[i] = i < dr.nattach ? dr.attach[i]
+						  : a->attach[i - dr.nattach];
+		}
 	}
-	for (i = 0; i < a->nattach; i++) {
+	for (i = 0; i < natt; i++) {
 		/* Streamed into the message: never whole in memory. */
-		if (store_attach_open(a->attach[i], CLI_MAX_MESSAGE, &att[i],
+		if (store_attach_open(paths[i], CLI_MAX_MESSAGE, &att[i],
 			&err) != 0) {
 			fprintf(stderr, "petrel: %s\n", err.msg);
 			status = 2;
@@ -305,6 +447,16 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 	to = cli_join(a->to, a->nto);
 	cc = cli_join(a->cc, a->ncc);
 	bcc = cli_join(a->bcc, a->nbcc);
+	if (dr.to != NULL || dr.cc != NULL || dr.bcc != NULL) {
+		/* The draft's recipients go first, as mailto:'s do. */
+		free(mt.to);
+		free(mt.cc);
+		free(mt.bcc);
+		mt.to = dr.to;
+		mt.cc = dr.cc;
+		mt.bcc = dr.bcc;
+		dr.to = dr.cc = dr.bcc = NULL;
+	}
 	to2 = mt.to == NULL ? to
 	      : to == NULL  ? pt_xstrdup(mt.to)
 			    : pt_xasprintf("%s, %s", mt.to, to);
@@ -323,13 +475,19 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 	mc.to = to2;
 	mc.cc = cc2;
 	mc.bcc = bcc2;
-	mc.subject = a->subject != NULL ? a->subject : mt.subject;
-	mc.in_reply_to = mt.in_reply_to;
-	mc.references = mt.in_reply_to;
+	mc.subject = a->subject != NULL   ? a->subject
+		     : dr.subject != NULL ? dr.subject
+					  : mt.subject;
+	mc.reply_to = dr.reply_to;
+	mc.in_reply_to =
+	    dr.in_reply_to != NULL ? dr.in_reply_to : mt.in_reply_to;
+	mc.references = dr.references != NULL    ? dr.references
+			: dr.in_reply_to != NULL ? dr.in_reply_to
+						 : mt.in_reply_to;
 	mc.body = body;
 	mc.bodylen = bodylen;
 	mc.att = ma;
-	mc.natt = a->nattach;
+	mc.natt = natt;
 	now = time(NULL);
 	localtime_r(&now, &tm);
 	mc.date = (int64_t)now;
@@ -343,7 +501,7 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 		goto out;
 	}
 	/* The parts are in msg now: free them before sending. */
-	for (i = 0; i < a->nattach; i++)
+	for (i = 0; i < natt; i++)
 		store_attach_release(&att[i]);
 	free(body);
 	body = NULL;
@@ -366,10 +524,12 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 	store_outbox_crashpoint("queued");
 	status = cli_deliver(&ctx, ob, id, 0, 0);
 out:
-	for (i = 0; i < a->nattach && att != NULL; i++)
+	for (i = 0; i < natt && att != NULL; i++)
 		store_attach_release(&att[i]);
 	free(att);
 	free(ma);
+	free(paths);
+	cli_draft_release(&dr);
 	free(body);
 	if (to2 != to)
 		free(to2);

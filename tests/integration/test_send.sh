@@ -142,6 +142,21 @@ elif case == "reply":
           msg["In-Reply-To"])
     check("reply: References ends with the parent",
           (msg["References"] or "").split()[-1:] == [parent], msg["References"])
+elif case == "draft":
+    parent = open(env["MSGID"]).read().strip()
+    raws = fetch(*bob, "INBOX", "Re: draft " + tok)
+    check("draft (-H): in bob's INBOX", len(raws) == 1)
+    msg = email.message_from_bytes(raws[0])
+    check("draft (-H): In-Reply-To names the parent",
+          msg["In-Reply-To"] == parent, msg["In-Reply-To"])
+    check("draft (-H): References keeps the chain",
+          (msg["References"] or "").split() == ["<root@example.test>", parent],
+          msg["References"])
+    check("draft (-H): Cc from the draft", dec(msg["Cc"]) ==
+          "Ann Über <alice@example.test>", repr(dec(msg["Cc"])))
+    atts = attachments(msg)
+    check("draft (-H): its Attach field attached the file",
+          len(atts) == 1 and atts[0][1] == open(env["ATT"], "rb").read())
 elif case == "once":
     raws = fetch(*bob, "INBOX", "once " + tok)
     time.sleep(1)
@@ -194,6 +209,26 @@ err=$(echo "my answer" | "$PETREL" -F "$cfg" \
 rc=$?
 pt_check "reply: exit 0 (rc $rc)" test "$rc" -eq 0
 verify reply
+
+# 3b. A reply written as a draft file (mutt's -H), as the editor leaves it.
+head -c 5000 /dev/urandom >"$ATT"
+cat >"$net_tmp/draft" <<DRAFT
+To: bob@example.test
+Cc: Ann Über <alice@example.test>
+Subject: Re: draft $tok
+In-Reply-To: $parent
+References: <root@example.test>
+ $parent
+Attach: $ATT
+
+Thanks!
+
+> the parent's text
+DRAFT
+err=$("$PETREL" -F "$cfg" -H "$net_tmp/draft" </dev/null 2>&1)
+rc=$?
+pt_check "draft (-H): exit 0 (rc $rc)" test "$rc" -eq 0
+verify draft
 
 # 4. Relay refused, wrong password: exit 1, the server's words, kept.
 mkcfg "$PT_SUBMISSION_PORT" starttls
