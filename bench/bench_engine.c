@@ -125,7 +125,7 @@ bench_until(const char *tag)
 				line[ll++] = c;
 				if (ll == tl + 1)
 					match = memcmp(line, tag, tl) == 0 &&
-					    line[tl] == ' ';
+						line[tl] == ' ';
 			}
 		}
 	}
@@ -242,8 +242,8 @@ bench_open(char **argv)
 					msgs = idxbytes = 0;
 				}
 				msgs += ix->n;
-				idxbytes += ix->n * sizeof *ix->msgs +
-				    ix->arena_len;
+				idxbytes +=
+				    ix->n * sizeof *ix->msgs + ix->arena_len;
 				kept = pt_xreallocarray(kept, nkept + 1,
 				    sizeof *kept);
 				kept[nkept++] = ix;
@@ -252,8 +252,9 @@ bench_open(char **argv)
 				nflags += (int)ev->u.flags.n;
 			else if (ev->kind == ENG_EV_EXPUNGED)
 				nexp += (int)ev->u.uids.n;
-			else if (ev->job_id == id && (ev->kind == ENG_EV_DONE ||
-							 ev->kind == ENG_EV_FAILED)) {
+			else if (ev->job_id == id &&
+				 (ev->kind == ENG_EV_DONE ||
+				     ev->kind == ENG_EV_FAILED)) {
 				t_done = bench_ms();
 				failed = ev->kind == ENG_EV_FAILED;
 				if (failed)

@@ -127,14 +127,14 @@ char *imap_mutf7_decode(const char *);
 int imap_session_dead(const struct imap_session *);
 
 /* Extensions the session may use (after imap_session_enable). */
-#define IMAP_CAP_CONDSTORE  0x001
-#define IMAP_CAP_QRESYNC    0x002 /* ENABLEd: expunges come as VANISHED */
-#define IMAP_CAP_MOVE       0x004
-#define IMAP_CAP_UIDPLUS    0x008
-#define IMAP_CAP_IDLE       0x010
+#define IMAP_CAP_CONDSTORE   0x001
+#define IMAP_CAP_QRESYNC     0x002 /* ENABLEd: expunges come as VANISHED */
+#define IMAP_CAP_MOVE        0x004
+#define IMAP_CAP_UIDPLUS     0x008
+#define IMAP_CAP_IDLE        0x010
 #define IMAP_CAP_LITERALPLUS 0x020
-#define IMAP_CAP_SPECIALUSE 0x040
-#define IMAP_CAP_UNSELECT   0x080
+#define IMAP_CAP_SPECIALUSE  0x040
+#define IMAP_CAP_UNSELECT    0x080
 
 /*
  * After login: reads the capabilities again and ENABLEs QRESYNC (and
@@ -166,18 +166,18 @@ typedef int (*imap_msg_fn)(void *, const struct imap_msg *);
  * then resets it after each command.
  */
 struct imap_flag_update {
-	uint32_t seq; /* 0 when unknown */
-	uint32_t uid; /* 0 when the server did not say */
+	uint32_t seq;   /* 0 when unknown */
+	uint32_t uid;   /* 0 when the server did not say */
 	uint32_t flags; /* STORE_F_* */
 	uint64_t modseq;
 };
 
 struct imap_updates {
-	int exists_seen;       /* an EXISTS came; exists is the new count */
+	int exists_seen; /* an EXISTS came; exists is the new count */
 	uint32_t exists;
-	uint32_t *expunged;    /* sequence numbers, in the order received */
+	uint32_t *expunged; /* sequence numbers, in the order received */
 	size_t nexpunged, capexpunged;
-	uint32_t *vanished;    /* UIDs (QRESYNC) */
+	uint32_t *vanished; /* UIDs (QRESYNC) */
 	size_t nvanished, capvanished;
 	struct imap_flag_update *flags;
 	size_t nflags, capflags;
@@ -234,10 +234,8 @@ struct imap_status {
 /* Mailbox names here are the server's (modified UTF-7). */
 int imap_status(struct imap_session *, const char *, struct imap_status *,
     struct pt_error *);
-int imap_mailbox_create(struct imap_session *, const char *,
-    struct pt_error *);
-int imap_mailbox_delete(struct imap_session *, const char *,
-    struct pt_error *);
+int imap_mailbox_create(struct imap_session *, const char *, struct pt_error *);
+int imap_mailbox_delete(struct imap_session *, const char *, struct pt_error *);
 int imap_mailbox_rename(struct imap_session *, const char *, const char *,
     struct pt_error *);
 int imap_mailbox_subscribe(struct imap_session *, const char *, int,
@@ -307,8 +305,8 @@ int imap_fetch_flags(struct imap_session *, const struct imap_uidset *,
  * is 0 when the message does not exist (any more).
  */
 typedef int (*imap_data_fn)(void *, const char *, size_t);
-int imap_fetch_body(struct imap_session *, uint32_t, const char *,
-    imap_data_fn, void *, int *found, struct pt_error *);
+int imap_fetch_body(struct imap_session *, uint32_t, const char *, imap_data_fn,
+    void *, int *found, struct pt_error *);
 
 /* BODYSTRUCTURE of one UID, flattened depth first. */
 struct imap_part {
@@ -317,8 +315,8 @@ struct imap_part {
 	int depth;
 	int attachment;
 };
-int imap_fetch_structure(struct imap_session *, uint32_t,
-    struct imap_part **, size_t *, struct pt_error *);
+int imap_fetch_structure(struct imap_session *, uint32_t, struct imap_part **,
+    size_t *, struct pt_error *);
 void imap_part_list_free(struct imap_part **, size_t);
 
 /*
@@ -328,11 +326,11 @@ void imap_part_list_free(struct imap_part **, size_t);
 int imap_store_flags(struct imap_session *, const struct imap_uidset *, int,
     uint32_t, struct pt_error *);
 /* *newuid (may be NULL) gets COPYUID's first new UID, or 0. */
-int imap_copy(struct imap_session *, const struct imap_uidset *,
-    const char *, uint32_t *, struct pt_error *);
+int imap_copy(struct imap_session *, const struct imap_uidset *, const char *,
+    uint32_t *, struct pt_error *);
 /* MOVE where offered, else COPY + \Deleted + UID EXPUNGE (or EXPUNGE). */
-int imap_move(struct imap_session *, const struct imap_uidset *,
-    const char *, uint32_t *, struct pt_error *);
+int imap_move(struct imap_session *, const struct imap_uidset *, const char *,
+    uint32_t *, struct pt_error *);
 /* UID EXPUNGE set (UIDPLUS), or with set NULL, EXPUNGE. */
 int imap_expunge(struct imap_session *, const struct imap_uidset *,
     struct pt_error *);
@@ -355,8 +353,8 @@ struct imap_search {
 };
 
 /* UID SEARCH CHARSET UTF-8 ...: the UIDs, ascending. */
-int imap_search(struct imap_session *, const struct imap_search *,
-    uint32_t **, size_t *, struct pt_error *);
+int imap_search(struct imap_session *, const struct imap_search *, uint32_t **,
+    size_t *, struct pt_error *);
 
 /* The strings of a summary, from the header fields fetched above. */
 struct imap_summary {

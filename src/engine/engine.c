@@ -420,8 +420,6 @@ eng_str_ok(const char *s)
 static int
 eng_job_check(const struct eng *e, struct eng_job *j, struct pt_error *err)
 {
-	size_t i, k;
-
 	if (j->kind >= ENG_JOB_NKINDS)
 		return pt_error_set(err, PT_E_INTERNAL, 0, _("unknown job"));
 	if (j->account >= e->nw)
@@ -482,7 +480,10 @@ eng_job_check(const struct eng *e, struct eng_job *j, struct pt_error *err)
 		break;
 	}
 	if (j->nuids > 0 && j->uids != NULL) {
-		qsort(j->uids, j->nuids, sizeof *j->uids, eng_uid_cmp);
+		size_t i, k;
+
+		if (j->nuids > 1)
+			qsort(j->uids, j->nuids, sizeof *j->uids, eng_uid_cmp);
 		for (i = k = 0; i < j->nuids; i++)
 			if (j->uids[i] != 0 &&
 			    (k == 0 || j->uids[k - 1] != j->uids[i]))
@@ -532,9 +533,9 @@ eng_cancel(struct eng *e, uint64_t id)
 		struct eng_task *t;
 
 		pthread_mutex_lock(&w->lock);
-		TAILQ_FOREACH(t, &w->queue, entry)
-		if (t->id == id)
-			break;
+		for (t = TAILQ_FIRST(&w->queue); t != NULL && t->id != id;
+		     t = TAILQ_NEXT(t, entry))
+			;
 		if (t != NULL) {
 			struct pt_error err;
 

@@ -130,7 +130,8 @@ eng_folders_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 		f->unseen = -1;
 		fl->n++;
 	}
-	qsort(fl->v, fl->n, sizeof *fl->v, eng_folder_cmp);
+	if (fl->n > 1)
+		qsort(fl->v, fl->n, sizeof *fl->v, eng_folder_cmp);
 	/* One folder per role: SPECIAL-USE wins, then the first by name. */
 	for (i = 0; i < fl->n; i++)
 		if (fl->v[i].role != ENG_ROLE_NONE &&

@@ -354,7 +354,8 @@ eng_ops_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 		q.before = j->search.before;
 		if (imap_search(w->s, &q, &uids, &n, err) == -1)
 			return -1;
-		qsort(uids, n, sizeof *uids, eng_u32_cmp2);
+		if (n > 1)
+			qsort(uids, n, sizeof *uids, eng_u32_cmp2);
 		ev = eng_event_new(w, ENG_EV_SEARCH, t, j->folder);
 		ev->uidvalidity = w->cur_uidvalidity;
 		ev->u.uids.v = uids;

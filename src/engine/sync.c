@@ -152,7 +152,6 @@ eng_coll_msg(void *arg, const struct imap_msg *m)
 	struct imap_summary sum;
 	struct store_msg sm;
 	uint32_t flags;
-	size_t f;
 
 	if (m->header == NULL || m->uid == 0 || m->uid < c->min_uid) {
 		/* Not ours: an unsolicited flag change. */
@@ -177,6 +176,7 @@ eng_coll_msg(void *arg, const struct imap_msg *m)
 	flags = m->flags | (sum.attach ? ENG_F_ATTACH : 0);
 	if (c->batch != NULL) {
 		struct pt_error err;
+		size_t f;
 
 		memset(&sm, 0, sizeof sm);
 		sm.uid = m->uid;
@@ -540,7 +540,8 @@ eng_sync_cold(struct eng_worker *w, struct eng_task *t,
 	if (n > 0 && uids[n - 1] + 1 > w->sel.uidnext)
 		w->sel.uidnext = uids[n - 1] + 1;
 	/* Everything not fetched yet, ascending (taken from the end). */
-	qsort(c.got, c.ngot, sizeof *c.got, eng_u32_cmp);
+	if (c.ngot > 1)
+		qsort(c.got, c.ngot, sizeof *c.got, eng_u32_cmp);
 	todo = pt_xreallocarray(NULL, n + 1, sizeof *todo);
 	for (i = 0; i < n; i++)
 		if (!eng_u32_has(c.got, c.ngot, uids[i]))
@@ -666,8 +667,10 @@ eng_sync_warm(struct eng_worker *w, struct eng_task *t,
 				err) == -1)
 				goto fail;
 		}
-		qsort(gone, ngone, sizeof *gone, eng_u32_cmp);
-		qsort(c.got, c.ngot, sizeof *c.got, eng_u32_cmp);
+		if (ngone > 1)
+			qsort(gone, ngone, sizeof *gone, eng_u32_cmp);
+		if (c.ngot > 1)
+			qsort(c.got, c.ngot, sizeof *c.got, eng_u32_cmp);
 		if (qres) {
 			/* The new state: cached - vanished + new. */
 			server = pt_xreallocarray(NULL, ncached + c.ngot + 1,
@@ -679,7 +682,9 @@ eng_sync_warm(struct eng_worker *w, struct eng_task *t,
 				if (eng_cached_find(cached, ncached,
 					c.got[i]) == NULL)
 					server[nserver++] = c.got[i];
-			qsort(server, nserver, sizeof *server, eng_u32_cmp);
+			if (nserver > 1)
+				qsort(server, nserver, sizeof *server,
+				    eng_u32_cmp);
 			if (nserver != sel->exists)
 				full = 1; /* a partial cache: compare UIDs */
 		} else
@@ -716,7 +721,8 @@ eng_sync_warm(struct eng_worker *w, struct eng_task *t,
 		if (imap_fetch_flags(w->s, &us, 0, eng_flagset_cb, &fs, err) ==
 		    -1)
 			goto fail;
-		qsort(fs.v, fs.n, sizeof *fs.v, eng_fc_cmp);
+		if (fs.n > 1)
+			qsort(fs.v, fs.n, sizeof *fs.v, eng_fc_cmp);
 		server = pt_xreallocarray(NULL, fs.n + 1, sizeof *server);
 		for (i = 0; i < fs.n; i++) {
 			const struct eng_cached *x =
@@ -811,7 +817,6 @@ eng_sync_warm(struct eng_worker *w, struct eng_task *t,
 	else
 		eng_index_free(&c.ix);
 	c.ix = NULL;
-	i = c.ngot;
 	eng_coll_release(&c);
 	free(fs.v);
 	free(fs.modseq);
@@ -999,7 +1004,8 @@ eng_sel_fetch_new(struct eng_worker *w, struct eng_task *t, int notify,
 		}
 		return -1;
 	}
-	qsort(c.got, c.ngot, sizeof *c.got, eng_u32_cmp);
+	if (c.ngot > 1)
+		qsort(c.got, c.ngot, sizeof *c.got, eng_u32_cmp);
 	fresh = 0;
 	for (i = 0; i < c.ngot; i++) {
 		if (c.got[i] <= last)

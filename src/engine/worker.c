@@ -96,9 +96,9 @@ eng_worker_has_writes(struct eng_worker *w)
 	int any = 0;
 
 	pthread_mutex_lock(&w->lock);
-	TAILQ_FOREACH(t, &w->queue, entry)
-	if (eng_job_is_write(t->job->kind))
-		any = 1;
+	for (t = TAILQ_FIRST(&w->queue); t != NULL && !any;
+	     t = TAILQ_NEXT(t, entry))
+		any = eng_job_is_write(t->job->kind);
 	pthread_mutex_unlock(&w->lock);
 	return any;
 }
@@ -111,13 +111,11 @@ eng_worker_pick(struct eng_worker *w)
 	int waiting =
 	    w->state == ENG_CONN_RECONNECTING && eng_now_ms() < w->retry_at;
 
-	TAILQ_FOREACH(t, &w->queue, entry)
-	{
-		/* While waiting to reconnect, changes stay queued. */
-		if (waiting && eng_job_is_write(t->job->kind))
-			continue;
-		break;
-	}
+	/* While waiting to reconnect, changes stay queued. */
+	for (t = TAILQ_FIRST(&w->queue);
+	     t != NULL && waiting && eng_job_is_write(t->job->kind);
+	     t = TAILQ_NEXT(t, entry))
+		;
 	if (t == NULL)
 		return NULL;
 	TAILQ_REMOVE(&w->queue, t, entry);
@@ -706,7 +704,6 @@ eng_worker_idle(struct eng_worker *w)
 {
 	struct pt_error err;
 	long long start;
-	int r;
 
 	pt_error_init(&err);
 	if (imap_idle_start(w->s, &err) == -1) {
@@ -717,7 +714,7 @@ eng_worker_idle(struct eng_worker *w)
 	start = eng_now_ms();
 	for (;;) {
 		long long left = ENG_IDLE_MAX_MS - (eng_now_ms() - start);
-		int quit;
+		int quit, r;
 
 		pthread_mutex_lock(&w->lock);
 		quit = w->quit || !TAILQ_EMPTY(&w->queue);
@@ -865,7 +862,8 @@ eng_worker_apply(struct eng_worker *w, struct eng_task *t)
 		struct eng_event *ev =
 		    eng_event_new(w, ENG_EV_EXPUNGED, t, w->cur);
 
-		qsort(gone, ngone, sizeof *gone, eng_uid_cmp);
+		if (ngone > 1)
+			qsort(gone, ngone, sizeof *gone, eng_uid_cmp);
 
 		ev->uidvalidity = w->cur_uidvalidity;
 		ev->u.uids.v = gone;

@@ -492,9 +492,6 @@ static void
 imap_parts_walk(struct imap_parts *ps, struct mailimap_body *b,
     const char *prefix, int depth)
 {
-	clistiter *it;
-	int i = 1;
-
 	if (b == NULL || depth > 32 || ps->n > 10000)
 		return;
 	if (b->bd_type == MAILIMAP_BODY_1PART) {
@@ -505,7 +502,9 @@ imap_parts_walk(struct imap_parts *ps, struct mailimap_body *b,
 	{
 		struct imap_part *p;
 		struct mailimap_body_type_mpart *mp = b->bd_data.bd_body_mpart;
+		clistiter *it;
 		char *t;
+		int i = 1;
 
 		if (ps->n == ps->cap) {
 			ps->cap = ps->cap ? ps->cap * 2 : 8;

@@ -219,14 +219,15 @@ imap_hdr_attach(const char *s, size_t len)
 {
 	static const char *const types[] = {"multipart/mixed", "application/",
 	    "image/", "audio/", "video/", NULL};
-	size_t i, n;
+	size_t i;
 
 	while (len > 0 && isspace((unsigned char)*s)) {
 		s++;
 		len--;
 	}
 	for (i = 0; types[i] != NULL; i++) {
-		n = strlen(types[i]);
+		size_t n = strlen(types[i]);
+
 		if (len >= n && strncasecmp(s, types[i], n) == 0)
 			return 1;
 	}
@@ -354,7 +355,7 @@ imap_parse_date(const char *s, size_t len)
 	    {"EDT", -400}, {"CST", -600}, {"CDT", -500}, {"MST", -700},
 	    {"MDT", -600}, {"PST", -800}, {"PDT", -700}};
 	char buf[128];
-	char mon[4] = "", zone[8] = "";
+	char mon[4] = "";
 	int day = 0, year = 0, hh = 0, mm = 0, ss = 0, zoff = 0, n = 0;
 	const char *p, *m;
 	size_t i;
@@ -395,6 +396,8 @@ imap_parse_date(const char *s, size_t len)
 		if (digits == 4)
 			zoff = sign * v;
 	} else {
+		char zone[8];
+
 		for (i = 0; i < sizeof zone - 1 && isalpha((unsigned char)p[i]);
 		     i++)
 			zone[i] = p[i];

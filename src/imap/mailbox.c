@@ -566,8 +566,10 @@ imap_session_enable(struct imap_session *s, struct pt_error *err)
 	    !mailimap_has_extension(s->imap, "ENABLE"))
 		return 0;
 	want = mailimap_capability_data_new(clist_new());
-	if (want == NULL)
+	if (want == NULL || want->cap_list == NULL) {
 		pt_fatal("out of memory");
+		return -1; /* not reached */
+	}
 	clist_append(want->cap_list,
 	    mailimap_capability_new(MAILIMAP_CAPABILITY_NAME, NULL,
 		pt_xstrdup("QRESYNC")));
@@ -660,7 +662,7 @@ imap_list(struct imap_session *s, struct imap_mbox **vp, size_t *np,
     struct pt_error *err)
 {
 	clist *list = NULL, *lsub = NULL;
-	struct imap_mbox *v = NULL, key, *hit;
+	struct imap_mbox *v = NULL, key;
 	size_t n = 0, cap = 0;
 	clistiter *it;
 	int r;
@@ -707,16 +709,14 @@ imap_list(struct imap_session *s, struct imap_mbox **vp, size_t *np,
 		imap_ext_collect(s);
 		for (it = clist_begin(lsub); it != NULL; it = clist_next(it)) {
 			struct mailimap_mailbox_list *ml = clist_content(it);
+			static char inbox[] = "INBOX";
+			struct imap_mbox *hit;
 
 			if (ml->mb_name == NULL || n == 0)
 				continue;
-			{
-				static char inbox[] = "INBOX";
-
-				key.name = strcasecmp(ml->mb_name, "INBOX") == 0
-					       ? inbox
-					       : ml->mb_name;
-			}
+			key.name = strcasecmp(ml->mb_name, "INBOX") == 0
+				       ? inbox
+				       : ml->mb_name;
 			hit = bsearch(&key, v, n, sizeof *v, imap_mbox_cmp);
 			if (hit != NULL)
 				hit->attrs |= IMAP_MBX_SUBSCRIBED;
@@ -751,7 +751,6 @@ imap_status(struct imap_session *s, const char *mb, struct imap_status *st,
 {
 	struct mailimap_status_att_list *al;
 	struct mailimap_mailbox_data_status *res = NULL;
-	clistiter *it;
 	int r;
 
 	memset(st, 0, sizeof *st);
@@ -772,7 +771,9 @@ imap_status(struct imap_session *s, const char *mb, struct imap_status *st,
 		return imap_ext_fail(s, r, _("asking for the folder's status"),
 		    err);
 	imap_ext_collect(s);
-	if (res != NULL && res->st_info_list != NULL)
+	if (res != NULL && res->st_info_list != NULL) {
+		clistiter *it;
+
 		for (it = clist_begin(res->st_info_list); it != NULL;
 		     it = clist_next(it)) {
 			struct mailimap_status_info *si = clist_content(it);
@@ -797,6 +798,7 @@ imap_status(struct imap_session *s, const char *mb, struct imap_status *st,
 				break;
 			}
 		}
+	}
 	if (res != NULL)
 		mailimap_mailbox_data_status_free(res);
 	return 0;

@@ -17,7 +17,7 @@ static const char imap_mutf7_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
 
 static int imap_mutf7_val(unsigned char);
-static int imap_mutf7_put16(struct pt_buf *, uint32_t *, unsigned *,
+static int imap_mutf7_put16(struct pt_buf *, const uint32_t *, unsigned *,
     unsigned *);
 
 static int
@@ -94,13 +94,14 @@ imap_mutf7_encode(const char *in)
 
 /* Emits whole UTF-16 units from the bit accumulator; -1 on bad data. */
 static int
-imap_mutf7_put16(struct pt_buf *out, uint32_t *bits, unsigned *nbits,
+imap_mutf7_put16(struct pt_buf *out, const uint32_t *bits, unsigned *nbits,
     unsigned *high)
 {
 	char enc[4];
-	uint32_t u;
 
 	while (*nbits >= 16) {
+		uint32_t u;
+
 		*nbits -= 16;
 		u = (*bits >> *nbits) & 0xffff;
 		if (u >= 0xd800 && u <= 0xdbff) {

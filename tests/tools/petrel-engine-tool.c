@@ -153,7 +153,8 @@ tool_model_index(const struct eng_index *ix)
 	/* Stable: of equal UIDs the one added last comes last. */
 	for (i = 0; i < tool_nmodel; i++)
 		tool_model[i].seq = i;
-	qsort(tool_model, tool_nmodel, sizeof *tool_model, tool_cmp);
+	if (tool_nmodel > 1)
+		qsort(tool_model, tool_nmodel, sizeof *tool_model, tool_cmp);
 	for (i = k = 0; i < tool_nmodel; i++) {
 		if (k > 0 && tool_model[k - 1].uid == tool_model[i].uid) {
 			if (!ix->from_cache)
