@@ -55,7 +55,7 @@ expect "long options" "--config" petrel --con
 expect "--d completes --dump-config" "--dump-config" petrel --d
 got=$(complete_line petrel -)
 pt_check "short options include the batch flags" \
-	bash -c 'for o in -F -s -c -b -a -A -h -v; do
+	bash -c 'for o in -F -s -c -b -a -A -H -h -v; do
 		grep -qw -- "$o" <<<"$1" || exit 1; done' _ "$got"
 expect "outbox: its commands" "discard list send" petrel outbox ""
 expect "outbox send: --force" "--force" petrel outbox send --
@@ -80,6 +80,7 @@ expect "-F: file names" "$tmp/files/message.eml $tmp/files/notes.txt" \
 expect "--render: file names" "$tmp/files/message.eml" \
 	petrel --render "$tmp/files/m"
 expect "-a: file names" "$tmp/files/notes.txt" petrel -s hi -a "$tmp/files/n"
+expect "-H: file names" "$tmp/files/notes.txt" petrel -H "$tmp/files/n"
 expect "-s takes free text" "" petrel -s ""
 expect "setup: its options" "--show" petrel setup --sh
 expect "setup --show: accounts" "home work.mail" petrel setup --show ""
