@@ -278,7 +278,7 @@ static void
 cli_progress(void *arg, uint64_t done, uint64_t total)
 {
 	(void)arg;
-	if (total < 1024 * 1024 || total == 0)
+	if (total < 1024 * 1024)
 		return;
 	fprintf(stderr, _("\rpetrel: sending %3d%% of %.1f MB"),
 	    (int)(done * 100 / total), (double)total / (1024 * 1024));
