@@ -22,7 +22,7 @@ UI_ENV="LOCPATH='$tmp/loc' LC_ALL=es_ES.UTF-8 LANGUAGE=es PETREL_LOCALEDIR='$tmp
 ui_start "$ui_cfgfile"
 
 pt_check "es: the status line" ui_wait "lab: INBOX [Mens:28 Nuevos:2 Dest:1]"
-pt_check "es: the help bar" ui_wait "q:Salir  d:Borrar  u:Recuperar"
+pt_check "es: the help bar" ui_wait "q:Salir  d:Borrar  u:Recup  s:Guardar  m:Nuevo  r:Resp  g:Todos  c:Carp  ?:Ayuda"
 # The sample messages are from March 2024: "%b %d" gives "mar 01".
 pt_check "es: the index dates follow LC_TIME" ui_shows " mar 01 "
 pt_check "es: no English month names" eval '! ui_shows " Mar 01 "'
