@@ -307,6 +307,8 @@ main(int argc, char **argv)
 			status = 1;
 		} else
 			status = 0;
+		/* Curses hid the first notice; this one stays. */
+		cli_outbox_notice(cfg, stderr);
 		pt_log_close();
 	}
 	cfg_free(&cfg);
