@@ -260,19 +260,13 @@ main(int argc, char **argv)
 			else
 				send.to[send.nto++] = argv[c];
 		}
+		cfg = main_load_config(cfgpath, 0);
 		if (send.mailto != NULL && send.draft == NULL &&
-		    isatty(STDIN_FILENO)) {
-			fprintf(stderr, "%s\n",
-			    _("petrel: the compose screen cannot take a "
-			      "mailto: link yet; to send it as it is, give "
-			      "the text on standard input: petrel 'mailto:...' "
-			      "< text"));
-			status = EXIT_USAGE;
-		} else {
-			cfg = main_load_config(cfgpath, 0);
+		    isatty(STDIN_FILENO))
+			status = cli_mailto_interactive(cfg, &send);
+		else
 			status = cli_send_main(cfg, &send);
-			cfg_free(&cfg);
-		}
+		cfg_free(&cfg);
 		goto done;
 	}
 

@@ -35,6 +35,11 @@ struct cli_send_args {
 
 /* Batch mode: builds, queues and sends one message read from stdin. */
 int cli_send_main(const struct cfg *, const struct cli_send_args *);
+/*
+ * petrel mailto:... on a terminal: the link opens in the editor as a
+ * draft, then "Send it?" is asked on the terminal.
+ */
+int cli_mailto_interactive(const struct cfg *, const struct cli_send_args *);
 /* petrel outbox [list | send [--force] [ID...] | discard ID...]. */
 int cli_outbox_main(const struct cfg *, const char *, int, char **);
 /* Prints "N messages waiting in the outbox" when there are some. */

@@ -566,6 +566,94 @@ out:
 	return status;
 }
 
+/*
+ * petrel mailto:... on a terminal: the link's fields become a draft
+ * that the editor opens, then "Send? [y/N/e]" on the terminal, then the
+ * draft is sent as with -H (and removed once it is in the outbox).
+ */
+int
+cli_mailto_interactive(const struct cfg *cfg, const struct cli_send_args *a)
+{
+	const struct cfg_account *acct = cfg_account_find(cfg, a->account);
+	const char *ed = cfg_get(cfg, "compose", "editor");
+	struct cli_send_args b;
+	struct mime_mailto mt;
+	struct pt_error err;
+	struct pt_buf d;
+	char *dir, *path, *rest, *cmd, nonce[13], line[16];
+	int status = 1;
+
+	pt_error_init(&err);
+	if (acct == NULL) {
+		fprintf(stderr, _("petrel: no account is configured\n"));
+		return 2;
+	}
+	if (mime_mailto_parse(a->mailto, &mt, &err) != 0) {
+		fprintf(stderr, "petrel: %s\n", err.msg);
+		return 2;
+	}
+	pt_buf_init(&d, 0);
+	pt_buf_printf(&d, NULL,
+	    "To: %s\nCc: %s\nBcc: %s\nSubject: %s\n%s%s%s\n%s\n",
+	    mt.to != NULL ? mt.to : "", mt.cc != NULL ? mt.cc : "",
+	    mt.bcc != NULL ? mt.bcc : "", mt.subject != NULL ? mt.subject : "",
+	    mt.in_reply_to != NULL ? "In-Reply-To: " : "",
+	    mt.in_reply_to != NULL ? mt.in_reply_to : "",
+	    mt.in_reply_to != NULL ? "\n" : "", mt.body != NULL ? mt.body : "");
+	mime_mailto_release(&mt);
+	rest = pt_xasprintf("%s/drafts", acct->id);
+	dir = pt_xdg_path(PT_XDG_DATA, rest);
+	free(rest);
+	store_nonce(nonce, sizeof nonce);
+	path = pt_xasprintf("%s/mailto-%s.txt", dir, nonce);
+	if (pt_mkdir_p(dir, 0700, &err) != 0 ||
+	    pt_file_write_atomic(path, d.data, d.len, 0600, &err) != 0) {
+		fprintf(stderr, "petrel: %s\n", err.msg);
+		goto out;
+	}
+	if (ed == NULL || ed[0] == '\0')
+		ed = getenv("VISUAL");
+	if (ed == NULL || ed[0] == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || ed[0] == '\0')
+		ed = "vi";
+	cmd = pt_xasprintf("%s '%s'", ed, path);
+	for (;;) {
+		if (system(cmd) != 0) {
+			fprintf(stderr,
+			    _("petrel: the editor failed; the draft is kept in "
+			      "%s\n"),
+			    path);
+			free(cmd);
+			goto out;
+		}
+		fprintf(stderr, "%s",
+		    _("Send it? [y = yes, e = edit, n = no] "));
+		if (fgets(line, sizeof line, stdin) == NULL)
+			line[0] = 'n';
+		if (line[0] != 'e')
+			break;
+	}
+	free(cmd);
+	if (line[0] != 'y' && line[0] != 'Y') {
+		fprintf(stderr,
+		    _("petrel: not sent; the draft is kept in %s\n"), path);
+		status = 1;
+		goto out;
+	}
+	b = *a;
+	b.mailto = NULL;
+	b.draft = path;
+	status = cli_send_main(cfg, &b);
+	if (status != 2)
+		(void)unlink(path); /* it is in the outbox now */
+out:
+	pt_buf_release(&d);
+	free(path);
+	free(dir);
+	return status;
+}
+
 int
 cli_outbox_main(const struct cfg *cfg, const char *account, int argc,
     char **argv)
