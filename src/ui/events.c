@@ -28,7 +28,9 @@ _Static_assert(UI_F_SEEN == ENG_F_SEEN && UI_F_ANSWERED == ENG_F_ANSWERED &&
 		   UI_F_ATTACH == ENG_F_ATTACH,
     "UI and engine flag bits differ");
 
-#define UI_REBUILD_MS 400 /* at most this often while a folder loads */
+#define UI_REBUILD_MS   400   /* at most this often while a folder loads */
+#define UI_KEY_QUIET_MS 300   /* ... and not this soon after a key */
+#define UI_REJECT_MS    10000 /* a rejected certificate is not asked again */
 
 static void ui_job_remove(struct ui *, size_t);
 static void ui_event_one(struct ui *, struct eng_event *);
@@ -225,10 +227,17 @@ ui_cert_answer(struct ui *ui, int answer, const char *text, void *arg)
 	if (answer < 0)
 		answer = ENG_TRUST_REJECT;
 	eng_trust_cert(ui->eng, account, (enum eng_trust)answer);
-	if (answer == ENG_TRUST_REJECT)
+	if (answer == ENG_TRUST_REJECT) {
+		if (account < ui->nacct) {
+			struct ui_account *a = &ui->acct[account];
+
+			pt_strlcpy(a->rejected_fp, a->asked_fp,
+			    sizeof a->rejected_fp);
+			a->rejected_at = ui_now_ms();
+		}
 		ui_msg(ui, _("Certificate rejected: %s stays offline."),
 		    ui_account_host(ui, account));
-	else if (answer == ENG_TRUST_ALWAYS)
+	} else if (answer == ENG_TRUST_ALWAYS)
 		ui_msg(ui, "%s",
 		    _("Certificate accepted and stored in the configuration."));
 	else
@@ -238,11 +247,22 @@ ui_cert_answer(struct ui *ui, int answer, const char *text, void *arg)
 static void
 ui_event_cert(struct ui *ui, const struct eng_event *ev)
 {
+	struct ui_account *a;
 	struct ui_prompt *p;
 	struct eng_cert *c;
-
-	if (ev->u.cert == NULL)
+	if (ev->u.cert == NULL || ev->account >= ui->nacct)
 		return;
+	/*
+	 * Jobs queued before the user said no try again at once: the same
+	 * certificate within a few seconds gets the same answer.
+	 */
+	a = &ui->acct[ev->account];
+	if (strcmp(a->rejected_fp, ev->u.cert->sha256) == 0 &&
+	    ui_now_ms() - a->rejected_at < UI_REJECT_MS) {
+		eng_trust_cert(ui->eng, ev->account, ENG_TRUST_REJECT);
+		return;
+	}
+	pt_strlcpy(a->asked_fp, ev->u.cert->sha256, sizeof a->asked_fp);
 	p = ui_prompt_new(UI_PROMPT_CERT, "", ui_cert_answer,
 	    (void *)(uintptr_t)ev->account);
 	p->cert = *ev->u.cert;
@@ -301,6 +321,9 @@ ui_event_folder(struct ui *ui, struct eng_event *ev)
 		}
 		f->uidvalidity = ix->uidvalidity;
 		f->total = ix->total;
+		/* The whole folder's room at once: no pauses to regrow. */
+		if (ix->total > f->model.cap && ix->total < 10000000)
+			ui_model_reserve(&f->model, ix->total + 64);
 		if (ix->complete)
 			f->complete = 1;
 		p = pt_xcalloc(1, sizeof *p);
@@ -513,6 +536,13 @@ ui_folder_place(struct ui *ui)
 	ui_view_set_cursor(v, r);
 }
 
+/*
+ * A rebuild of a large folder costs tens of milliseconds, so while the
+ * folder is still loading it happens now and then, and never while the
+ * user is pressing keys: moves work on the rows shown (slots stay valid
+ * until a rebuild compacts the model).  Operations that need the
+ * latest rows (patterns, threads, expunges) force it.
+ */
 void
 ui_folder_refresh(struct ui *ui, int force)
 {
@@ -522,9 +552,12 @@ ui_folder_refresh(struct ui *ui, int force)
 	if (!f->view.dirty)
 		return;
 	now = ui_now_ms();
-	/* While batches stream in, rebuild now and then, not each pass. */
-	if (!force && f->pending != NULL && f->view.nrows > 0 &&
-	    now - f->rebuilt < UI_REBUILD_MS)
+	if (!force && f->view.nrows > 0 &&
+	    (f->pending != NULL || f->open_job != 0) &&
+	    (now - f->rebuilt < UI_REBUILD_MS ||
+		now - ui->last_key < UI_KEY_QUIET_MS))
+		return;
+	if (!force && f->view.nrows > 0 && now - ui->last_key < 50)
 		return;
 	f->view.height = ui_body_rows(ui);
 	ui_view_rebuild(&f->view);

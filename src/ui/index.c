@@ -123,9 +123,11 @@ int
 ui_index_step(struct ui *ui, enum ui_op op)
 {
 	struct ui_view *v = &ui->folder.view;
-	long c = (long)v->cursor, r = -1;
+	long c, r = -1;
 
-	ui_folder_refresh(ui, 1);
+	/* Moving works on the rows shown: no rebuild (see events.c). */
+	ui_folder_refresh(ui, 0);
+	c = (long)v->cursor;
 	switch (op) {
 	case UI_OP_NEXT_ENTRY:
 		r = c + 1 < (long)v->nrows ? c + 1 : -1;
@@ -495,7 +497,7 @@ ui_index_key(struct ui *ui, enum ui_op op, uint32_t key)
 	struct ui_msg *m;
 	long h = v->height > 0 ? v->height : 1;
 
-	ui_folder_refresh(ui, 1);
+	ui_folder_refresh(ui, 0);
 	switch (op) {
 	case UI_OP_NONE:
 		ui_error(ui, "%s", _("Key is not bound.  Press '?' for help."));

@@ -34,6 +34,7 @@
 #include "private.h"
 
 #define UI_WORK_MS 12 /* model work per pass, to keep keys snappy */
+#define UI_SLOW_MS 30 /* passes slower than this go to the debug log */
 
 static int ui_sigfd[2] = {-1, -1};
 static volatile sig_atomic_t ui_term_active;
@@ -65,6 +66,7 @@ static void ui_release(struct ui *);
 static void ui_keys_from_config(struct ui *);
 static void ui_hist_load(struct ui *);
 static void ui_hist_save(struct ui *);
+static void ui_log_level(const struct cfg *);
 
 long long
 ui_now_ms(void)
@@ -330,6 +332,7 @@ ui_key(struct ui *ui, uint32_t key)
 	enum ui_op op;
 
 	ui->redraw = 1;
+	ui->last_key = ui_now_ms();
 	if (ui->prompt != NULL) {
 		ui_prompt_key(ui, key);
 		return;
@@ -556,13 +559,29 @@ ui_release(struct ui *ui)
 	free(ui->search);
 }
 
+/* general.log_level: nothing else applies it yet. */
+static void
+ui_log_level(const struct cfg *cfg)
+{
+	const char *l = cfg_get(cfg, "general", "log_level");
+
+	if (strcmp(l, "debug") == 0)
+		pt_log_set_level(PT_LOG_DEBUG);
+	else if (strcmp(l, "info") == 0)
+		pt_log_set_level(PT_LOG_INFO);
+	else if (strcmp(l, "error") == 0)
+		pt_log_set_level(PT_LOG_ERROR);
+	else
+		pt_log_set_level(PT_LOG_WARN);
+}
+
 int
 ui_run(const struct cfg *cfg, struct pt_error *err)
 {
 	static int atexit_done;
 	struct ui ui;
 	struct pollfd pfd[3];
-	int rc = 0;
+	int rc = 0, work = 0;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return pt_error_set(err, PT_E_INTERNAL, 0, "%s",
@@ -578,6 +597,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 
 	ui_init(&ui, cfg);
 	ui_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	ui_log_level(cfg);
 	/* Before any thread: the workers inherit a mask without ours. */
 	if ((ui.eng = eng_new(cfg, NULL, err)) == NULL) {
 		ui_release(&ui);
@@ -615,16 +635,12 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 	ui.redraw = 1;
 
 	while (!ui.quit) {
-		long long now = ui_now_ms();
-		int timeout, work;
+		long long t0, t1, t2, t3, t4;
+		int timeout;
 
-		work = ui_folder_work(&ui, now + UI_WORK_MS);
-		ui_folder_refresh(&ui, 0);
 		if (ui.redraw)
 			ui_draw(&ui);
-		timeout = work || ui.folder.view.dirty ? 0 : 1000;
-		if (ui.folder.view.dirty && !work)
-			timeout = 100;
+		timeout = work ? 0 : ui.folder.view.dirty ? 100 : 1000;
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = eng_wakeup_fd(ui.eng);
@@ -636,6 +652,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 			    _("poll failed: %s"), strerror(errno));
 			break;
 		}
+		t0 = ui_now_ms();
 		if (pfd[2].revents & POLLIN)
 			ui_read_signals(&ui);
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -644,12 +661,25 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 				ui.quit = 1; /* the terminal went away */
 			else
 				ui_read_keys(&ui);
+			/* A key's effect reaches the screen first. */
+			if (ui.redraw && !ui.quit)
+				ui_draw(&ui);
 		}
+		t1 = ui_now_ms();
 		if (pfd[1].revents & POLLIN)
 			ui_events_drain(&ui);
+		t2 = ui_now_ms();
+		work = ui_folder_work(&ui, t2 + UI_WORK_MS);
+		t3 = ui_now_ms();
+		ui_folder_refresh(&ui, 0);
+		t4 = ui_now_ms();
 		/* A job in a progress line: keep its numbers fresh. */
 		if (ui_job_progress(&ui) != NULL)
 			ui.redraw = 1;
+		if (t4 - t0 > UI_SLOW_MS)
+			pt_debug("ui: slow pass of %lld ms: keys %lld, events "
+				 "%lld, model %lld, rebuild %lld",
+			    t4 - t0, t1 - t0, t2 - t1, t3 - t2, t4 - t3);
 	}
 	ui_hist_save(&ui);
 	ui_term_stop();

@@ -183,6 +183,21 @@ ui_model_put(struct ui_model *m, const struct ui_msg_in *in)
 	return s;
 }
 
+void
+ui_model_reserve(struct ui_model *m, size_t n)
+{
+	size_t h = 1024;
+
+	if (n > m->cap) {
+		m->cap = n;
+		m->msg = pt_xreallocarray(m->msg, m->cap, sizeof *m->msg);
+	}
+	while (h < n * 2 + 2)
+		h *= 2;
+	if (h > m->nhash)
+		ui_model_rehash(m, h);
+}
+
 int
 ui_model_remove(struct ui_model *m, uint32_t uid)
 {

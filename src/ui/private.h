@@ -97,6 +97,8 @@ int32_t ui_model_find(const struct ui_model *, uint32_t);
  * sanitizer here.  Returns the slot.
  */
 int32_t ui_model_put(struct ui_model *, const struct ui_msg_in *);
+/* Makes room for n messages at once (no regrowth while loading). */
+void ui_model_reserve(struct ui_model *, size_t);
 /* Marks the message expunged; 0, or -1 when the uid is unknown. */
 int ui_model_remove(struct ui_model *, uint32_t);
 /* Drops dead slots; slot numbers change (uids do not). */
@@ -541,6 +543,9 @@ struct ui_account {
 	int retry_in;
 	struct eng_folder_list *folders;
 	uint64_t folders_job;
+	char asked_fp[72];    /* the certificate last put to the user */
+	char rejected_fp[72]; /* ... and the one they rejected, when */
+	long long rejected_at;
 };
 
 /* Index batches still to be put into the model (a little per pass). */
@@ -636,6 +641,7 @@ struct ui {
 	const char *date_format;
 	int lines, cols;
 	int cur_y; /* the row of the cursor line, or -1 (set by draws) */
+	long long last_key; /* ms (monotonic) of the last key */
 };
 
 /* loop.c */

@@ -25,8 +25,7 @@ static const struct ui_model *ui_view_sort_model;
 static void ui_view_grow(struct ui_view *);
 static int ui_view_cmp_date(const void *, const void *);
 static int ui_view_cmp_arrival(const void *, const void *);
-static int ui_view_cmp_from(const void *, const void *);
-static int ui_view_cmp_subject(const void *, const void *);
+static int ui_view_cmp_key(const void *, const void *);
 static int ui_view_cmp_size(const void *, const void *);
 static int ui_view_cmp_seq(const struct ui_msg *, const struct ui_msg *);
 static size_t ui_view_collect(struct ui_view *, int32_t *);
@@ -106,31 +105,25 @@ ui_view_cmp_arrival(const void *pa, const void *pb)
 	return ui_view_cmp_seq(a, b);
 }
 
-static int
-ui_view_cmp_from(const void *pa, const void *pb)
-{
-	const struct ui_msg *a = &ui_view_sort_model->msg[*(const int32_t *)pa];
-	const struct ui_msg *b = &ui_view_sort_model->msg[*(const int32_t *)pb];
-	int c = strcasecmp(ui_msg_from(a), ui_msg_from(b));
-
-	return c != 0 ? c : ui_view_cmp_seq(a, b);
-}
+/* From and subject sorts compare precomputed keys, not messages. */
+struct ui_view_key {
+	int32_t slot;
+	const char *s;
+	size_t len;
+};
 
 static int
-ui_view_cmp_subject(const void *pa, const void *pb)
+ui_view_cmp_key(const void *pa, const void *pb)
 {
-	const struct ui_msg *a = &ui_view_sort_model->msg[*(const int32_t *)pa];
-	const struct ui_msg *b = &ui_view_sort_model->msg[*(const int32_t *)pb];
-	const char *sa, *sb;
-	size_t la, lb;
-	int c;
+	const struct ui_view_key *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = strncasecmp(a->s, b->s, n);
 
-	sa = ui_thread_subject_base(ui_msg_str(a, UI_S_SUBJECT), &la, NULL);
-	sb = ui_thread_subject_base(ui_msg_str(b, UI_S_SUBJECT), &lb, NULL);
-	c = strncasecmp(sa, sb, la < lb ? la : lb);
-	if (c == 0 && la != lb)
-		c = la < lb ? -1 : 1;
-	return c != 0 ? c : ui_view_cmp_seq(a, b);
+	if (c == 0 && a->len != b->len)
+		c = a->len < b->len ? -1 : 1;
+	return c != 0 ? c
+		      : ui_view_cmp_seq(&ui_view_sort_model->msg[a->slot],
+			    &ui_view_sort_model->msg[b->slot]);
 }
 
 static int
@@ -204,24 +197,35 @@ ui_view_flat(struct ui_view *v, int32_t *s, size_t n)
 	int (*cmp)(const void *, const void *) = ui_view_cmp_date;
 	size_t i;
 
-	switch (v->sort) {
-	case UI_SORT_ARRIVAL:
-		cmp = ui_view_cmp_arrival;
-		break;
-	case UI_SORT_FROM:
-		cmp = ui_view_cmp_from;
-		break;
-	case UI_SORT_SUBJECT:
-		cmp = ui_view_cmp_subject;
-		break;
-	case UI_SORT_SIZE:
-		cmp = ui_view_cmp_size;
-		break;
-	default:
-		break;
-	}
 	ui_view_sort_model = v->model;
-	qsort(s, n, sizeof *s, cmp);
+	if (v->sort == UI_SORT_FROM || v->sort == UI_SORT_SUBJECT) {
+		struct ui_view_key *k =
+		    pt_xreallocarray(NULL, n + 1, sizeof *k);
+
+		for (i = 0; i < n; i++) {
+			const struct ui_msg *m = &v->model->msg[s[i]];
+
+			k[i].slot = s[i];
+			if (v->sort == UI_SORT_FROM) {
+				k[i].s = ui_msg_from(m);
+				k[i].len = strlen(k[i].s);
+			} else
+				k[i].s =
+				    ui_thread_subject_base(ui_msg_str(m,
+							       UI_S_SUBJECT),
+					&k[i].len, NULL);
+		}
+		qsort(k, n, sizeof *k, ui_view_cmp_key);
+		for (i = 0; i < n; i++)
+			s[i] = k[i].slot;
+		free(k);
+	} else {
+		if (v->sort == UI_SORT_ARRIVAL)
+			cmp = ui_view_cmp_arrival;
+		else if (v->sort == UI_SORT_SIZE)
+			cmp = ui_view_cmp_size;
+		qsort(s, n, sizeof *s, cmp);
+	}
 	for (i = 0; i < n; i++)
 		ui_view_emit(v, s[v->reverse ? n - 1 - i : i]);
 }
@@ -341,12 +345,12 @@ ui_view_rebuild(struct ui_view *v)
 	size_t nafter = 0, nbefore = 0, i, n;
 	long offset = 0, cur = -1;
 	int32_t *slots, s;
-	int had_cursor = 0;
+	int had_cursor = 0, top0 = 0;
 	uint32_t uid = 0;
-
 	/* Remember the cursor's message and its neighbours, by uid. */
 	if (v->nrows > 0 && v->cursor < v->nrows) {
 		had_cursor = 1;
+		top0 = v->top == 0;
 		uid = m->msg[v->rows[v->cursor]].uid;
 		offset = (long)v->cursor - (long)v->top;
 		for (i = v->cursor + 1;
@@ -396,7 +400,12 @@ ui_view_rebuild(struct ui_view *v)
 	if (cur >= (long)v->nrows)
 		cur = (long)v->nrows - 1;
 	v->cursor = (size_t)cur;
-	v->top = cur - offset < 0 ? 0 : (size_t)(cur - offset);
+	/* A view at the very top stays there (new mail above shows);
+	 * otherwise the cursor keeps its screen line. */
+	if (had_cursor && top0)
+		v->top = 0;
+	else
+		v->top = cur - offset < 0 ? 0 : (size_t)(cur - offset);
 	ui_view_clamp(v);
 }
 
@@ -620,7 +629,7 @@ ui_view_thread_slots(const struct ui_view *v, size_t row, int sub,
 	}
 	r = pt_xreallocarray(NULL, m->n + 1, sizeof *r);
 	r[n++] = top;
-	for (i = 0; i < m->n; i++) {
+	for (i = 0; i < m->n && i < v->capslot; i++) {
 		size_t steps = 0;
 
 		if ((int32_t)i == top || (m->msg[i].mark & UI_M_DEAD))

@@ -18,8 +18,8 @@
 # polled, never waited for blindly.
 
 ui_sock=pt$$
+ui_runs=0
 ui_home=$(pt_tmpdir)
-pt_at_exit "tmux -L '$ui_sock' kill-server 2>/dev/null"
 
 ui_cfg() {
 	local file=$1 kv k
@@ -45,7 +45,11 @@ ui_cfg() {
 
 ui_start() {
 	local cfg=$1 cols=${2:-100} rows=${3:-30}
+	# A fresh tmux server each time: a killed one may still be going.
 	tmux -L "$ui_sock" kill-server 2>/dev/null
+	ui_runs=$((ui_runs + 1))
+	ui_sock=pt$$x$ui_runs
+	pt_at_exit "tmux -L '$ui_sock' kill-server 2>/dev/null"
 	tmux -L "$ui_sock" -f /dev/null new-session -d -x "$cols" -y "$rows" \
 		"env HOME='$ui_home' XDG_CACHE_HOME='$ui_home/cache' \
 		XDG_STATE_HOME='$ui_home/state' LC_ALL=C.UTF-8 TZ=UTC \

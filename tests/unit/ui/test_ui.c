@@ -306,6 +306,15 @@ test_view_cursor_stays_on_new_mail_and_expunge(void)
 	v.sort = UI_SORT_DATE;
 	v.height = 20;
 	ui_view_rebuild(&v);
+	/* At the very top, the view stays there: new mail shows. */
+	ui_view_set_cursor(&v, 3);
+	put(&m, 200, 0, "n", "older", "", "", 0);
+	ui_view_rebuild(&v);
+	CHECK_INT(v.top, 0);
+	CHECK_INT(row_uid(&v, 0), 200);
+	CHECK_INT(row_uid(&v, v.cursor), 4);
+	ui_model_remove(&m, 200);
+	ui_view_rebuild(&v);
 	ui_view_set_cursor(&v, 50);
 	ui_view_scroll(&v, 0);
 	{
