@@ -3,8 +3,8 @@
 # headers and the rendered body, colours quotes by depth and underlines
 # links, hides quotes (T), searches (/), shows every header (h) and the
 # raw source (e), lists links (^B) and attachments (v), saves an
-# attachment byte for byte, moves to the next message (j), and marks a
-# message read on the server.
+# attachment byte for byte, opens one through mailcap, moves to the
+# next message (j), and marks a message read on the server.
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 . "$top_srcdir/tests/e2e/uilib.sh"
@@ -13,6 +13,8 @@ pt_need tmux python3
 
 ui_servers
 out=$(pt_tmpdir)
+printf 'application/octet-stream; cat %%s; copiousoutput\n' >"$out/mailcap"
+UI_ENV="MAILCAPS=$out/mailcap"
 ui_start "$ui_cfgfile"
 pt_check "INBOX opens" ui_wait "lab: INBOX [Msgs:28"
 
@@ -87,7 +89,14 @@ ui_keys Enter
 pt_check "an existing file is not replaced without asking" \
 	ui_wait "exists. Replace it? (yes/[no]):"
 ui_keys n
-ui_keys q q
+ui_keys m
+pt_check "m opens it with its mailcap entry" \
+	ui_wait "petrel attachment test bytes"
+pt_check "in the text viewer" ui_shows "-- report-q1.bin --"
+ui_keys q
+ui_keys k Enter
+pt_check "Enter on a text part shows it" ui_wait "The report is attached."
+ui_keys q q q
 
 # Reading marks read, here and on the server.
 ui_keys /

@@ -760,6 +760,52 @@ test_ops_have_names_and_maps(void)
 	}
 }
 
+/*
+ * petrel(1)'s KEYS section names every function that has a key, and
+ * every key of the index and pager maps (as ".It Ic KEY").
+ */
+static void
+test_keys_documented_in_petrel_1(void)
+{
+	const char *top = getenv("top_srcdir");
+	struct ui_keymap km;
+	char *path, *page, *keys;
+	const char *end;
+	size_t i, m;
+
+	if (top == NULL)
+		return;
+	path = pt_xasprintf("%s/man/petrel.1", top);
+	page = pt_file_read(path, 1024 * 1024, NULL, NULL);
+	free(path);
+	CHECK(page != NULL);
+	if (page == NULL)
+		return;
+	keys = strstr(page, ".Sh KEYS");
+	CHECK(keys != NULL);
+	if (keys == NULL) {
+		free(page);
+		return;
+	}
+	if ((end = strstr(keys + 1, "\n.Sh ")) != NULL)
+		keys[end - keys] = '\0';
+	ui_keymap_init(&km);
+	for (m = 0; m < UI_MAP_COUNT; m++) {
+		for (i = 0; i < km.n[m]; i++) {
+			char want[64];
+
+			snprintf(want, sizeof want, "Cm %s",
+			    ui_ops[km.b[m][i].op].name);
+			if (strstr(keys, want) == NULL) {
+				fprintf(stderr, "  petrel(1) lacks %s\n", want);
+				CHECK(0);
+			}
+		}
+	}
+	ui_keymap_release(&km);
+	free(page);
+}
+
 /* The line editor. */
 
 static void
@@ -856,6 +902,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_key_parse_and_name),
     PT_TEST(test_keymap_defaults_and_rebinding),
     PT_TEST(test_ops_have_names_and_maps),
+    PT_TEST(test_keys_documented_in_petrel_1),
     PT_TEST(test_edit_keys_and_history),
     PT_TEST(test_edit_complete),
     {NULL, NULL},
