@@ -229,6 +229,9 @@ store_flush_fn(struct store *st, MDB_txn *txn, void *varg, struct pt_error *err)
 	for (i = 0; i < b->nops; i++) {
 		if ((rc = store_op_apply(st, txn, b, &b->ops[i], &rec)) != 0)
 			return rc;
+		/* Flags and expunges land all over the file. */
+		if (i % 256 == 255)
+			store_map_trim(st);
 		if (b->ops[i].kind != STORE_OP_FLAGS)
 			members = 1;
 	}
