@@ -103,7 +103,13 @@ pt_check "full run: the trusted certificate is pinned" grep -q "^imap_tls_pin = 
 pt_check "full run: the password is not in the config" sh -c "! grep -q '$PT_ALICE_PASS' '$cfg1'"
 keys Enter
 pt_check "full run: the mail screen opens with the account" \
-	pt_wait_for 10 shows "Account example: Alice Example <alice@example.test>"
+	pt_wait_for 10 shows "-- example: INBOX"
+# The password is not kept in the config: the mail screen asks for it.
+pt_check "full run: the mail screen asks for the password" \
+	pt_wait_for 20 shows "Password for alice@example.test"
+keys -l "$PT_ALICE_PASS"
+keys Enter
+pt_check "full run: INBOX opens" pt_wait_for 20 shows "example: INBOX [Msgs:"
 keys q
 pt_check "full run: q quits" pt_wait_for 5 shows "petrel-exited-0"
 
