@@ -169,6 +169,8 @@ def main():
         stats("PageDown while loading", pages)
         wait_for(lambda: not loading(), 300)
         time.sleep(1)
+        tmux("send-keys", "Home")
+        time.sleep(0.2)
         moves, pages = [], []
         for i in range(200):
             if i % 5 == 4:

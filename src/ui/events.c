@@ -537,11 +537,11 @@ ui_folder_place(struct ui *ui)
 }
 
 /*
- * A rebuild of a large folder costs tens of milliseconds, so while the
- * folder is still loading it happens now and then, and never while the
- * user is pressing keys: moves work on the rows shown (slots stay valid
- * until a rebuild compacts the model).  Operations that need the
- * latest rows (patterns, threads, expunges) force it.
+ * A rebuild of a large folder costs tens of milliseconds, so it never
+ * happens while the user is pressing keys (moves work on the rows
+ * shown: slots stay valid until a rebuild compacts the model), and
+ * while the folder is still loading only now and then.  Operations
+ * that need the latest rows (patterns, threads, expunges) force it.
  */
 void
 ui_folder_refresh(struct ui *ui, int force)
@@ -553,11 +553,9 @@ ui_folder_refresh(struct ui *ui, int force)
 		return;
 	now = ui_now_ms();
 	if (!force && f->view.nrows > 0 &&
-	    (f->pending != NULL || f->open_job != 0) &&
-	    (now - f->rebuilt < UI_REBUILD_MS ||
-		now - ui->last_key < UI_KEY_QUIET_MS))
-		return;
-	if (!force && f->view.nrows > 0 && now - ui->last_key < 50)
+	    (now - ui->last_key < UI_KEY_QUIET_MS ||
+		((f->pending != NULL || f->open_job != 0) &&
+		    now - f->rebuilt < UI_REBUILD_MS)))
 		return;
 	f->view.height = ui_body_rows(ui);
 	ui_view_rebuild(&f->view);

@@ -640,7 +640,9 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 
 		if (ui.redraw)
 			ui_draw(&ui);
-		timeout = work ? 0 : ui.folder.view.dirty ? 100 : 1000;
+		/* Between slices of model work, a short breath: keys still wake
+		 * poll at once, and the other processes get the CPU. */
+		timeout = work ? 4 : ui.folder.view.dirty ? 100 : 1000;
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = eng_wakeup_fd(ui.eng);
@@ -666,6 +668,9 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 				ui_draw(&ui);
 		}
 		t1 = ui_now_ms();
+		if (t1 - t0 > UI_SLOW_MS)
+			pt_debug("ui: %lld ms from the key to the screen",
+			    t1 - t0);
 		if (pfd[1].revents & POLLIN)
 			ui_events_drain(&ui);
 		t2 = ui_now_ms();
