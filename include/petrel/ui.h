@@ -51,4 +51,14 @@
  */
 int ui_run(const struct cfg *, struct pt_error *);
 
+/*
+ * Hands the next ui_run a password the user has just typed elsewhere
+ * (the setup wizard) for the account at that index: the first time the
+ * engine asks for it, it is answered without a prompt (a refused one is
+ * then asked for as usual).  The password is copied, and wiped once
+ * used or when ui_run returns.  Call it before ui_run, on the main
+ * thread.
+ */
+void ui_preset_password(size_t, const char *);
+
 #endif

@@ -16,6 +16,7 @@
 #include "petrel/config.h"
 #include "petrel/core.h"
 #include "petrel/engine.h"
+#include "petrel/ui.h"
 
 #include "private.h"
 
@@ -197,6 +198,27 @@ ui_password_answer(struct ui *ui, int answer, const char *text, void *arg)
 		    ui_account_host(ui, account));
 }
 
+/* A password typed before ui_run (the setup wizard's), used once. */
+static struct {
+	size_t account;
+	struct pt_secret pw;
+} ui_preset;
+
+void
+ui_preset_password(size_t account, const char *pw)
+{
+	pt_secret_release(&ui_preset.pw);
+	ui_preset.account = account;
+	if (pw != NULL)
+		pt_secret_set(&ui_preset.pw, pw, strlen(pw));
+}
+
+void
+ui_preset_forget(void)
+{
+	pt_secret_release(&ui_preset.pw);
+}
+
 static void
 ui_event_password(struct ui *ui, const struct eng_event *ev)
 {
@@ -206,6 +228,11 @@ ui_event_password(struct ui *ui, const struct eng_event *ev)
 
 	if (ev->account >= ui->nacct)
 		return;
+	if (ui_preset.pw.value != NULL && ui_preset.account == ev->account) {
+		eng_password(ui->eng, ev->account, ui_preset.pw.value);
+		pt_secret_release(&ui_preset.pw);
+		return;
+	}
 	a = ui->acct[ev->account].cfg;
 	if (ev->err.msg[0] != '\0')
 		ui_error(ui, "%s", ev->err.msg);

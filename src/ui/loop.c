@@ -601,6 +601,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 	/* Before any thread: the workers inherit a mask without ours. */
 	if ((ui.eng = eng_new(cfg, NULL, err)) == NULL) {
 		ui_release(&ui);
+		ui_preset_forget();
 		close(ui_sigfd[0]);
 		close(ui_sigfd[1]);
 		return -1;
@@ -617,6 +618,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 		ui_signals_restore();
 		eng_free(&ui.eng);
 		ui_release(&ui);
+		ui_preset_forget();
 		close(ui_sigfd[0]);
 		close(ui_sigfd[1]);
 		return -1;
@@ -694,6 +696,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 	ui_job_cancel_all(&ui);
 	eng_free(&ui.eng);
 	ui_release(&ui);
+	ui_preset_forget();
 	close(ui_sigfd[0]);
 	close(ui_sigfd[1]);
 	ui_sigfd[0] = ui_sigfd[1] = -1;

@@ -704,6 +704,8 @@ void ui_prompt_free(struct ui_prompt **);
 void ui_prompt_clear_all(struct ui *);
 
 /* events.c: engine events, jobs, accounts, the open folder. */
+/* Wipes a password given with ui_preset_password and not used. */
+void ui_preset_forget(void);
 uint64_t ui_job_submit(struct ui *, struct eng_job *, const char *, ui_job_cb,
     void *, void (*)(void *));
 struct ui_job *ui_job_find(struct ui *, uint64_t);
