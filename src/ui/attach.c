@@ -428,6 +428,10 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 	}
 	/* A private temporary file keeping the name's extension. */
 	name = ui_attach_safe_name(a, idx);
+	/* The name goes between single quotes in a shell command. */
+	for (i = 0; name[i] != '\0'; i++)
+		if (name[i] == '\'')
+			name[i] = '_';
 	tmpl = pt_xasprintf("%s/petrel-XXXXXX-%s",
 	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp", name);
 	fd = mkstemps(tmpl, (int)strlen(name) + 1);
@@ -452,11 +456,16 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 	close(fd);
 	/* %s becomes the quoted file name, %t the type. */
 	pt_buf_init(&c, 0);
-	q = pt_xasprintf("'%s'", tmpl); /* mkstemps names have no quote */
+	/* No quote in the name (above), nor in TMPDIR's: checked here. */
 	if (strchr(tmpl, '\'') != NULL) {
-		free(q);
-		q = pt_xstrdup("/dev/null");
+		ui_error(ui, "%s",
+		    _("TMPDIR holds a quote: no viewer is run."));
+		unlink(tmpl);
+		free(tmpl);
+		free(cmd);
+		return;
 	}
+	q = pt_xasprintf("'%s'", tmpl);
 	for (i = 0; cmd[i] != '\0'; i++) {
 		if (cmd[i] == '%' && cmd[i + 1] == 's') {
 			pt_buf_addstr(&c, q, NULL);
