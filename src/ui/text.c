@@ -39,7 +39,14 @@ ui_text_cp(const char *s, size_t len, uint32_t *cp, size_t *used)
 		*cp = '?';
 		return 1;
 	}
-	if (*cp == PT_UTF8_INVALID) {
+	/*
+	 * The last guard before the screen: bidi controls and line
+	 * separators would reorder or break what is drawn.
+	 */
+	if (*cp == PT_UTF8_INVALID || *cp == 0x061C || *cp == 0x200E ||
+	    *cp == 0x200F || (*cp >= 0x202A && *cp <= 0x202E) ||
+	    (*cp >= 0x2066 && *cp <= 0x2069) || *cp == 0x2028 ||
+	    *cp == 0x2029 || (*cp >= 0x80 && *cp < 0xA0)) {
 		*cp = 0xFFFD;
 		return 1;
 	}

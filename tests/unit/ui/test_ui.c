@@ -598,6 +598,10 @@ test_text_fit_wide_and_combining(void)
 	CHECK_INT(ui_text_width("日本e\xcc\x81", strlen("日本e\xcc\x81")), 5);
 	/* Invalid bytes and unassigned code points count one column. */
 	CHECK_INT(ui_text_width("\xff", 1), 1);
+	/* Controls and bidi overrides never reach the screen. */
+	CHECK_FIT("a\x1b[2Jb", 6, 6, 0, "a?[2Jb");
+	CHECK_FIT("x\xe2\x80\xaey", 3, 3, 0, "x\xef\xbf\xbdy");
+	CHECK_FIT("x\xc2\x9by", 3, 3, 0, "x\xef\xbf\xbdy");
 }
 
 static void
