@@ -25,6 +25,9 @@
 const char *const imap_summary_fields[] = {"DATE", "FROM", "TO", "SUBJECT",
     "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "CONTENT-TYPE", NULL};
 
+/* Their lengths, in the same order. */
+static const size_t imap_field_len[] = {4, 4, 2, 7, 10, 11, 10, 12};
+
 enum { H_DATE, H_FROM, H_TO, H_SUBJECT, H_MSGID, H_IRT, H_REFS, H_CTYPE, H_N };
 
 static char *imap_hdr_fix(const char *, size_t);
@@ -40,6 +43,16 @@ imap_hdr_fix(const char *s, size_t len)
 	size_t i, n;
 	uint32_t cp;
 
+	/* Most header text is plain ASCII: copy it as it is. */
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80 || c == '\0' || c == '\r' || c == '\n' ||
+		    c == '\t')
+			break;
+	}
+	if (i == len)
+		return pt_xstrndup(s, len);
 	pt_buf_init(&b, 0);
 	for (i = 0; i < len; i += n) {
 		n = pt_utf8_decode(s + i, len - i, &cp);
@@ -261,11 +274,26 @@ imap_summary_parse(struct imap_summary *sum, const char *h, size_t len)
 			while (nl > 0 && (h[ls + nl - 1] == ' ' ||
 					     h[ls + nl - 1] == '\t'))
 				nl--;
+			/* Cheap tests first: most fields are not ours. */
 			for (k = 0; k < H_N; k++)
-				if (strlen(imap_summary_fields[k]) == nl &&
+				if (imap_field_len[k] == nl &&
+				    (h[ls] | 0x20) ==
+					(imap_summary_fields[k][0] | 0x20) &&
 				    strncasecmp(h + ls, imap_summary_fields[k],
-					nl) == 0)
+					nl) == 0) {
 					which = (int)k;
+					break;
+				}
+		}
+		/* One line: the value is a slice of h, no copy. */
+		if (which >= 0 && val[which] == NULL &&
+		    !(e + 1 < len && (h[e + 1] == ' ' || h[e + 1] == '\t'))) {
+			size_t end = e;
+
+			if (end > colon + 1 && h[end - 1] == '\r')
+				end--;
+			val[which] = h + colon + 1;
+			vlen[which] = end - colon - 1;
 		}
 		/* Gather the value and its continuation lines, unfolded. */
 		if (which >= 0 && val[which] == NULL) {
