@@ -135,12 +135,21 @@ main_load_config(const char *path, int wizard)
 		return cfg;
 	if (wizard && err.class == PT_E_CONFIG && err.code == ENOENT &&
 	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		int r = setup_wizard_run(path, &err);
+		struct pt_secret pw;
+		int r;
 
+		pt_secret_init(&pw);
+		r = setup_wizard_run(path, &pw, &err);
 		if (r == 1)
 			exit(0);
-		if (r == 0 && (cfg = cfg_load(path, &err)) != NULL)
+		if (r == 0 && (cfg = cfg_load(path, &err)) != NULL) {
+			/* The new account is the only one: index 0. */
+			if (pw.value != NULL)
+				ui_preset_password(0, pw.value);
+			pt_secret_release(&pw);
 			return cfg;
+		}
+		pt_secret_release(&pw);
 	}
 	fprintf(stderr, "petrel: %s\n", err.msg);
 	if (err.class == PT_E_CONFIG && err.code == ENOENT)

@@ -66,8 +66,11 @@ int setup_main(const char *, int, char **);
  * the default).  Returns 0 when an account was written, 1 when the user
  * left without writing one, -1 with err set when the terminal could not
  * be used.  The terminal is restored on every return.  Main thread only.
+ * When pw is not NULL and an account was written, it gets the password
+ * the user typed, so that the mail screen need not ask for it again
+ * (the caller releases it).
  */
-int setup_wizard_run(const char *, struct pt_error *);
+int setup_wizard_run(const char *, struct pt_secret *, struct pt_error *);
 
 /* setup wizard (end) */
 

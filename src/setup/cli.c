@@ -452,7 +452,7 @@ setup_main(const char *path, int argc, char **argv)
 	}
 	if (c.email == NULL && c.name == NULL && isatty(STDIN_FILENO) &&
 	    isatty(STDOUT_FILENO)) {
-		status = setup_wizard_run(path, &err);
+		status = setup_wizard_run(path, NULL, &err);
 		if (status < 0) {
 			fprintf(stderr, "petrel setup: %s\n", err.msg);
 			status = 1;

@@ -1421,7 +1421,7 @@ wiz_loop(struct wiz *w)
 }
 
 int
-setup_wizard_run(const char *path, struct pt_error *err)
+setup_wizard_run(const char *path, struct pt_secret *pw, struct pt_error *err)
 {
 	struct wiz *w;
 	char *defpath = NULL;
@@ -1473,6 +1473,9 @@ setup_wizard_run(const char *path, struct pt_error *err)
 		    _("the terminal stopped answering"));
 	else
 		rc = w->written ? 0 : 1;
+	if (rc == 0 && pw != NULL)
+		pt_secret_set(pw, w->f[F_PASSWORD].text,
+		    strlen(w->f[F_PASSWORD].text));
 out:
 	wiz_job_free(&w->job);
 	wiz_lines_clear(w);
