@@ -234,6 +234,8 @@ struct mime_render_opts {
  * under the From line; a caller that shows headers itself asks here.
  */
 int mime_lookalike(const char *);
+/* The note shown under such a From line (translated, static). */
+const char *mime_lookalike_note(void);
 
 /*
  * The message as the pager shows it: From, To, Cc, Date and Subject,

@@ -219,9 +219,7 @@ render_headers(struct render *r, const struct mime_part *m)
 		render_block(r, line.data, line.len, "    ");
 		pt_buf_release(&line);
 		if (i == 0 && mime_lookalike(v))
-			render_note(r, "%s",
-			    _("the sender mixes alphabets or uses look-alike "
-			      "characters: check who it really is"));
+			render_note(r, "%s", mime_lookalike_note());
 		free(v);
 	}
 }
@@ -242,6 +240,13 @@ render_script(uint32_t cp)
 }
 
 /* Mixed scripts are looked for word by word ("p<U+0430>ypal"). */
+const char *
+mime_lookalike_note(void)
+{
+	return _("the sender mixes alphabets or uses look-alike characters: "
+		 "check who it really is");
+}
+
 int
 mime_lookalike(const char *s)
 {

@@ -280,8 +280,16 @@ ui_pager_headers(struct ui *ui, const struct mime_msg *m, struct pt_buf *out,
 				isaddr = 1;
 		v = isaddr ? mime_address_decode(raw, len)
 			   : mime_header_decode(raw, len);
-		line = pt_xasprintf("%s: %s", name, v);
-		san = pt_sanitize_line(line, strlen(line));
+		if (isaddr && strcasecmp(name, "from") == 0 &&
+		    mime_lookalike(v))
+			line = pt_xasprintf("%s: %s\n[-- %s --]", name, v,
+			    mime_lookalike_note());
+		else
+			line = pt_xasprintf("%s: %s", name, v);
+		pt_buf_reset(&b);
+		(void)pt_sanitize(&b, line, strlen(line), PT_SAN_NEWLINES,
+		    NULL);
+		san = pt_buf_detach(&b, NULL);
 		pt_buf_reset(&b);
 		mime_wrap(&b, san, strlen(san), width, "    ", NULL);
 		pt_buf_add(out, b.data, b.len, NULL);
@@ -387,7 +395,7 @@ ui_pager_render(struct ui *ui, int keep)
 	struct pt_error err;
 	struct mime_msg *m;
 	char *body;
-	size_t blen, skip = 0, old = ui_pg.nshown, oldtop = ui_pg.top;
+	size_t blen, old = ui_pg.nshown, oldtop = ui_pg.top;
 	int w = ui->sidebar ? COLS - ui_sidebar_width(ui) : COLS;
 
 	if (!ui_pg.have)
@@ -419,20 +427,13 @@ ui_pager_render(struct ui *ui, int keep)
 		memset(&opts, 0, sizeof opts);
 		opts.width = (unsigned)w;
 		opts.prefer_html = cfg_get_bool(ui->cfg, "ui", "prefer_html");
+		/* The pager shows the configured headers, not the renderer's.
+		 */
+		opts.no_headers = 1;
 		ui_pager_headers(ui, m, &out, (unsigned)w);
 		pt_buf_addch(&out, '\n', NULL);
 		body = mime_render_msg(m, &opts, &blen);
-		/* The renderer's own header block gives way to ours. */
-		if (blen > 0 && (strncmp(body, "From: ", 6) == 0 ||
-				    strncmp(body, "To: ", 4) == 0 ||
-				    strncmp(body, "Cc: ", 4) == 0 ||
-				    strncmp(body, "Date: ", 6) == 0 ||
-				    strncmp(body, "Subject: ", 9) == 0)) {
-			const char *e = strstr(body, "\n\n");
-
-			skip = e != NULL ? (size_t)(e - body) + 2 : blen;
-		}
-		pt_buf_add(&out, body + skip, blen - skip, NULL);
+		pt_buf_add(&out, body, blen, NULL);
 		free(body);
 		mime_msg_free(&m);
 	}

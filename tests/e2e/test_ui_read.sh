@@ -111,6 +111,24 @@ pt_check "New went down" ui_wait "[Msgs:28 New:1"
 seen() { ui_imap flags INBOX "Lunch on Friday?" | grep -q 'Seen'; }
 pt_check "the server has it \\Seen" pt_wait_for 10 seen
 
+# A sender that imitates someone else is flagged under the From line.
+printf '%s\r\n' "From: Bank <service@p$(printf '\xd0\xb0')ypal.example>" \
+	"To: alice@example.test" "Subject: Look-alike sender" \
+	"Date: Tue, 02 Jan 2024 10:00:00 +0000" "Message-ID: <lookalike@e2e.test>" \
+	"MIME-Version: 1.0" "Content-Type: text/plain; charset=utf-8" \
+	"" "Please confirm your account." >"$out/lookalike.eml"
+bash "$top_srcdir/tests/servers/mailservers.sh" deliver "$ms_dir" alice \
+	"$out/lookalike.eml" >/dev/null
+pt_check "the new message arrives" ui_wait "Look-alike sender"
+ui_keys /
+ui_type "Look-alike"
+ui_keys Enter
+ui_keys Enter
+pt_check "the pager opens it" ui_wait "Please confirm your account."
+pt_check "the look-alike sender is flagged" \
+	ui_shows "[-- the sender mixes alphabets or uses look-alike"
+ui_keys q
+
 ui_keys q
 pt_check "q quits" ui_exited
 pt_check "nothing on stderr" test ! -s "$ui_home/stderr"
