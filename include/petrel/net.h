@@ -10,7 +10,8 @@
  * (LIBETPAN.md section 2) and is never used.
  *
  *	src/net/cancel.c	struct net_cancel: a cancel token (eventfd)
- *	src/net/connect.c	struct net_conn, resolve, connect, errors
+ *	src/net/connect.c	struct net_conn, resolve, connect, errors;
+ *				struct net_link, a session's hold on one
  *	src/net/tls.c		GnuTLS session, verification, pins, cert info
  *	src/net/stream.c	the mailstream_low driver (plain and TLS)
  *	src/net/private.h	struct net_conn and helpers shared by them
@@ -221,6 +222,59 @@ mailstream *net_conn_stream(struct net_conn *, struct pt_error *);
  * in plain text can be mistaken for a reply sent over TLS.
  */
 size_t net_stream_discard_buffered(mailstream *);
+
+/*
+ * A protocol session's hold on its connection, embedded in the IMAP and
+ * SMTP sessions so that the steps they share are written once: their
+ * own copy of the parameters, the connection, and copies of what the
+ * user is shown about it, which outlive the connection.
+ *
+ * net_link_init copies p (with proto set) and makes the connection,
+ * whose status is the link's.  conn is the link's while conn_owned;
+ * net_link_stream hands it to a mailstream, and once the protocol
+ * session closed that stream the caller sets conn to NULL.  The cancel
+ * token is borrowed.  net_link_release frees what the link still owns.
+ * One thread at a time, like the connection.
+ */
+struct net_link {
+	struct net_conn *conn; /* owned while conn_owned */
+	int conn_owned;
+	struct net_params params; /* its strings are the copies below */
+	char *host;
+	char *ca_file;
+	char *pin;
+	struct pt_error status; /* the transport's recorded failure */
+	int tls_up;             /* net_link_tls succeeded */
+	char addrs[256];        /* copies: the connection may be gone */
+	char peer[64];
+	struct net_cert_info cert;
+};
+
+void net_link_init(struct net_link *, const struct net_params *, enum net_proto,
+    struct net_cancel *);
+void net_link_release(struct net_link *);
+/*
+ * net_conn_resolve, net_conn_connect and net_conn_tls_handshake on the
+ * link's connection, keeping the addresses, the peer and the certificate
+ * seen (also when they fail).  Each returns 0, or -1 with err set;
+ * net_link_tls fails with PT_E_INTERNAL when the connection is gone.
+ */
+int net_link_resolve(struct net_link *, struct pt_error *);
+int net_link_connect(struct net_link *, struct pt_error *);
+int net_link_tls(struct net_link *, struct pt_error *);
+/* net_conn_stream on the link's connection, which the stream then owns. */
+mailstream *net_link_stream(struct net_link *, struct pt_error *);
+/*
+ * Before sending a password: 0 when TLS is up or the account chose no
+ * security, else -1 with PT_E_TLS and NET_ERR_NO_STARTTLS.
+ */
+int net_link_require_tls(const struct net_link *, struct pt_error *);
+/*
+ * For a protocol step `what` that failed on a stream error: the failure
+ * the transport recorded, or else "the connection was lost" (PT_E_NET,
+ * NET_ERR_EOF).  Returns -1.
+ */
+int net_link_lost(const struct net_link *, const char *, struct pt_error *);
 
 /* 1 when every address of host (a name or a literal) is loopback. */
 int net_host_is_loopback(const char *);

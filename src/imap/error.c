@@ -39,26 +39,22 @@ imap_error(struct imap_session *s, int r, const char *what,
 	char *text;
 
 	s->broken = 1;
-	if (s->net_status.class != PT_OK &&
+	if (s->link.status.class != PT_OK &&
 	    (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
 		r == MAILIMAP_ERROR_CONNECTION_REFUSED ||
-		r == MAILIMAP_ERROR_FATAL || r == MAILIMAP_ERROR_PROTOCOL)) {
-		if (err != NULL)
-			*err = s->net_status;
-		return -1;
-	}
+		r == MAILIMAP_ERROR_FATAL || r == MAILIMAP_ERROR_PROTOCOL))
+		return net_link_lost(&s->link, what, err);
 	text = imap_error_server_text(s);
 	switch (r) {
 	case MAILIMAP_ERROR_STREAM:
-		pt_error_set(err, PT_E_NET, NET_ERR_EOF,
-		    _("%s: the connection to %s was lost"), what, s->host);
+		net_link_lost(&s->link, what, err);
 		break;
 	case MAILIMAP_ERROR_PARSE:
 	case MAILIMAP_ERROR_PROTOCOL:
 		pt_error_set(err, PT_E_PROTO, r,
 		    _("%s: %s sent a reply petrel cannot understand; is this "
 		      "really an IMAP server?"),
-		    what, s->host);
+		    what, s->link.host);
 		break;
 	case MAILIMAP_ERROR_LOGIN:
 		if (text != NULL)

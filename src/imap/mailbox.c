@@ -53,7 +53,7 @@ int
 imap_session_dead(const struct imap_session *s)
 {
 	return s->broken || s->imap->imap_stream == NULL ||
-	       s->net_status.class != PT_OK;
+	       s->link.status.class != PT_OK;
 }
 
 int
@@ -62,7 +62,7 @@ imap_ext_fail(struct imap_session *s, int r, const char *what,
 {
 	int soft;
 
-	soft = s->net_status.class == PT_OK && r != MAILIMAP_ERROR_STREAM &&
+	soft = s->link.status.class == PT_OK && r != MAILIMAP_ERROR_STREAM &&
 	       r != MAILIMAP_ERROR_PARSE && r != MAILIMAP_ERROR_PROTOCOL &&
 	       r != MAILIMAP_ERROR_FATAL && r != MAILIMAP_ERROR_MEMORY &&
 	       r != MAILIMAP_ERROR_BAD_STATE &&

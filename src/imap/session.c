@@ -26,17 +26,7 @@ imap_session_new(const struct net_params *p, struct net_cancel *cancel)
 	struct imap_session *s;
 
 	s = pt_xcalloc(1, sizeof *s);
-	s->params = *p;
-	s->host = pt_xstrdup(p->host != NULL ? p->host : "");
-	s->ca_file = p->ca_file != NULL ? pt_xstrdup(p->ca_file) : NULL;
-	s->pin = p->pin != NULL ? pt_xstrdup(p->pin) : NULL;
-	s->params.host = s->host;
-	s->params.ca_file = s->ca_file;
-	s->params.pin = s->pin;
-	s->params.proto = NET_PROTO_IMAP;
-	pt_error_init(&s->net_status);
-	s->conn = net_conn_new(&s->params, cancel, &s->net_status);
-	s->conn_owned = 1;
+	net_link_init(&s->link, p, NET_PROTO_IMAP, cancel);
 	s->imap = mailimap_new(0, NULL);
 	if (s->imap == NULL)
 		pt_fatal(_("out of memory"));
@@ -60,11 +50,7 @@ imap_session_free(struct imap_session **sp)
 			(void)mailimap_logout(s->imap);
 	}
 	mailimap_free(s->imap);
-	if (s->conn_owned)
-		net_conn_free(&s->conn);
-	free(s->host);
-	free(s->ca_file);
-	free(s->pin);
+	net_link_release(&s->link);
 	free(s);
 	*sp = NULL;
 }
@@ -81,38 +67,27 @@ imap_session_fail(struct imap_session *s, int r)
 int
 imap_session_resolve(struct imap_session *s, struct pt_error *err)
 {
-	if (net_conn_resolve(s->conn, err) == -1)
+	if (net_link_resolve(&s->link, err) == -1)
 		return imap_session_fail(s, 0);
-	pt_strlcpy(s->addrs, net_conn_addresses(s->conn), sizeof s->addrs);
 	return 0;
 }
 
 int
 imap_session_connect(struct imap_session *s, struct pt_error *err)
 {
-	int r;
-
-	r = net_conn_connect(s->conn, err);
-	pt_strlcpy(s->addrs, net_conn_addresses(s->conn), sizeof s->addrs);
-	if (r == -1)
+	if (net_link_connect(&s->link, err) == -1)
 		return imap_session_fail(s, 0);
-	pt_strlcpy(s->peer, net_conn_peer(s->conn), sizeof s->peer);
 	return 0;
 }
 
 int
 imap_session_tls(struct imap_session *s, struct pt_error *err)
 {
-	int r;
-
-	if (s->params.security == CFG_SEC_STARTTLS && !s->starttls_done)
+	if (s->link.params.security == CFG_SEC_STARTTLS && !s->starttls_done)
 		return pt_error_set(err, PT_E_INTERNAL, 0,
 		    _("TLS handshake before STARTTLS"));
-	r = net_conn_tls_handshake(s->conn, err);
-	s->cert = *net_conn_cert(s->conn);
-	if (r == -1)
+	if (net_link_tls(&s->link, err) == -1)
 		return imap_session_fail(s, 0);
-	s->tls_up = 1;
 	if (s->imap->imap_stream != NULL) {
 		/*
 		 * Whatever the server sent in plain text must not be read
@@ -122,7 +97,7 @@ imap_session_tls(struct imap_session *s, struct pt_error *err)
 		if (net_stream_discard_buffered(s->imap->imap_stream) > 0)
 			pt_warn(_("%s: discarded plain-text bytes after "
 				  "STARTTLS"),
-			    s->host);
+			    s->link.host);
 		s->caps[0] = '\0';
 		if (s->imap->imap_connection_info != NULL &&
 		    s->imap->imap_connection_info->imap_capability != NULL) {
@@ -140,12 +115,11 @@ imap_session_attach(struct imap_session *s, struct pt_error *err)
 {
 	mailstream *stream;
 
-	if (!s->conn_owned)
+	if (!s->link.conn_owned)
 		return 0;
-	stream = net_conn_stream(s->conn, err);
+	stream = net_link_stream(&s->link, err);
 	if (stream == NULL)
 		return imap_session_fail(s, 0);
-	s->conn_owned = 0;
 	s->imap->imap_stream = stream;
 	return 0;
 }
@@ -158,7 +132,7 @@ imap_session_greeting(struct imap_session *s, struct pt_error *err)
 
 	if (s->greeted)
 		return 0;
-	if (s->params.security == CFG_SEC_TLS && !s->tls_up)
+	if (s->link.params.security == CFG_SEC_TLS && !s->link.tls_up)
 		return pt_error_set(err, PT_E_INTERNAL, 0,
 		    _("IMAP greeting before the TLS handshake"));
 	if (imap_session_attach(s, err) == -1)
@@ -171,7 +145,7 @@ imap_session_greeting(struct imap_session *s, struct pt_error *err)
 		s->imap->imap_stream = stream;
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		if (r == MAILIMAP_ERROR_STREAM && s->net_status.class != PT_OK)
+		if (r == MAILIMAP_ERROR_STREAM && s->link.status.class != PT_OK)
 			return imap_error(s, r, _("IMAP greeting"), err);
 		if (r == MAILIMAP_ERROR_PARSE || r == MAILIMAP_ERROR_STREAM) {
 			s->broken = 1;
@@ -179,13 +153,13 @@ imap_session_greeting(struct imap_session *s, struct pt_error *err)
 			    _("%s port %d did not greet like an IMAP server: "
 			      "check the port (IMAP is usually 993 with "
 			      "security = tls, or 143 with starttls)"),
-			    s->host, s->params.port);
+			    s->link.host, s->link.params.port);
 		}
 		return imap_error(s, r, _("IMAP greeting"), err);
 	}
 	s->greeted = 1;
 	s->preauth = r == MAILIMAP_NO_ERROR_AUTHENTICATED;
-	net_conn_established(s->conn);
+	net_conn_established(s->link.conn);
 	imap_session_caps_update(s);
 	return 0;
 }
@@ -205,7 +179,7 @@ imap_session_starttls(struct imap_session *s, struct pt_error *err)
 		      "set up, so STARTTLS is impossible: petrel refuses this "
 		      "unencrypted session; use security = tls if the server "
 		      "offers it"),
-		    s->host);
+		    s->link.host);
 	}
 	if (!mailimap_has_extension(s->imap, "STARTTLS")) {
 		r = mailimap_capability(s->imap, &cap);
@@ -220,7 +194,7 @@ imap_session_starttls(struct imap_session *s, struct pt_error *err)
 		    _("%s does not offer STARTTLS, so the connection cannot "
 		      "be encrypted: petrel will not send your password in "
 		      "plain text; try security = tls (usually port 993)"),
-		    s->host);
+		    s->link.host);
 	}
 	r = mailimap_starttls(s->imap);
 	if (r == MAILIMAP_NO_ERROR) {
@@ -234,7 +208,7 @@ imap_session_starttls(struct imap_session *s, struct pt_error *err)
 		    _("%s sent unexpected data right after agreeing to "
 		      "STARTTLS: someone may be tampering with the "
 		      "connection, so petrel stopped before sending anything"),
-		    s->host);
+		    s->link.host);
 	}
 	if (r == MAILIMAP_ERROR_STARTTLS) {
 		char *t = s->imap->imap_response != NULL
@@ -246,7 +220,7 @@ imap_session_starttls(struct imap_session *s, struct pt_error *err)
 		pt_error_set(err, PT_E_TLS, NET_ERR_STARTTLS_REFUSED,
 		    _("%s refused STARTTLS (server: %s): the connection "
 		      "cannot be encrypted, so petrel stopped"),
-		    s->host, t);
+		    s->link.host, t);
 		free(t);
 		return -1;
 	}
@@ -295,7 +269,7 @@ imap_session_capabilities(struct imap_session *s, struct pt_error *err)
 
 	if (imap_session_greeting(s, err) == -1)
 		return -1;
-	if (s->params.security != CFG_SEC_NONE && !s->tls_up)
+	if (s->link.params.security != CFG_SEC_NONE && !s->link.tls_up)
 		return pt_error_set(err, PT_E_INTERNAL, 0,
 		    _("IMAP capabilities asked before TLS"));
 	/* Always ask again: what came in the greeting may be stale. */
@@ -320,13 +294,8 @@ imap_session_login(struct imap_session *s, const char *user,
 {
 	int r;
 
-	if (s->params.security != CFG_SEC_NONE && !s->tls_up) {
-		s->broken = 1;
-		return pt_error_set(err, PT_E_TLS, NET_ERR_NO_STARTTLS,
-		    _("refusing to send the password: the connection to %s is "
-		      "not encrypted"),
-		    s->host);
-	}
+	if (net_link_require_tls(&s->link, err) == -1)
+		return imap_session_fail(s, 0);
 	if (!s->greeted && imap_session_greeting(s, err) == -1)
 		return -1;
 	if (s->preauth) {
@@ -346,7 +315,7 @@ imap_session_login(struct imap_session *s, const char *user,
 		return pt_error_set(err, PT_E_AUTH, 0,
 		    _("%s does not allow password login (LOGINDISABLED) on "
 		      "this connection"),
-		    s->host);
+		    s->link.host);
 	}
 	r = mailimap_login(s->imap, user, pw->value);
 	if (r != MAILIMAP_NO_ERROR)
@@ -381,7 +350,7 @@ imap_session_logout(struct imap_session *s, struct pt_error *err)
 	if (s->imap->imap_stream == NULL)
 		return 0;
 	r = mailimap_logout(s->imap);
-	s->conn = NULL; /* closed and freed with the stream */
+	s->link.conn = NULL; /* closed and freed with the stream */
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(s, r, _("logout"), err);
 	return 0;
@@ -393,7 +362,7 @@ imap_session_open(struct imap_session *s, const char *user,
 {
 	if (imap_session_connect(s, err) == -1)
 		return -1;
-	switch (s->params.security) {
+	switch (s->link.params.security) {
 	case CFG_SEC_TLS:
 		if (imap_session_tls(s, err) == -1 ||
 		    imap_session_greeting(s, err) == -1)
@@ -418,19 +387,19 @@ imap_session_open(struct imap_session *s, const char *user,
 const char *
 imap_session_addresses(const struct imap_session *s)
 {
-	return s->addrs;
+	return s->link.addrs;
 }
 
 const char *
 imap_session_peer(const struct imap_session *s)
 {
-	return s->peer;
+	return s->link.peer;
 }
 
 const struct net_cert_info *
 imap_session_cert(const struct imap_session *s)
 {
-	return &s->cert;
+	return &s->link.cert;
 }
 
 const char *

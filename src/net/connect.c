@@ -1,7 +1,8 @@
 /*
  * struct net_conn: resolving the server's name and opening the TCP
  * connection with a timeout and a cancel token, plus the helpers that
- * turn transport failures into plain-language errors.
+ * turn transport failures into plain-language errors.  struct net_link:
+ * the steps the IMAP and SMTP sessions take on their connection.
  */
 #include "config.h"
 
@@ -578,6 +579,107 @@ const struct net_cert_info *
 net_conn_cert(const struct net_conn *c)
 {
 	return &c->cert;
+}
+
+void
+net_link_init(struct net_link *l, const struct net_params *p,
+    enum net_proto proto, struct net_cancel *cancel)
+{
+	memset(l, 0, sizeof *l);
+	l->params = *p;
+	l->host = pt_xstrdup(p->host != NULL ? p->host : "");
+	l->ca_file = p->ca_file != NULL ? pt_xstrdup(p->ca_file) : NULL;
+	l->pin = p->pin != NULL ? pt_xstrdup(p->pin) : NULL;
+	l->params.host = l->host;
+	l->params.ca_file = l->ca_file;
+	l->params.pin = l->pin;
+	l->params.proto = proto;
+	pt_error_init(&l->status);
+	l->conn = net_conn_new(&l->params, cancel, &l->status);
+	l->conn_owned = 1;
+}
+
+void
+net_link_release(struct net_link *l)
+{
+	if (l->conn_owned)
+		net_conn_free(&l->conn);
+	free(l->host);
+	free(l->ca_file);
+	free(l->pin);
+	memset(l, 0, sizeof *l);
+}
+
+int
+net_link_resolve(struct net_link *l, struct pt_error *err)
+{
+	int r;
+
+	r = net_conn_resolve(l->conn, err);
+	pt_strlcpy(l->addrs, net_conn_addresses(l->conn), sizeof l->addrs);
+	return r;
+}
+
+int
+net_link_connect(struct net_link *l, struct pt_error *err)
+{
+	int r;
+
+	r = net_conn_connect(l->conn, err);
+	pt_strlcpy(l->addrs, net_conn_addresses(l->conn), sizeof l->addrs);
+	if (r == -1)
+		return -1;
+	pt_strlcpy(l->peer, net_conn_peer(l->conn), sizeof l->peer);
+	return 0;
+}
+
+int
+net_link_tls(struct net_link *l, struct pt_error *err)
+{
+	int r;
+
+	if (l->conn == NULL)
+		return pt_error_set(err, PT_E_INTERNAL, 0, _("not connected"));
+	r = net_conn_tls_handshake(l->conn, err);
+	l->cert = *net_conn_cert(l->conn);
+	if (r == -1)
+		return -1;
+	l->tls_up = 1;
+	return 0;
+}
+
+mailstream *
+net_link_stream(struct net_link *l, struct pt_error *err)
+{
+	mailstream *stream;
+
+	stream = net_conn_stream(l->conn, err);
+	if (stream != NULL)
+		l->conn_owned = 0;
+	return stream;
+}
+
+int
+net_link_require_tls(const struct net_link *l, struct pt_error *err)
+{
+	if (l->params.security == CFG_SEC_NONE || l->tls_up)
+		return 0;
+	return pt_error_set(err, PT_E_TLS, NET_ERR_NO_STARTTLS,
+	    _("refusing to send the password: the connection to %s is not "
+	      "encrypted"),
+	    l->host);
+}
+
+int
+net_link_lost(const struct net_link *l, const char *what, struct pt_error *err)
+{
+	if (l->status.class != PT_OK) {
+		if (err != NULL)
+			*err = l->status;
+		return -1;
+	}
+	return pt_error_set(err, PT_E_NET, NET_ERR_EOF,
+	    _("%s: the connection to %s was lost"), what, l->host);
 }
 
 int

@@ -185,12 +185,9 @@ int
 smtp_session_auth(struct smtp_session *s, const char *user,
     const struct pt_secret *pw, struct pt_error *err)
 {
-	if (s->params.security != CFG_SEC_NONE && !s->tls_up) {
+	if (net_link_require_tls(&s->link, err) == -1) {
 		s->broken = 1;
-		return pt_error_set(err, PT_E_TLS, NET_ERR_NO_STARTTLS,
-		    _("refusing to send the password: the connection to %s is "
-		      "not encrypted"),
-		    s->host);
+		return -1;
 	}
 	if (!s->ehlo_done && smtp_session_ehlo(s, err) == -1)
 		return -1;
@@ -214,9 +211,9 @@ smtp_session_auth(struct smtp_session *s, const char *user,
 		    _("%s does not offer any login (no AUTH in its EHLO "
 		      "reply): check that this is your provider's submission "
 		      "server and port (usually 587 or 465)"),
-		    s->host);
+		    s->link.host);
 	return pt_error_set(err, PT_E_AUTH, 0,
 	    _("%s offers no login method petrel supports (it offers %s; "
 	      "petrel needs PLAIN or LOGIN)"),
-	    s->host, s->exts);
+	    s->link.host, s->exts);
 }

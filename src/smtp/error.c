@@ -42,15 +42,8 @@ smtp_reply_error(struct smtp_session *s, int code, const char *what,
 	char *text;
 
 	s->broken = 1;
-	if (code == 0) {
-		if (s->net_status.class != PT_OK) {
-			if (err != NULL)
-				*err = s->net_status;
-			return -1;
-		}
-		return pt_error_set(err, PT_E_NET, NET_ERR_EOF,
-		    _("%s: the connection to %s was lost"), what, s->host);
-	}
+	if (code == 0)
+		return net_link_lost(&s->link, what, err);
 	text = smtp_reply_text(s);
 	pt_error_set(err, code >= 500 ? PT_E_REFUSED : PT_E_NET, code,
 	    _("%s: the server answered %d %s"), what, code,
@@ -66,15 +59,8 @@ smtp_error(struct smtp_session *s, int r, const char *what,
 	char *text;
 
 	s->broken = 1;
-	if (r == MAILSMTP_ERROR_STREAM) {
-		if (s->net_status.class != PT_OK) {
-			if (err != NULL)
-				*err = s->net_status;
-			return -1;
-		}
-		return pt_error_set(err, PT_E_NET, NET_ERR_EOF,
-		    _("%s: the connection to %s was lost"), what, s->host);
-	}
+	if (r == MAILSMTP_ERROR_STREAM)
+		return net_link_lost(&s->link, what, err);
 	text = smtp_reply_text(s);
 	switch (r) {
 	case MAILSMTP_ERROR_SERVICE_NOT_AVAILABLE:

@@ -22,24 +22,14 @@ int mailesmtp_parse_ehlo(mailsmtp *);
 
 struct smtp_session {
 	mailsmtp *smtp;
-	struct net_conn *conn; /* owned until the stream takes it */
-	int conn_owned;
-	struct net_params params;
-	char *host;
-	char *ca_file;
-	char *pin;
-	struct pt_error net_status;
+	struct net_link link;
 	char ehlo_name[300];
 	int greeted;
 	int ehlo_done; /* EHLO on the current transport */
 	int starttls_done;
-	int tls_up;
 	int broken;
 	char exts[256];
 	char mech[16];
-	char addrs[256];
-	char peer[64];
-	struct net_cert_info cert;
 };
 
 /* The server's last reply text, one sanitized line (the caller frees). */

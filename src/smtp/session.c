@@ -52,20 +52,10 @@ smtp_session_new(const struct net_params *p, struct net_cancel *cancel,
 	const char *at;
 
 	s = pt_xcalloc(1, sizeof *s);
-	s->params = *p;
-	s->host = pt_xstrdup(p->host != NULL ? p->host : "");
-	s->ca_file = p->ca_file != NULL ? pt_xstrdup(p->ca_file) : NULL;
-	s->pin = p->pin != NULL ? pt_xstrdup(p->pin) : NULL;
-	s->params.host = s->host;
-	s->params.ca_file = s->ca_file;
-	s->params.pin = s->pin;
-	s->params.proto = NET_PROTO_SMTP;
 	at = email != NULL ? strrchr(email, '@') : NULL;
 	if (at != NULL && smtp_session_domain_ok(at + 1))
 		pt_strlcpy(s->ehlo_name, at + 1, sizeof s->ehlo_name);
-	pt_error_init(&s->net_status);
-	s->conn = net_conn_new(&s->params, cancel, &s->net_status);
-	s->conn_owned = 1;
+	net_link_init(&s->link, p, NET_PROTO_SMTP, cancel);
 	s->smtp = mailsmtp_new(0, NULL);
 	if (s->smtp == NULL)
 		pt_fatal(_("out of memory"));
@@ -88,11 +78,7 @@ smtp_session_free(struct smtp_session **sp)
 			(void)mailsmtp_quit(s->smtp);
 	}
 	mailsmtp_free(s->smtp);
-	if (s->conn_owned)
-		net_conn_free(&s->conn);
-	free(s->host);
-	free(s->ca_file);
-	free(s->pin);
+	net_link_release(&s->link);
 	free(s);
 	*sp = NULL;
 }
@@ -102,8 +88,7 @@ smtp_session_resolve(struct smtp_session *s, struct pt_error *err)
 {
 	int r;
 
-	r = net_conn_resolve(s->conn, err);
-	pt_strlcpy(s->addrs, net_conn_addresses(s->conn), sizeof s->addrs);
+	r = net_link_resolve(&s->link, err);
 	if (r == -1)
 		s->broken = 1;
 	return r;
@@ -112,17 +97,12 @@ smtp_session_resolve(struct smtp_session *s, struct pt_error *err)
 int
 smtp_session_connect(struct smtp_session *s, struct pt_error *err)
 {
-	int r;
-
-	r = net_conn_connect(s->conn, err);
-	pt_strlcpy(s->addrs, net_conn_addresses(s->conn), sizeof s->addrs);
-	if (r == -1) {
+	if (net_link_connect(&s->link, err) == -1) {
 		s->broken = 1;
 		return -1;
 	}
-	pt_strlcpy(s->peer, net_conn_peer(s->conn), sizeof s->peer);
 	if (s->ehlo_name[0] == '\0' &&
-	    net_conn_local_literal(s->conn, s->ehlo_name,
+	    net_conn_local_literal(s->link.conn, s->ehlo_name,
 		sizeof s->ehlo_name) == -1)
 		pt_strlcpy(s->ehlo_name, "[127.0.0.1]", sizeof s->ehlo_name);
 	return 0;
@@ -131,24 +111,17 @@ smtp_session_connect(struct smtp_session *s, struct pt_error *err)
 int
 smtp_session_tls(struct smtp_session *s, struct pt_error *err)
 {
-	int r;
-
-	if (s->params.security == CFG_SEC_STARTTLS && !s->starttls_done)
+	if (s->link.params.security == CFG_SEC_STARTTLS && !s->starttls_done)
 		return pt_error_set(err, PT_E_INTERNAL, 0,
 		    _("TLS handshake before STARTTLS"));
-	if (s->conn == NULL)
-		return pt_error_set(err, PT_E_INTERNAL, 0, _("not connected"));
-	r = net_conn_tls_handshake(s->conn, err);
-	s->cert = *net_conn_cert(s->conn);
-	if (r == -1) {
+	if (net_link_tls(&s->link, err) == -1) {
 		s->broken = 1;
 		return -1;
 	}
-	s->tls_up = 1;
 	if (s->smtp->stream != NULL &&
 	    net_stream_discard_buffered(s->smtp->stream) > 0)
 		pt_warn(_("%s: discarded plain-text bytes after STARTTLS"),
-		    s->host);
+		    s->link.host);
 	/* What the server offered in plain text is forgotten. */
 	s->ehlo_done = 0;
 	s->smtp->esmtp = 0;
@@ -165,23 +138,22 @@ smtp_session_greeting(struct smtp_session *s, struct pt_error *err)
 
 	if (s->greeted)
 		return 0;
-	if (s->conn == NULL)
+	if (s->link.conn == NULL)
 		return pt_error_set(err, PT_E_INTERNAL, 0, _("not connected"));
-	if (s->params.security == CFG_SEC_TLS && !s->tls_up)
+	if (s->link.params.security == CFG_SEC_TLS && !s->link.tls_up)
 		return pt_error_set(err, PT_E_INTERNAL, 0,
 		    _("SMTP greeting before the TLS handshake"));
-	stream = net_conn_stream(s->conn, err);
+	stream = net_link_stream(&s->link, err);
 	if (stream == NULL) {
 		s->broken = 1;
 		return -1;
 	}
-	s->conn_owned = 0;
 	r = mailsmtp_connect(s->smtp, stream);
 	if (r != MAILSMTP_NO_ERROR) {
 		/* mailsmtp_connect closed the stream, and the connection. */
-		s->conn = NULL;
+		s->link.conn = NULL;
 		s->broken = 1;
-		if (r == MAILSMTP_ERROR_STREAM && s->net_status.class != PT_OK)
+		if (r == MAILSMTP_ERROR_STREAM && s->link.status.class != PT_OK)
 			return smtp_error(s, r, _("SMTP greeting"), err);
 		if (r == MAILSMTP_ERROR_STREAM ||
 		    r == MAILSMTP_ERROR_UNEXPECTED_CODE) {
@@ -192,12 +164,12 @@ smtp_session_greeting(struct smtp_session *s, struct pt_error *err)
 				      "server: check the port (submission is "
 				      "usually 587 with security = starttls, "
 				      "or 465 with tls)"),
-				    s->host, s->params.port);
+				    s->link.host, s->link.params.port);
 		}
 		return smtp_error(s, r, _("SMTP greeting"), err);
 	}
 	s->greeted = 1;
-	net_conn_established(s->conn);
+	net_conn_established(s->link.conn);
 	return 0;
 }
 
@@ -278,7 +250,7 @@ smtp_session_starttls(struct smtp_session *s, struct pt_error *err)
 		    _("%s does not offer STARTTLS, so the connection cannot "
 		      "be encrypted: petrel will not send your password in "
 		      "plain text; try security = tls (usually port 465)"),
-		    s->host);
+		    s->link.host);
 	}
 	r = mailesmtp_starttls(s->smtp);
 	if (r == MAILSMTP_NO_ERROR) {
@@ -292,14 +264,14 @@ smtp_session_starttls(struct smtp_session *s, struct pt_error *err)
 		    _("%s sent unexpected data right after agreeing to "
 		      "STARTTLS: someone may be tampering with the "
 		      "connection, so petrel stopped before sending anything"),
-		    s->host);
+		    s->link.host);
 	if (r == MAILSMTP_ERROR_STREAM)
 		return smtp_error(s, r, _("STARTTLS"), err);
 	text = smtp_reply_text(s);
 	pt_error_set(err, PT_E_TLS, NET_ERR_STARTTLS_REFUSED,
 	    _("%s refused STARTTLS (server: %d %s): the connection cannot "
 	      "be encrypted, so petrel stopped"),
-	    s->host, s->smtp->response_code, text != NULL ? text : "");
+	    s->link.host, s->smtp->response_code, text != NULL ? text : "");
 	free(text);
 	return -1;
 }
@@ -312,7 +284,7 @@ smtp_session_quit(struct smtp_session *s, struct pt_error *err)
 	if (s->smtp->stream == NULL)
 		return 0;
 	r = mailsmtp_quit(s->smtp);
-	s->conn = NULL; /* closed and freed with the stream */
+	s->link.conn = NULL; /* closed and freed with the stream */
 	if (r != MAILSMTP_NO_ERROR)
 		return smtp_error(s, r, _("QUIT"), err);
 	return 0;
@@ -324,12 +296,13 @@ smtp_session_open(struct smtp_session *s, const char *user,
 {
 	if (smtp_session_connect(s, err) == -1)
 		return -1;
-	if (s->params.security == CFG_SEC_TLS && smtp_session_tls(s, err) == -1)
+	if (s->link.params.security == CFG_SEC_TLS &&
+	    smtp_session_tls(s, err) == -1)
 		return -1;
 	if (smtp_session_greeting(s, err) == -1 ||
 	    smtp_session_ehlo(s, err) == -1)
 		return -1;
-	if (s->params.security == CFG_SEC_STARTTLS &&
+	if (s->link.params.security == CFG_SEC_STARTTLS &&
 	    (smtp_session_starttls(s, err) == -1 ||
 		smtp_session_tls(s, err) == -1 ||
 		smtp_session_ehlo(s, err) == -1))
@@ -340,19 +313,19 @@ smtp_session_open(struct smtp_session *s, const char *user,
 const char *
 smtp_session_addresses(const struct smtp_session *s)
 {
-	return s->addrs;
+	return s->link.addrs;
 }
 
 const char *
 smtp_session_peer(const struct smtp_session *s)
 {
-	return s->peer;
+	return s->link.peer;
 }
 
 const struct net_cert_info *
 smtp_session_cert(const struct smtp_session *s)
 {
-	return &s->cert;
+	return &s->link.cert;
 }
 
 const char *
