@@ -296,6 +296,16 @@ struct mime_addrlist {
  */
 int mime_addrlist_parse(const char *, struct mime_addrlist *,
     struct pt_error *);
+/*
+ * One step of scanning an address list (RFC 5322) a character at a
+ * time, for this parser and for imap's summary of a From field: 1 when
+ * s[*i] lies in a quoted string or a comment, or opens one, and is
+ * consumed (*i moves on past a character escaped in a quoted string);
+ * 0 when it is outside both, for the caller to look at.  *inq and
+ * *depth keep the state and start at 0.  s[*i] must be readable; len
+ * bounds the escapes.
+ */
+int mime_addr_skip(const char *, size_t, size_t *, int *, int *);
 void mime_addrlist_release(struct mime_addrlist *);
 /*
  * 0 when addr is an address petrel can send to: ASCII, a dot-atom or

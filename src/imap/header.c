@@ -131,25 +131,9 @@ imap_hdr_from(struct imap_summary *sum, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 
-		if (inq) {
-			if (c == '\\' && i + 1 < len)
-				i++;
-			else if (c == '"')
-				inq = 0;
+		if (mime_addr_skip(s, len, &i, &inq, &depth))
 			continue;
-		}
-		if (depth > 0) {
-			if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-			continue;
-		}
-		if (c == '"')
-			inq = 1;
-		else if (c == '(')
-			depth = 1;
-		else if (c == ':' && lt == (size_t)-1)
+		if (c == ':' && lt == (size_t)-1)
 			start = i + 1; /* a group: "team: a@b, c@d;" */
 		else if (c == '<' && lt == (size_t)-1)
 			lt = i;

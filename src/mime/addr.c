@@ -312,6 +312,34 @@ out:
 }
 
 int
+mime_addr_skip(const char *s, size_t len, size_t *i, int *inq, int *depth)
+{
+	char c = s[*i];
+
+	if (*inq) {
+		if (c == '\\' && *i + 1 < len)
+			(*i)++;
+		else if (c == '"')
+			*inq = 0;
+		return 1;
+	}
+	if (*depth > 0) {
+		if (c == '(')
+			(*depth)++;
+		else if (c == ')')
+			(*depth)--;
+		return 1;
+	}
+	if (c == '"')
+		*inq = 1;
+	else if (c == '(')
+		*depth = 1;
+	else
+		return 0;
+	return 1;
+}
+
+int
 mime_addrlist_parse(const char *s, struct mime_addrlist *l,
     struct pt_error *err)
 {
@@ -333,25 +361,9 @@ mime_addrlist_parse(const char *s, struct mime_addrlist *l,
 	for (i = 0; i <= len; i++) {
 		char c = i < len ? s[i] : ',';
 
-		if (inq) {
-			if (c == '\\' && i + 1 < len)
-				i++;
-			else if (c == '"')
-				inq = 0;
+		if (mime_addr_skip(s, len, &i, &inq, &depth))
 			continue;
-		}
-		if (depth > 0) {
-			if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-			continue;
-		}
-		if (c == '"')
-			inq = 1;
-		else if (c == '(')
-			depth = 1;
-		else if (c == '<')
+		if (c == '<')
 			angle = 1;
 		else if (c == '>')
 			angle = 0;
