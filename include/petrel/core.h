@@ -12,7 +12,8 @@
  *	src/core/secret.c	struct pt_secret (wiped before free)
  *	src/core/utf8.c		decode, encode, validate, display width
  *	src/core/sanitize.c	text from the network -> harmless text
- *	src/core/path.c		XDG folders, mkdir -p, atomic write
+ *	src/core/path.c		XDG folders, mkdir -p, atomic write,
+ *				write-all
  *	src/core/log.c		the log file (never the terminal under curses)
  *	src/core/i18n.c		setlocale and gettext set-up
  *
@@ -224,6 +225,8 @@ int pt_mkdir_p(const char *, int mode, struct pt_error *);
  */
 int pt_file_write_atomic(const char *, const void *, size_t, int mode,
     struct pt_error *);
+/* Writes all len bytes to fd, again after EINTR: 0, or -1 with errno. */
+int pt_fd_write_all(int, const void *, size_t);
 /* Reads a whole file (at most max bytes) into a new NUL-terminated buffer. */
 char *pt_file_read(const char *, size_t max, size_t *lenp, struct pt_error *);
 

@@ -1,7 +1,8 @@
 /*
  * path.c: where petrel keeps things (the XDG base directories), making
  * folders, and writing files so that a crash leaves the old file or the
- * new one, never half of one.
+ * new one, never half of one (with the write-all loop every writer of a
+ * descriptor uses).
  */
 #include "config.h"
 
@@ -93,9 +94,11 @@ pt_mkdir_p(const char *path, int mode, struct pt_error *err)
 	return 0;
 }
 
-static int
-path_write_all(int fd, const char *p, size_t len)
+int
+pt_fd_write_all(int fd, const void *data, size_t len)
 {
+	const char *p = data;
+
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 
@@ -127,7 +130,7 @@ pt_file_write_atomic(const char *path, const void *data, size_t len, int mode,
 		    path, strerror(e));
 	}
 	/* open() applies the umask: the mode asked for is the mode wanted. */
-	if (fchmod(fd, (mode_t)mode) != 0 || path_write_all(fd, data, len) ||
+	if (fchmod(fd, (mode_t)mode) != 0 || pt_fd_write_all(fd, data, len) ||
 	    fsync(fd) != 0) {
 		e = errno;
 		close(fd);

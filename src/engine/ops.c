@@ -45,20 +45,10 @@ eng_sink_data(void *arg, const char *data, size_t len)
 	struct eng_sink *s = arg;
 
 	if (s->fd >= 0) {
-		size_t off = 0;
-
-		while (off < len) {
-			ssize_t n = write(s->fd, data + off, len - off);
-
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n == -1) {
-				pt_error_set(&s->err, PT_E_IO, errno,
-				    _("cannot write the message: %s"),
-				    strerror(errno));
-				return -1;
-			}
-			off += (size_t)n;
+		if (pt_fd_write_all(s->fd, data, len) != 0) {
+			pt_error_set(&s->err, PT_E_IO, errno,
+			    _("cannot write the message: %s"), strerror(errno));
+			return -1;
 		}
 	} else if (pt_buf_add(&s->buf, data, len, &s->err) == -1) {
 		pt_error_set(&s->err, PT_E_PROTO, 0,

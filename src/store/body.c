@@ -38,7 +38,6 @@ struct store_bodyfile {
 
 static char *store_body_path(struct store *, const char *, uint32_t, uint32_t,
     const char *, struct pt_error *);
-static int store_body_write_all(int, const void *, size_t);
 static int store_bodyfile_cmp(const void *, const void *);
 static size_t store_body_scan(struct store *, struct store_bodyfile **,
     size_t *);
@@ -92,24 +91,6 @@ bad:
 	return NULL;
 }
 
-static int
-store_body_write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 store_body_put(struct store *st, const char *folder, uint32_t uidvalidity,
     uint32_t uid, const char *part, const void *data, size_t len,
@@ -136,7 +117,7 @@ store_body_put(struct store *st, const char *folder, uint32_t uidvalidity,
 	fd = mkstemp(tmp);
 	e = fd < 0 ? errno : 0;
 	if (fd >= 0) {
-		if (store_body_write_all(fd, data, len) != 0)
+		if (pt_fd_write_all(fd, data, len) != 0)
 			e = errno;
 		if (close(fd) != 0 && e == 0)
 			e = errno;

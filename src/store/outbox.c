@@ -214,22 +214,9 @@ outbox_write_all(int fd, const struct iovec *iov, int n)
 {
 	int i;
 
-	for (i = 0; i < n; i++) {
-		const char *p = iov[i].iov_base;
-		size_t left = iov[i].iov_len;
-
-		while (left > 0) {
-			ssize_t w = write(fd, p, left);
-
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				return -1;
-			}
-			p += w;
-			left -= (size_t)w;
-		}
-	}
+	for (i = 0; i < n; i++)
+		if (pt_fd_write_all(fd, iov[i].iov_base, iov[i].iov_len) != 0)
+			return -1;
 	return 0;
 }
 
