@@ -18,6 +18,8 @@
 #include "private.h"
 
 static uint32_t imap_first_uid(struct mailimap_set *);
+static int imap_transfer(struct imap_session *, const struct imap_uidset *,
+    const char *, int, uint32_t *, struct pt_error *);
 static struct mailimap_search_key *imap_sk(int);
 static struct mailimap_date *imap_sk_date(int64_t);
 
@@ -69,30 +71,32 @@ imap_first_uid(struct mailimap_set *set)
 	return si->set_first;
 }
 
-int
-imap_copy(struct imap_session *s, const struct imap_uidset *us,
-    const char *dest, uint32_t *newuid, struct pt_error *err)
+/* UID COPY or UID MOVE of us to dest; with UIDPLUS, the first new UID. */
+static int
+imap_transfer(struct imap_session *s, const struct imap_uidset *us,
+    const char *dest, int move, uint32_t *newuid, struct pt_error *err)
 {
 	struct mailimap_set *set, *src = NULL, *dst = NULL;
 	uint32_t uv = 0;
 	int r;
 
-	if (newuid != NULL)
-		*newuid = 0;
-	if (!imap_ext_clean(dest) || *dest == '\0')
-		return imap_ext_unclean(err, _("the folder name"));
 	set = imap_ext_set(us);
 	if (set == NULL)
 		return 0;
 	imap_ext_begin(s);
 	if (imap_session_features(s) & IMAP_CAP_UIDPLUS)
-		r = mailimap_uidplus_uid_copy(s->imap, set, dest, &uv, &src,
-		    &dst);
+		r = move ? mailimap_uidplus_uid_move(s->imap, set, dest, &uv,
+			       &src, &dst)
+			 : mailimap_uidplus_uid_copy(s->imap, set, dest, &uv,
+			       &src, &dst);
 	else
-		r = mailimap_uid_copy(s->imap, set, dest);
+		r = move ? mailimap_uid_move(s->imap, set, dest)
+			 : mailimap_uid_copy(s->imap, set, dest);
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("copying the messages"), err);
+		return imap_ext_fail(s, r,
+		    move ? _("moving the messages") : _("copying the messages"),
+		    err);
 	imap_ext_collect(s);
 	if (newuid != NULL)
 		*newuid = imap_first_uid(dst);
@@ -104,13 +108,20 @@ imap_copy(struct imap_session *s, const struct imap_uidset *us,
 }
 
 int
+imap_copy(struct imap_session *s, const struct imap_uidset *us,
+    const char *dest, uint32_t *newuid, struct pt_error *err)
+{
+	if (newuid != NULL)
+		*newuid = 0;
+	if (!imap_ext_clean(dest) || *dest == '\0')
+		return imap_ext_unclean(err, _("the folder name"));
+	return imap_transfer(s, us, dest, 0, newuid, err);
+}
+
+int
 imap_move(struct imap_session *s, const struct imap_uidset *us,
     const char *dest, uint32_t *newuid, struct pt_error *err)
 {
-	struct mailimap_set *set, *src = NULL, *dst = NULL;
-	uint32_t uv = 0;
-	int r;
-
 	if (newuid != NULL)
 		*newuid = 0;
 	if (!imap_ext_clean(dest) || *dest == '\0')
@@ -124,26 +135,7 @@ imap_move(struct imap_session *s, const struct imap_uidset *us,
 		    (imap_session_features(s) & IMAP_CAP_UIDPLUS) ? us : NULL,
 		    err);
 	}
-	set = imap_ext_set(us);
-	if (set == NULL)
-		return 0;
-	imap_ext_begin(s);
-	if (imap_session_features(s) & IMAP_CAP_UIDPLUS)
-		r = mailimap_uidplus_uid_move(s->imap, set, dest, &uv, &src,
-		    &dst);
-	else
-		r = mailimap_uid_move(s->imap, set, dest);
-	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("moving the messages"), err);
-	imap_ext_collect(s);
-	if (newuid != NULL)
-		*newuid = imap_first_uid(dst);
-	if (src != NULL)
-		mailimap_set_free(src);
-	if (dst != NULL)
-		mailimap_set_free(dst);
-	return 0;
+	return imap_transfer(s, us, dest, 1, newuid, err);
 }
 
 int
