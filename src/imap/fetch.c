@@ -22,6 +22,8 @@
 
 static int imap_uid_cmp(const void *, const void *);
 static struct mailimap_fetch_type *imap_summary_type(struct imap_session *);
+static int imap_fetch_finish(struct imap_session *, struct imap_ext_fetch *,
+    int, clist *, const char *, struct pt_error *);
 static bool imap_body_cb(int, struct mailimap_msg_att_body_section *,
     const char *, size_t, void *);
 static int imap_body_msg(void *, const struct imap_msg *);
@@ -106,6 +108,29 @@ imap_summary_type(struct imap_session *s)
 	return ft;
 }
 
+/*
+ * After a FETCH begun with imap_ext_fetch_begin that returned r and res:
+ * ends it, frees res, and maps a failure of the step `what`, or a stop
+ * by the consumer (cancelled: the session is then broken).
+ */
+static int
+imap_fetch_finish(struct imap_session *s, struct imap_ext_fetch *f, int r,
+    clist *res, const char *what, struct pt_error *err)
+{
+	int stop;
+
+	stop = imap_ext_fetch_end(s, f);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_ext_fail(s, r, what, err);
+	if (res != NULL)
+		mailimap_fetch_list_free(res);
+	if (stop) {
+		s->broken = 1;
+		return pt_error_set(err, PT_E_CANCELLED, 0, _("cancelled"));
+	}
+	return 0;
+}
+
 int
 imap_fetch_summaries(struct imap_session *s, const struct imap_uidset *us,
     int byseq, imap_msg_fn fn, void *arg, struct pt_error *err)
@@ -114,7 +139,7 @@ imap_fetch_summaries(struct imap_session *s, const struct imap_uidset *us,
 	struct mailimap_set *set;
 	struct imap_ext_fetch f;
 	clist *res = NULL;
-	int r, stop;
+	int r;
 
 	set = imap_ext_set(us);
 	if (set == NULL)
@@ -125,18 +150,10 @@ imap_fetch_summaries(struct imap_session *s, const struct imap_uidset *us,
 		r = mailimap_fetch(s->imap, set, ft, &res);
 	else
 		r = mailimap_uid_fetch(s->imap, set, ft, &res);
-	stop = imap_ext_fetch_end(s, &f);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("reading the message list"), err);
-	if (res != NULL)
-		mailimap_fetch_list_free(res);
-	if (stop) {
-		s->broken = 1;
-		return pt_error_set(err, PT_E_CANCELLED, 0, _("cancelled"));
-	}
-	return 0;
+	return imap_fetch_finish(s, &f, r, res, _("reading the message list"),
+	    err);
 }
 
 int
@@ -149,7 +166,7 @@ imap_fetch_flags(struct imap_session *s, const struct imap_uidset *us,
 	struct mailimap_qresync_vanished *van = NULL;
 	unsigned feat = imap_session_features(s);
 	clist *res = NULL;
-	int r, stop;
+	int r;
 
 	set = imap_ext_set(us);
 	if (set == NULL)
@@ -203,18 +220,10 @@ imap_fetch_flags(struct imap_session *s, const struct imap_uidset *us,
 	}
 	if (van != NULL)
 		mailimap_qresync_vanished_free(van);
-	stop = imap_ext_fetch_end(s, &f);
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("reading the message flags"), err);
-	if (res != NULL)
-		mailimap_fetch_list_free(res);
-	if (stop) {
-		s->broken = 1;
-		return pt_error_set(err, PT_E_CANCELLED, 0, _("cancelled"));
-	}
-	return 0;
+	return imap_fetch_finish(s, &f, r, res, _("reading the message flags"),
+	    err);
 }
 
 /* Bodies. */
