@@ -128,6 +128,13 @@ net_low_io(struct net_conn *c, int e)
 	    _("network error talking to %s: %s"), c->host, strerror(e));
 }
 
+static int
+net_low_tls_error(struct net_conn *c, ssize_t n)
+{
+	return net_conn_fail(c, PT_E_TLS, NET_ERR_TLS,
+	    _("TLS error talking to %s: %s"), c->host, gnutls_strerror((int)n));
+}
+
 /*
  * Waits for the socket; returns 0 to try again, -1 (recorded) on
  * timeout, cancel or poll error.  deadline is absolute (ms).
@@ -150,6 +157,38 @@ net_low_wait(struct net_conn *c, short ev, long long deadline)
 	return net_low_io(c, errno);
 }
 
+/*
+ * Before a read or write of len bytes: -1 when the connection already
+ * failed or is cancelled (recorded), 0 when len is 0, else 1 with the
+ * deadline (absolute, ms) the operation has.
+ */
+static int
+net_low_start(struct net_conn *c, size_t len, long long *deadline)
+{
+	if (c->failed || c->fd == -1)
+		return -1;
+	if (net_cancel_fired(c->cancel))
+		return net_low_cancelled(c);
+	if (len == 0)
+		return 0;
+	*deadline = net_now_ms() + c->timeout_ms;
+	return 1;
+}
+
+/*
+ * After recv or send failed with errno: 0 to try again (interrupted, or
+ * the socket is ready now), -1 (recorded) on an error, timeout or cancel.
+ */
+static int
+net_low_again(struct net_conn *c, short ev, long long deadline)
+{
+	if (errno == EINTR)
+		return 0;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return net_low_io(c, errno);
+	return net_low_wait(c, ev, deadline);
+}
+
 static ssize_t
 net_low_read(mailstream_low *low, void *buf, size_t len)
 {
@@ -157,13 +196,8 @@ net_low_read(mailstream_low *low, void *buf, size_t len)
 	long long deadline;
 	ssize_t n;
 
-	if (c->failed || c->fd == -1)
-		return -1;
-	if (net_cancel_fired(c->cancel))
-		return net_low_cancelled(c);
-	if (len == 0)
-		return 0;
-	deadline = net_now_ms() + c->timeout_ms;
+	if ((n = net_low_start(c, len, &deadline)) <= 0)
+		return n;
 	for (;;) {
 		if (c->tls_up) {
 			n = gnutls_record_recv(c->tls, buf, len);
@@ -186,9 +220,7 @@ net_low_read(mailstream_low *low, void *buf, size_t len)
 				return net_low_eof(c);
 			if (!gnutls_error_is_fatal((int)n))
 				continue; /* e.g. a rehandshake request */
-			return net_conn_fail(c, PT_E_TLS, NET_ERR_TLS,
-			    _("TLS error talking to %s: %s"), c->host,
-			    gnutls_strerror((int)n));
+			return net_low_tls_error(c, n);
 		}
 		n = recv(c->fd, buf, len, 0);
 		if (n > 0) {
@@ -210,11 +242,7 @@ net_low_read(mailstream_low *low, void *buf, size_t len)
 		}
 		if (n == 0)
 			return net_low_eof(c);
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return net_low_io(c, errno);
-		if (net_low_wait(c, POLLIN, deadline) == -1)
+		if (net_low_again(c, POLLIN, deadline) == -1)
 			return -1;
 	}
 }
@@ -226,13 +254,8 @@ net_low_write(mailstream_low *low, const void *buf, size_t len)
 	long long deadline;
 	ssize_t n;
 
-	if (c->failed || c->fd == -1)
-		return -1;
-	if (net_cancel_fired(c->cancel))
-		return net_low_cancelled(c);
-	if (len == 0)
-		return 0;
-	deadline = net_now_ms() + c->timeout_ms;
+	if ((n = net_low_start(c, len, &deadline)) <= 0)
+		return n;
 	for (;;) {
 		if (c->tls_up) {
 			/* On E_AGAIN, call again with the same buffer. */
@@ -246,18 +269,12 @@ net_low_write(mailstream_low *low, const void *buf, size_t len)
 					return -1;
 				continue;
 			}
-			return net_conn_fail(c, PT_E_TLS, NET_ERR_TLS,
-			    _("TLS error talking to %s: %s"), c->host,
-			    gnutls_strerror((int)n));
+			return net_low_tls_error(c, n);
 		}
 		n = send(c->fd, buf, len, MSG_NOSIGNAL);
 		if (n >= 0)
 			return n;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return net_low_io(c, errno);
-		if (net_low_wait(c, POLLOUT, deadline) == -1)
+		if (net_low_again(c, POLLOUT, deadline) == -1)
 			return -1;
 	}
 }
