@@ -57,6 +57,7 @@ static void store_env_rdlock(struct store_env *);
 static void store_env_wrlock(struct store_env *);
 static void store_env_wrunlock(struct store_env *);
 static int store_env_moved(struct store_env *);
+static int store_env_enter(struct store_env *, struct pt_error *);
 
 static pthread_mutex_t store_envs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct store_env *store_envs;
@@ -495,14 +496,15 @@ store_env_rebuild(struct store_env *se, struct pt_error *err)
 	return rc;
 }
 
-int
-store_read_begin(struct store *st, MDB_txn **txnp, struct pt_error *err)
+/*
+ * Takes the read lock of an open environment, rebuilding it first when
+ * it is damaged or was replaced on disk: 0 locked, or -1 (not locked)
+ * with err set.
+ */
+static int
+store_env_enter(struct store_env *se, struct pt_error *err)
 {
-	struct store_env *se = st->env;
-
 	for (;;) {
-		int rc;
-
 		if (__atomic_load_n(&se->damaged, __ATOMIC_RELAXED) &&
 		    store_env_rebuild(se, err) != 0)
 			return -1;
@@ -519,6 +521,20 @@ store_read_begin(struct store *st, MDB_txn **txnp, struct pt_error *err)
 				return -1;
 			continue;
 		}
+		return 0;
+	}
+}
+
+int
+store_read_begin(struct store *st, MDB_txn **txnp, struct pt_error *err)
+{
+	struct store_env *se = st->env;
+
+	for (;;) {
+		int rc;
+
+		if (store_env_enter(se, err) != 0)
+			return -1;
 		rc = mdb_txn_begin(se->env, NULL, MDB_RDONLY, txnp);
 		if (rc == 0)
 			return 0;
@@ -553,22 +569,8 @@ store_write(struct store *st, store_write_fn fn, void *arg,
 	for (;;) {
 		int rc;
 
-		if (__atomic_load_n(&se->damaged, __ATOMIC_RELAXED) &&
-		    store_env_rebuild(se, err) != 0)
+		if (store_env_enter(se, err) != 0)
 			return -1;
-		store_env_rdlock(se);
-		if (se->env == NULL) {
-			pthread_rwlock_unlock(&se->lock);
-			return pt_error_set(err, PT_E_IO, 0,
-			    _("the header cache in '%s' is not open"),
-			    se->path);
-		}
-		if (store_env_moved(se)) {
-			pthread_rwlock_unlock(&se->lock);
-			if (store_env_rebuild(se, err) != 0)
-				return -1;
-			continue;
-		}
 		rc = mdb_txn_begin(se->env, NULL, 0, &txn);
 		if (rc == 0) {
 			rc = fn(st, txn, arg, err);
