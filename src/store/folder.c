@@ -185,24 +185,19 @@ store_order_write(struct store *st, MDB_txn *txn, struct store_folder_rec *rec,
 	struct store_summary *msgs = NULL;
 	size_t n = 0, cap = 0, i;
 	uint32_t *order;
-	uint8_t start[STORE_KEY_LEN], okey[5], *val;
-	MDB_cursor *cur;
+	uint8_t okey[5], *val;
+	struct store_scan sc;
 	MDB_val k, v;
-	MDB_cursor_op op = MDB_SET_RANGE;
 	int rc;
 
 	(void)err;
 	okey[0] = STORE_META_ORDER;
 	store_be32_put(okey + 1, rec->fid);
-	store_key_make(start, rec->fid, rec->uidvalidity, 0);
-	if ((rc = mdb_cursor_open(txn, st->env->fix, &cur)) != 0)
+	rc =
+	    store_scan_open(&sc, txn, st->env->fix, rec->fid, rec->uidvalidity);
+	if (rc != 0)
 		return rc;
-	k.mv_data = start;
-	k.mv_size = sizeof(start);
-	while ((rc = mdb_cursor_get(cur, &k, &v, op)) == 0) {
-		op = MDB_NEXT;
-		if (k.mv_size != STORE_KEY_LEN || memcmp(k.mv_data, start, 8))
-			break;
+	while ((rc = store_scan_next(&sc, &k, &v)) == 0) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : (rec->count ? rec->count : 64);
 			msgs = pt_xreallocarray(msgs, cap, sizeof(*msgs));
@@ -213,7 +208,7 @@ store_order_write(struct store *st, MDB_txn *txn, struct store_folder_rec *rec,
 		if (n % STORE_TRIM_EVERY == 0)
 			store_map_trim(st);
 	}
-	mdb_cursor_close(cur);
+	store_scan_close(&sc);
 	if (rc != 0 && rc != MDB_NOTFOUND) {
 		free(msgs);
 		return rc;

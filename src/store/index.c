@@ -96,24 +96,17 @@ static int
 store_index_scan_fix(struct store *st, MDB_txn *txn, struct store_index *ix,
     uint32_t uidvalidity)
 {
-	uint8_t start[STORE_KEY_LEN];
-	MDB_cursor *cur;
+	struct store_scan sc;
 	MDB_val k, v;
-	MDB_cursor_op op = MDB_SET_RANGE;
 	size_t cap;
 	int rc;
 
 	cap = ix->info.count < STORE_COUNT_SANE ? ix->info.count + 16 : 1024;
 	ix->msgs = pt_xreallocarray(NULL, cap, sizeof(*ix->msgs));
-	store_key_make(start, ix->fid, uidvalidity, 0);
-	if ((rc = mdb_cursor_open(txn, st->env->fix, &cur)) != 0)
+	rc = store_scan_open(&sc, txn, st->env->fix, ix->fid, uidvalidity);
+	if (rc != 0)
 		return rc;
-	k.mv_data = start;
-	k.mv_size = sizeof(start);
-	while ((rc = mdb_cursor_get(cur, &k, &v, op)) == 0) {
-		op = MDB_NEXT;
-		if (k.mv_size != STORE_KEY_LEN || memcmp(k.mv_data, start, 8))
-			break;
+	while ((rc = store_scan_next(&sc, &k, &v)) == 0) {
 		if (ix->n == cap) {
 			cap *= 2;
 			ix->msgs =
@@ -132,7 +125,7 @@ store_index_scan_fix(struct store *st, MDB_txn *txn, struct store_index *ix,
 		else
 			ix->n++;
 	}
-	mdb_cursor_close(cur);
+	store_scan_close(&sc);
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
@@ -168,11 +161,9 @@ static int
 store_index_scan_str(struct store *st, MDB_txn *txn, struct store_index *ix,
     uint32_t uidvalidity)
 {
-	uint8_t start[STORE_KEY_LEN];
-	MDB_cursor *cur;
+	struct store_scan sc;
 	MDB_stat ms;
 	MDB_val k, v;
-	MDB_cursor_op op = MDB_SET_RANGE;
 	size_t i = 0, seen = 0;
 	int rc;
 
@@ -188,15 +179,10 @@ store_index_scan_str(struct store *st, MDB_txn *txn, struct store_index *ix,
 			ix->arena_cap = guess;
 		}
 	}
-	store_key_make(start, ix->fid, uidvalidity, 0);
-	if ((rc = mdb_cursor_open(txn, st->env->str, &cur)) != 0)
+	rc = store_scan_open(&sc, txn, st->env->str, ix->fid, uidvalidity);
+	if (rc != 0)
 		return rc;
-	k.mv_data = start;
-	k.mv_size = sizeof(start);
-	while ((rc = mdb_cursor_get(cur, &k, &v, op)) == 0) {
-		op = MDB_NEXT;
-		if (k.mv_size != STORE_KEY_LEN || memcmp(k.mv_data, start, 8))
-			break;
+	while ((rc = store_scan_next(&sc, &k, &v)) == 0) {
 		if (++seen % STORE_TRIM_EVERY == 0)
 			store_map_trim(st);
 		uint32_t uid = store_be32_get((const uint8_t *)k.mv_data + 8);
@@ -216,7 +202,7 @@ store_index_scan_str(struct store *st, MDB_txn *txn, struct store_index *ix,
 			break;
 		ix->nstrings++;
 	}
-	mdb_cursor_close(cur);
+	store_scan_close(&sc);
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 

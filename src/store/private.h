@@ -97,6 +97,22 @@ int store_mdb_error(struct store *, int, const char *, struct pt_error *);
 int store_rc_damaged(int);
 size_t store_used_bytes(struct store *);
 void store_map_trim(struct store *);
+/*
+ * A cursor over the records of dbi whose keys (STORE_KEY_LEN) start with
+ * fid and uidvalidity, in UID order.  store_scan_next returns 0 with k
+ * and v at the next record, MDB_NOTFOUND after the last, or an LMDB
+ * error.  store_scan_open returns 0 or an LMDB error; after 0, close the
+ * scan with store_scan_close.
+ */
+struct store_scan {
+	MDB_cursor *cur;
+	MDB_cursor_op op;
+	uint8_t start[STORE_KEY_LEN];
+};
+int store_scan_open(struct store_scan *, MDB_txn *, MDB_dbi, uint32_t fid,
+    uint32_t uidvalidity);
+int store_scan_next(struct store_scan *, MDB_val *, MDB_val *);
+void store_scan_close(struct store_scan *);
 
 /* Scans trim the map (store_map_trim) after this many records. */
 #define STORE_TRIM_EVERY 4096

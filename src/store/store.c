@@ -612,6 +612,38 @@ store_map_trim(struct store *st)
 		(void)madvise(se->map_addr, se->map_len, MADV_DONTNEED);
 }
 
+int
+store_scan_open(struct store_scan *sc, MDB_txn *txn, MDB_dbi dbi, uint32_t fid,
+    uint32_t uidvalidity)
+{
+	store_key_make(sc->start, fid, uidvalidity, 0);
+	sc->op = MDB_SET_RANGE;
+	return mdb_cursor_open(txn, dbi, &sc->cur);
+}
+
+int
+store_scan_next(struct store_scan *sc, MDB_val *k, MDB_val *v)
+{
+	int rc;
+
+	if (sc->op == MDB_SET_RANGE) {
+		k->mv_data = sc->start;
+		k->mv_size = sizeof sc->start;
+	}
+	if ((rc = mdb_cursor_get(sc->cur, k, v, sc->op)) != 0)
+		return rc;
+	sc->op = MDB_NEXT;
+	if (k->mv_size != STORE_KEY_LEN || memcmp(k->mv_data, sc->start, 8))
+		return MDB_NOTFOUND;
+	return 0;
+}
+
+void
+store_scan_close(struct store_scan *sc)
+{
+	mdb_cursor_close(sc->cur);
+}
+
 /*
  * Finds where LMDB mapped data.mdb (it says only for MDB_FIXEDMAP), in
  * /proc/self/maps by inode.  Without /proc, trimming is skipped.  Call
