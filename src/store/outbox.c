@@ -78,6 +78,8 @@ static char *outbox_path(const struct store_outbox *, const char *,
 static int outbox_sync_dir(struct store_outbox *, struct pt_error *);
 static int outbox_find(struct store_outbox *, const char *,
     enum store_outbox_state *);
+static int outbox_lock(struct store_outbox *, const char *,
+    enum store_outbox_state *, char **, struct pt_error *);
 static int outbox_parse(char *, size_t, struct store_outbox_env *,
     const char **, size_t *);
 static int outbox_rename(struct store_outbox *, const char *,
@@ -569,6 +571,40 @@ store_outbox_state_name(enum store_outbox_state st)
 	return st < PT_NELEM(outbox_suffix) ? outbox_suffix[st] : "?";
 }
 
+/*
+ * Finds message id and opens its file under an exclusive flock, not
+ * waiting for one: the descriptor, with the state in *st and, when pathp
+ * is not NULL, the path in *pathp (the caller frees it); else -1 with
+ * err set.
+ */
+static int
+outbox_lock(struct store_outbox *ob, const char *id,
+    enum store_outbox_state *st, char **pathp, struct pt_error *err)
+{
+	char *path;
+	int fd;
+
+	if (!outbox_id_ok(id) || outbox_find(ob, id, st) != 0)
+		return pt_error_set(err, PT_E_CONFIG, 0,
+		    _("no message '%s' in the outbox"), id);
+	path = outbox_path(ob, id, *st);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		free(path);
+		return pt_error_set(err, PT_E_REFUSED, EBUSY,
+		    _("the message '%s' is being sent by another petrel"), id);
+	}
+	if (pathp != NULL)
+		*pathp = path;
+	else
+		free(path);
+	return fd;
+}
+
 int
 store_outbox_claim(struct store_outbox *ob, const char *id, unsigned flags,
     struct store_outbox_msg **mp, struct pt_error *err)
@@ -580,22 +616,8 @@ store_outbox_claim(struct store_outbox *ob, const char *id, unsigned flags,
 	int fd;
 
 	*mp = NULL;
-	if (!outbox_id_ok(id) || outbox_find(ob, id, &st) != 0)
-		return pt_error_set(err, PT_E_CONFIG, 0,
-		    _("no message '%s' in the outbox"), id);
-	path = outbox_path(ob, id, st);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		free(path);
-		return pt_error_set(err, PT_E_REFUSED, EBUSY,
-		    _("the message '%s' is being sent by another petrel"), id);
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		free(path);
-		return pt_error_set(err, PT_E_REFUSED, EBUSY,
-		    _("the message '%s' is being sent by another petrel"), id);
-	}
+	if ((fd = outbox_lock(ob, id, &st, &path, err)) == -1)
+		return -1;
 	/* The name may have moved between finding and locking. */
 	if (fstat(fd, &a) != 0 || stat(path, &b) != 0 || a.st_ino != b.st_ino ||
 	    a.st_dev != b.st_dev) {
@@ -746,21 +768,10 @@ store_outbox_discard(struct store_outbox *ob, const char *id,
 {
 	struct store_outbox_msg *m;
 	enum store_outbox_state st;
-	char *path;
 	int fd;
 
-	if (!outbox_id_ok(id) || outbox_find(ob, id, &st) != 0)
-		return pt_error_set(err, PT_E_CONFIG, 0,
-		    _("no message '%s' in the outbox"), id);
-	path = outbox_path(ob, id, st);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	free(path);
-	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return pt_error_set(err, PT_E_REFUSED, EBUSY,
-		    _("the message '%s' is being sent by another petrel"), id);
-	}
+	if ((fd = outbox_lock(ob, id, &st, NULL, err)) == -1)
+		return -1;
 	m = pt_xcalloc(1, sizeof *m);
 	m->ob = ob;
 	m->fd = fd;
