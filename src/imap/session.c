@@ -17,6 +17,7 @@
 
 static int imap_session_fail(struct imap_session *, int);
 static void imap_session_caps_update(struct imap_session *);
+static int imap_session_caps_ask(struct imap_session *, struct pt_error *);
 static int imap_session_attach(struct imap_session *, struct pt_error *);
 static int imap_session_clean(const char *);
 
@@ -167,7 +168,6 @@ imap_session_greeting(struct imap_session *s, struct pt_error *err)
 int
 imap_session_starttls(struct imap_session *s, struct pt_error *err)
 {
-	struct mailimap_capability_data *cap = NULL;
 	int r;
 
 	if (imap_session_greeting(s, err) == -1)
@@ -181,13 +181,9 @@ imap_session_starttls(struct imap_session *s, struct pt_error *err)
 		      "offers it"),
 		    s->link.host);
 	}
-	if (!mailimap_has_extension(s->imap, "STARTTLS")) {
-		r = mailimap_capability(s->imap, &cap);
-		if (r != MAILIMAP_NO_ERROR)
-			return imap_error(s, r, _("CAPABILITY"), err);
-		mailimap_capability_data_free(cap);
-		imap_session_caps_update(s);
-	}
+	if (!mailimap_has_extension(s->imap, "STARTTLS") &&
+	    imap_session_caps_ask(s, err) == -1)
+		return -1;
 	if (!mailimap_has_extension(s->imap, "STARTTLS")) {
 		s->broken = 1;
 		return pt_error_set(err, PT_E_TLS, NET_ERR_NO_STARTTLS,
@@ -261,24 +257,31 @@ imap_session_caps_update(struct imap_session *s)
 	free(clean);
 }
 
-int
-imap_session_capabilities(struct imap_session *s, struct pt_error *err)
+/* Sends CAPABILITY and keeps what the server answered. */
+static int
+imap_session_caps_ask(struct imap_session *s, struct pt_error *err)
 {
 	struct mailimap_capability_data *cap = NULL;
 	int r;
 
-	if (imap_session_greeting(s, err) == -1)
-		return -1;
-	if (s->link.params.security != CFG_SEC_NONE && !s->link.tls_up)
-		return pt_error_set(err, PT_E_INTERNAL, 0,
-		    _("IMAP capabilities asked before TLS"));
-	/* Always ask again: what came in the greeting may be stale. */
 	r = mailimap_capability(s->imap, &cap);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(s, r, _("CAPABILITY"), err);
 	mailimap_capability_data_free(cap);
 	imap_session_caps_update(s);
 	return 0;
+}
+
+int
+imap_session_capabilities(struct imap_session *s, struct pt_error *err)
+{
+	if (imap_session_greeting(s, err) == -1)
+		return -1;
+	if (s->link.params.security != CFG_SEC_NONE && !s->link.tls_up)
+		return pt_error_set(err, PT_E_INTERNAL, 0,
+		    _("IMAP capabilities asked before TLS"));
+	/* Always ask again: what came in the greeting may be stale. */
+	return imap_session_caps_ask(s, err);
 }
 
 /* 1 when s has no CR, LF (and is not NULL). */
