@@ -275,6 +275,12 @@ int net_link_require_tls(const struct net_link *, struct pt_error *);
  * NET_ERR_EOF).  Returns -1.
  */
 int net_link_lost(const struct net_link *, const char *, struct pt_error *);
+/*
+ * When a STARTTLS failed because plain-text bytes followed the server's
+ * consent in stream (someone may be injecting them): -1 with PT_E_TLS
+ * and NET_ERR_STARTTLS_INJECTED.  0 when nothing followed.
+ */
+int net_link_injected(const struct net_link *, mailstream *, struct pt_error *);
 
 /* 1 when every address of host (a name or a literal) is loopback. */
 int net_host_is_loopback(const char *);

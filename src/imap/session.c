@@ -197,15 +197,9 @@ imap_session_starttls(struct imap_session *s, struct pt_error *err)
 		s->starttls_done = 1;
 		return 0;
 	}
-	if (r == MAILIMAP_ERROR_STARTTLS && s->imap->imap_stream != NULL &&
-	    s->imap->imap_stream->read_buffer_len > 0) {
-		s->broken = 1;
-		return pt_error_set(err, PT_E_TLS, NET_ERR_STARTTLS_INJECTED,
-		    _("%s sent unexpected data right after agreeing to "
-		      "STARTTLS: someone may be tampering with the "
-		      "connection, so petrel stopped before sending anything"),
-		    s->link.host);
-	}
+	if (r == MAILIMAP_ERROR_STARTTLS &&
+	    net_link_injected(&s->link, s->imap->imap_stream, err) == -1)
+		return imap_session_fail(s, 0);
 	if (r == MAILIMAP_ERROR_STARTTLS) {
 		char *t = s->imap->imap_response != NULL
 			      ? pt_sanitize_line(s->imap->imap_response,

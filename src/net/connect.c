@@ -683,6 +683,19 @@ net_link_lost(const struct net_link *l, const char *what, struct pt_error *err)
 }
 
 int
+net_link_injected(const struct net_link *l, mailstream *stream,
+    struct pt_error *err)
+{
+	if (stream == NULL || stream->read_buffer_len == 0)
+		return 0;
+	return pt_error_set(err, PT_E_TLS, NET_ERR_STARTTLS_INJECTED,
+	    _("%s sent unexpected data right after agreeing to STARTTLS: "
+	      "someone may be tampering with the connection, so petrel "
+	      "stopped before sending anything"),
+	    l->host);
+}
+
+int
 net_pin_check(const char *pin, struct pt_error *err)
 {
 	const char *p;

@@ -258,13 +258,9 @@ smtp_session_starttls(struct smtp_session *s, struct pt_error *err)
 		return 0;
 	}
 	s->broken = 1;
-	if (r == MAILSMTP_ERROR_SSL && s->smtp->stream != NULL &&
-	    s->smtp->stream->read_buffer_len > 0)
-		return pt_error_set(err, PT_E_TLS, NET_ERR_STARTTLS_INJECTED,
-		    _("%s sent unexpected data right after agreeing to "
-		      "STARTTLS: someone may be tampering with the "
-		      "connection, so petrel stopped before sending anything"),
-		    s->link.host);
+	if (r == MAILSMTP_ERROR_SSL &&
+	    net_link_injected(&s->link, s->smtp->stream, err) == -1)
+		return -1;
 	if (r == MAILSMTP_ERROR_STREAM)
 		return smtp_error(s, r, _("STARTTLS"), err);
 	text = smtp_reply_text(s);
