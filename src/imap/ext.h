@@ -29,6 +29,12 @@ void imap_ext_begin(struct imap_session *);
  * said unasked into the watched updates.
  */
 void imap_ext_collect(struct imap_session *);
+/*
+ * Ends a command that returned r: its failure mapped by imap_ext_fail
+ * (the step `what`), or 0 once what the server said unasked is
+ * collected.
+ */
+int imap_ext_end(struct imap_session *, int, const char *, struct pt_error *);
 
 /* A libetpan set for a UID set (NULL when empty or out of memory). */
 struct mailimap_set *imap_ext_set(const struct imap_uidset *);

@@ -70,9 +70,8 @@ imap_uid_all(struct imap_session *s, uint32_t **uidsp, size_t *np,
 	imap_ext_begin(s);
 	r = mailimap_uid_search(s->imap, NULL, key, &l);
 	mailimap_search_key_free(key);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("listing the messages"), err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r, _("listing the messages"), err) == -1)
+		return -1;
 	imap_uid_list_take(l, uidsp, np);
 	return 0;
 }
@@ -574,10 +573,8 @@ imap_fetch_structure(struct imap_session *s, uint32_t uid,
 	}
 	mailimap_fetch_type_free(ft);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("reading the message structure"),
-		    err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r, _("reading the message structure"), err) == -1)
+		return -1;
 	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
 		struct mailimap_msg_att *att = clist_content(it);
 		struct mailimap_body *body = NULL;

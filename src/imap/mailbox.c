@@ -462,6 +462,16 @@ imap_ext_fetch_begin(struct imap_session *s, struct imap_ext_fetch *f,
 }
 
 int
+imap_ext_end(struct imap_session *s, int r, const char *what,
+    struct pt_error *err)
+{
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_ext_fail(s, r, what, err);
+	imap_ext_collect(s);
+	return 0;
+}
+
+int
 imap_ext_fetch_end(struct imap_session *s, struct imap_ext_fetch *f)
 {
 	int stop = f->u->fetch_stop;
@@ -579,9 +589,8 @@ imap_session_enable(struct imap_session *s, struct pt_error *err)
 	imap_ext_begin(s);
 	r = mailimap_enable(s->imap, want, &got);
 	mailimap_capability_data_free(want);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("ENABLE"), err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r, _("ENABLE"), err) == -1)
+		return -1;
 	if (got != NULL) {
 		clistiter *it;
 
@@ -671,9 +680,8 @@ imap_list(struct imap_session *s, struct imap_mbox **vp, size_t *np,
 	*np = 0;
 	imap_ext_begin(s);
 	r = mailimap_list(s->imap, "", "*", &list);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("listing the folders"), err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r, _("listing the folders"), err) == -1)
+		return -1;
 	for (it = clist_begin(list); it != NULL; it = clist_next(it)) {
 		struct mailimap_mailbox_list *ml = clist_content(it);
 		struct imap_mbox *m;
@@ -767,10 +775,8 @@ imap_status(struct imap_session *s, const char *mb, struct imap_status *st,
 	imap_ext_begin(s);
 	r = mailimap_status(s->imap, mb, al, &res);
 	mailimap_status_att_list_free(al);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("asking for the folder's status"),
-		    err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r, _("asking for the folder's status"), err) == -1)
+		return -1;
 	if (res != NULL && res->st_info_list != NULL) {
 		clistiter *it;
 
@@ -814,10 +820,7 @@ imap_mailbox_create(struct imap_session *s, const char *mb,
 		return imap_ext_unclean(err, _("the folder name"));
 	imap_ext_begin(s);
 	r = mailimap_create(s->imap, mb);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("creating the folder"), err);
-	imap_ext_collect(s);
-	return 0;
+	return imap_ext_end(s, r, _("creating the folder"), err);
 }
 
 int
@@ -830,10 +833,7 @@ imap_mailbox_delete(struct imap_session *s, const char *mb,
 		return imap_ext_unclean(err, _("the folder name"));
 	imap_ext_begin(s);
 	r = mailimap_delete(s->imap, mb);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("deleting the folder"), err);
-	imap_ext_collect(s);
-	return 0;
+	return imap_ext_end(s, r, _("deleting the folder"), err);
 }
 
 int
@@ -846,10 +846,7 @@ imap_mailbox_rename(struct imap_session *s, const char *from, const char *to,
 		return imap_ext_unclean(err, _("the folder name"));
 	imap_ext_begin(s);
 	r = mailimap_rename(s->imap, from, to);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("renaming the folder"), err);
-	imap_ext_collect(s);
-	return 0;
+	return imap_ext_end(s, r, _("renaming the folder"), err);
 }
 
 int
@@ -863,13 +860,10 @@ imap_mailbox_subscribe(struct imap_session *s, const char *mb, int on,
 	imap_ext_begin(s);
 	r = on ? mailimap_subscribe(s->imap, mb)
 	       : mailimap_unsubscribe(s->imap, mb);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r,
-		    on ? _("subscribing to the folder")
-		       : _("unsubscribing from the folder"),
-		    err);
-	imap_ext_collect(s);
-	return 0;
+	return imap_ext_end(s, r,
+	    on ? _("subscribing to the folder")
+	       : _("unsubscribing from the folder"),
+	    err);
 }
 
 /* SELECT, NOOP, UNSELECT. */
@@ -922,9 +916,8 @@ imap_unselect(struct imap_session *s, struct pt_error *err)
 		return 0;
 	imap_ext_begin(s);
 	r = mailimap_custom_command(s->imap, "UNSELECT");
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("closing the folder"), err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r, _("closing the folder"), err) == -1)
+		return -1;
 	s->imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
 	return 0;
 }
@@ -936,10 +929,7 @@ imap_noop(struct imap_session *s, struct pt_error *err)
 
 	imap_ext_begin(s);
 	r = mailimap_noop(s->imap);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("checking for news"), err);
-	imap_ext_collect(s);
-	return 0;
+	return imap_ext_end(s, r, _("checking for news"), err);
 }
 
 /* IDLE. */

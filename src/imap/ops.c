@@ -53,10 +53,7 @@ imap_store_flags(struct imap_session *s, const struct imap_uidset *us, int sign,
 	r = mailimap_uid_store(s->imap, set, sa);
 	mailimap_store_att_flags_free(sa);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("changing the flags"), err);
-	imap_ext_collect(s);
-	return 0;
+	return imap_ext_end(s, r, _("changing the flags"), err);
 }
 
 static uint32_t
@@ -93,11 +90,10 @@ imap_transfer(struct imap_session *s, const struct imap_uidset *us,
 		r = move ? mailimap_uid_move(s->imap, set, dest)
 			 : mailimap_uid_copy(s->imap, set, dest);
 	mailimap_set_free(set);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r,
-		    move ? _("moving the messages") : _("copying the messages"),
-		    err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r,
+		move ? _("moving the messages") : _("copying the messages"),
+		err) == -1)
+		return -1;
 	if (newuid != NULL)
 		*newuid = imap_first_uid(dst);
 	if (src != NULL)
@@ -154,10 +150,7 @@ imap_expunge(struct imap_session *s, const struct imap_uidset *us,
 		mailimap_set_free(set);
 	} else
 		r = mailimap_expunge(s->imap);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("removing deleted messages"), err);
-	imap_ext_collect(s);
-	return 0;
+	return imap_ext_end(s, r, _("removing deleted messages"), err);
 }
 
 int
@@ -198,9 +191,8 @@ imap_append(struct imap_session *s, const char *mb, uint32_t flags,
 		r = mailimap_append(s->imap, mb, fl, dt, data, len);
 	mailimap_flag_list_free(fl);
 	mailimap_date_time_free(dt);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("storing the message"), err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r, _("storing the message"), err) == -1)
+		return -1;
 	if (newuid != NULL)
 		*newuid = uid;
 	return 0;
@@ -328,9 +320,8 @@ imap_search(struct imap_session *s, const struct imap_search *q,
 	else
 		r = mailimap_uid_search(s->imap, charset, all, &l);
 	mailimap_search_key_free(all);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_ext_fail(s, r, _("searching"), err);
-	imap_ext_collect(s);
+	if (imap_ext_end(s, r, _("searching"), err) == -1)
+		return -1;
 	{
 		clistiter *it;
 		uint32_t *v;
