@@ -27,7 +27,6 @@
 static int eng_job_check(const struct eng *, struct eng_job *,
     struct pt_error *);
 static void eng_worker_free(struct eng_worker **);
-static int eng_uid_cmp(const void *, const void *);
 
 long long
 eng_now_ms(void)
@@ -404,14 +403,6 @@ eng_task_cancelled(struct eng_worker *w, const struct eng_task *t)
 /* Jobs. */
 
 static int
-eng_uid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
 eng_str_ok(const char *s)
 {
 	return s == NULL || strpbrk(s, "\r\n") == NULL;
@@ -483,7 +474,7 @@ eng_job_check(const struct eng *e, struct eng_job *j, struct pt_error *err)
 		size_t i, k;
 
 		if (j->nuids > 1)
-			qsort(j->uids, j->nuids, sizeof *j->uids, eng_uid_cmp);
+			qsort(j->uids, j->nuids, sizeof *j->uids, eng_u32_cmp);
 		for (i = k = 0; i < j->nuids; i++)
 			if (j->uids[i] != 0 &&
 			    (k == 0 || j->uids[k - 1] != j->uids[i]))

@@ -264,14 +264,6 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 	return 0;
 }
 
-static int
-eng_u32_cmp2(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int
 eng_ops_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 {
@@ -345,7 +337,7 @@ eng_ops_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 		if (imap_search(w->s, &q, &uids, &n, err) == -1)
 			return -1;
 		if (n > 1)
-			qsort(uids, n, sizeof *uids, eng_u32_cmp2);
+			qsort(uids, n, sizeof *uids, eng_u32_cmp);
 		ev = eng_event_new(w, ENG_EV_SEARCH, t, j->folder);
 		ev->uidvalidity = w->cur_uidvalidity;
 		ev->u.uids.v = uids;

@@ -178,6 +178,8 @@ void eng_bg_end(struct eng_worker *, const struct pt_error *);
 /* Reconciles the open folder after a reconnect or a SELECT elsewhere. */
 int eng_sel_resync(struct eng_worker *, struct eng_task *, struct pt_error *);
 void eng_sel_clear(struct eng_sel *);
+/* qsort and bsearch order of uint32_t (UIDs). */
+int eng_u32_cmp(const void *, const void *);
 /* Fetches new messages (UID > the last known) into the open folder. */
 int eng_sel_fetch_new(struct eng_worker *, struct eng_task *, int,
     struct pt_error *);

@@ -68,13 +68,12 @@ static int eng_sync_cold(struct eng_worker *, struct eng_task *,
 static int eng_sync_warm(struct eng_worker *, struct eng_task *,
     const struct imap_selected *, const struct eng_cached *, size_t,
     const struct store_folder_info *, struct pt_error *);
-static int eng_u32_cmp(const void *, const void *);
 static int eng_finish(struct eng_worker *, struct store_batch **,
     const struct imap_selected *);
 static int eng_start_bg(struct eng_worker *, struct eng_task *, uint32_t *,
     size_t, struct store_batch *, const struct imap_selected *, size_t, size_t);
 
-static int
+int
 eng_u32_cmp(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

@@ -70,16 +70,6 @@ eng_iconv_unpin(iconv_t *cds, size_t n)
 		if (cds[i] != (iconv_t)-1)
 			iconv_close(cds[i]);
 }
-static int eng_uid_cmp(const void *, const void *);
-
-static int
-eng_uid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void
 eng_worker_drain(struct eng_worker *w)
 {
@@ -900,7 +890,7 @@ eng_worker_apply(struct eng_worker *w, struct eng_task *t)
 		    eng_event_new(w, ENG_EV_EXPUNGED, t, w->cur);
 
 		if (ngone > 1)
-			qsort(gone, ngone, sizeof *gone, eng_uid_cmp);
+			qsort(gone, ngone, sizeof *gone, eng_u32_cmp);
 
 		ev->uidvalidity = w->cur_uidvalidity;
 		ev->u.uids.v = gone;
