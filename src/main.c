@@ -26,7 +26,7 @@
 #define EXIT_USAGE 2
 
 static void main_usage(FILE *);
-static int main_render(const char *, const char *);
+static int main_render(const char *, const char *, const char *);
 static struct cfg *main_load_config(const char *, int);
 
 static void
@@ -71,20 +71,31 @@ main_usage(FILE *f)
 }
 
 /*
- * petrel --render FILE [--width N]: the message as the pager shows it.
- * Needs no configuration.  A message that cannot be parsed (one larger
- * than MIME_MAX_SIZE) is printed raw, sanitized and cut, with a warning,
- * and still exits 0; a file four times that size is not read at all.
+ * petrel --render FILE [--width N]: the message as the pager shows it,
+ * HTML through its mailcap entry as in the pager (ui_mailcap_html).
+ * Needs no configuration: one that loads (-F, or the default file) is
+ * read only for ui.html_mailcap, and one that does not is ignored.  A
+ * message that cannot be parsed (one larger than MIME_MAX_SIZE) is
+ * printed raw, sanitized and cut, with a warning, and still exits 0; a
+ * file four times that size is not read at all.
  */
 static int
-main_render(const char *path, const char *width)
+main_render(const char *path, const char *width, const char *cfgpath)
 {
 	struct mime_render_opts opts;
 	struct pt_error err, warn;
 	size_t len, outlen;
+	struct cfg *cfg;
 	char *msg, *out;
 
 	memset(&opts, 0, sizeof opts);
+	pt_error_init(&err);
+	opts.html_filter = ui_mailcap_html;
+	if ((cfg = cfg_load(cfgpath, &err)) != NULL) {
+		if (!cfg_get_bool(cfg, "ui", "html_mailcap"))
+			opts.html_filter = NULL;
+		cfg_free(&cfg);
+	}
 	if (width != NULL) {
 		unsigned long w;
 		char *end;
@@ -240,7 +251,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (render != NULL) {
-		status = main_render(render, width);
+		status = main_render(render, width, cfgpath);
 		goto done;
 	}
 

@@ -225,6 +225,18 @@ struct mime_render_opts {
 	unsigned width;  /* columns; 0 means MIME_WIDTH_DEFAULT */
 	int prefer_html; /* in multipart/alternative, html over plain */
 	int no_headers;  /* the body only: the caller shows the headers */
+	/*
+	 * Optional: turns a text/html part (UTF-8, LF line ends) into text,
+	 * as a mailcap viewer does; the module stays pure because the
+	 * caller supplies it.  It returns malloc'd text (read as UTF-8,
+	 * then sanitized and wrapped like any other text) and its length,
+	 * or NULL: the built-in converter is used, with a note when err
+	 * was set (a failed viewer) and silently when it was not (none
+	 * configured).  NULL here means the built-in converter.
+	 */
+	char *(*html_filter)(void *, const char *, size_t, size_t *,
+	    struct pt_error *);
+	void *html_filter_arg;
 };
 
 /*

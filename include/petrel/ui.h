@@ -14,6 +14,7 @@
  *	src/ui/folders.c	the folder list
  *	src/ui/sidebar.c	the folder list beside the index
  *	src/ui/attach.c		attachments (save, mailcap) and a text viewer
+ *	src/ui/mailcap.c	mailcap entries: find, run safely, HTML filter
  *	src/ui/urls.c		the links of a message
  *	src/ui/help.c		the help screen, from the live keymap
  *	src/ui/logview.c	past messages and errors
@@ -60,5 +61,22 @@ int ui_run(const struct cfg *, struct pt_error *);
  * thread.
  */
 void ui_preset_password(size_t, const char *);
+
+/* Limits of a mailcap command whose output is read (the HTML filter). */
+#define UI_MAILCAP_TIMEOUT_MS 10000
+#define UI_MAILCAP_OUT_MAX    ((size_t)16 * 1024 * 1024)
+
+/*
+ * A mime_render_opts.html_filter for the pager and petrel --render: the
+ * first text/html mailcap entry with copiousoutput (~/.mailcap, then
+ * /etc/mailcap, or $MAILCAPS), run on the HTML in a private temporary
+ * file (mode 0600, removed afterwards), standard input /dev/null, with
+ * UI_MAILCAP_TIMEOUT_MS and UI_MAILCAP_OUT_MAX.  Returns its output
+ * (the caller frees it), or NULL: err is left alone when there is no
+ * entry and set when the command failed, timed out or wrote too much.
+ * arg is unused.  Any thread; it blocks while the command runs.
+ */
+char *ui_mailcap_html(void *, const char *, size_t, size_t *,
+    struct pt_error *);
 
 #endif

@@ -86,6 +86,8 @@ const struct cfg_def cfg_defs[] = {
 	N_("show the line of main keys at the top")},
     {"ui", "prefer_html", CFG_BOOL, "no", NULL, 0, 0, 0,
 	N_("show the HTML part of a message that has both")},
+    {"ui", "html_mailcap", CFG_BOOL, "yes", NULL, 0, 0, 0,
+	N_("show HTML through its mailcap entry (copiousoutput)")},
 
     /* [keys]: "KEY FUNCTION, KEY FUNCTION ..." per screen */
     {"keys", "generic", CFG_STRING, NULL, NULL, 0, 0, 0,

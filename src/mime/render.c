@@ -37,6 +37,8 @@ struct render {
 	unsigned natt;  /* attachments numbered so far */
 	int body_shown; /* the current message's first text was shown */
 	int full;       /* out reached its cap */
+
+	const struct mime_render_opts *opts; /* for the HTML filter */
 };
 
 static void render_add(struct render *, const char *, size_t);
@@ -66,6 +68,7 @@ static void render_attached_message(struct render *, const struct mime_part *);
 static char *render_raw(const char *, size_t, const struct mime_render_opts *,
     const char *, size_t *);
 static void render_html_charset(const char *, size_t, char *, size_t);
+static void render_html(struct render *, struct pt_buf *, const char *, size_t);
 static char *render_finish(struct render *, size_t *);
 
 static void
@@ -456,6 +459,38 @@ render_html_charset(const char *s, size_t n, char *cs, size_t size)
 	}
 }
 
+/*
+ * HTML to text: the caller's filter (a mailcap viewer) when there is
+ * one and it works, else the built-in converter.
+ */
+static void
+render_html(struct render *r, struct pt_buf *u, const char *s, size_t n)
+{
+	const struct mime_render_opts *o = r->opts;
+
+	if (o != NULL && o->html_filter != NULL) {
+		struct pt_error err;
+		size_t outlen = 0;
+		char *out;
+
+		pt_error_init(&err);
+		out = o->html_filter(o->html_filter_arg, s, n, &outlen, &err);
+		if (out != NULL) {
+			/* Its output is read as UTF-8: bad bytes show. */
+			(void)mime_charset_to_utf8(u, "utf-8", out, outlen,
+			    NULL, NULL);
+			free(out);
+			return;
+		}
+		if (err.class != PT_OK)
+			render_note(r,
+			    _("the HTML viewer failed (%s): shown by the "
+			      "built-in converter"),
+			    err.msg);
+	}
+	(void)mime_html_to_text(u, s, n, r->width, NULL);
+}
+
 static void
 render_text(struct render *r, const struct mime_part *p, const char *data,
     size_t len, unsigned notes)
@@ -497,7 +532,7 @@ render_text(struct render *r, const struct mime_part *p, const char *data,
 	pt_buf_reset(&u);
 
 	if (strcmp(sub, "html") == 0)
-		(void)mime_html_to_text(&u, t.data, t.len, r->width, NULL);
+		render_html(r, &u, t.data, t.len);
 	else if (strcmp(sub, "enriched") == 0 || strcmp(sub, "richtext") == 0)
 		(void)mime_enriched_to_text(&u, t.data, t.len, sub[0] == 'r',
 		    NULL);
@@ -743,6 +778,7 @@ mime_render_msg(const struct mime_msg *m, const struct mime_render_opts *o,
 	if (r.width > MIME_WIDTH_MAX)
 		r.width = MIME_WIDTH_MAX;
 	r.prefer_html = o != NULL && o->prefer_html;
+	r.opts = o;
 	if (o != NULL && o->no_headers)
 		render_entity(&r, m->root);
 	else

@@ -24,6 +24,7 @@
 #include "petrel/config.h"
 #include "petrel/core.h"
 #include "petrel/mime.h"
+#include "petrel/ui.h"
 
 #include "private.h"
 
@@ -73,7 +74,6 @@ static void ui_attach_save_answer(struct ui *, int, const char *, void *);
 static void ui_attach_overwrite_answer(struct ui *, int, const char *, void *);
 static int ui_attach_write(struct ui *, const char *, size_t, int);
 static void ui_attach_view(struct ui *, size_t, int);
-static int ui_mailcap_find(const char *, char **, int *);
 static void ui_text_fini(struct ui *);
 static void ui_text_key(struct ui *, enum ui_op, uint32_t);
 static void ui_text_draw(struct ui *, int, int);
@@ -296,101 +296,6 @@ ui_attach_save_answer(struct ui *ui, int answer, const char *text, void *arg)
 	free(path);
 }
 
-/*
- * The mailcap(5) entry for a type: the command and whether its output
- * is to be shown as text (copiousoutput).  0 when found.
- */
-static int
-ui_mailcap_find(const char *type, char **cmd, int *copious)
-{
-	const char *home = getenv("HOME"), *env = getenv("MAILCAPS");
-	char *paths, *path, *save = NULL;
-	int found = -1;
-
-	*cmd = NULL;
-	*copious = 0;
-	if (env != NULL && *env != '\0')
-		paths = pt_xstrdup(env);
-	else
-		paths = pt_xasprintf("%s/.mailcap:/etc/mailcap",
-		    home != NULL ? home : "");
-	for (path = strtok_r(paths, ":", &save); path != NULL && found != 0;
-	     path = strtok_r(NULL, ":", &save)) {
-		struct pt_error err;
-		char *data, *line, *lsave = NULL;
-
-		pt_error_init(&err);
-		if ((data = pt_file_read(path, 1024 * 1024, NULL, &err)) ==
-		    NULL)
-			continue;
-		/* Joins "\\\n" continuations. */
-		for (line = data; (line = strstr(line, "\\\n")) != NULL;) {
-			line[0] = ' ';
-			line[1] = ' ';
-		}
-		for (line = strtok_r(data, "\n", &lsave);
-		     line != NULL && found != 0;
-		     line = strtok_r(NULL, "\n", &lsave)) {
-			char *f[16], *p = line;
-			size_t nf = 0, i, tl;
-
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p == '#' || *p == '\0')
-				continue;
-			/* Fields split at unescaped ';'. */
-			f[nf++] = p;
-			for (; *p != '\0' && nf < PT_NELEM(f); p++) {
-				if (*p == '\\' && p[1] != '\0')
-					p++;
-				else if (*p == ';') {
-					*p = '\0';
-					f[nf++] = p + 1;
-				}
-			}
-			if (nf < 2)
-				continue;
-			for (i = 0; i < nf; i++) {
-				while (*f[i] == ' ' || *f[i] == '\t')
-					f[i]++;
-				tl = strlen(f[i]);
-				while (tl > 0 && (f[i][tl - 1] == ' ' ||
-						     f[i][tl - 1] == '\t'))
-					f[i][--tl] = '\0';
-			}
-			tl = strlen(f[0]);
-			if (!(strcasecmp(f[0], type) == 0 ||
-				(tl >= 2 && strcmp(f[0] + tl - 2, "/*") == 0 &&
-				    strncasecmp(f[0], type, tl - 1) == 0) ||
-				(strchr(f[0], '/') == NULL &&
-				    strncasecmp(f[0], type, tl) == 0 &&
-				    type[tl] == '/')))
-				continue;
-			{
-				int skip = 0, cop = 0;
-
-				for (i = 2; i < nf; i++) {
-					if (strcasecmp(f[i], "copiousoutput") ==
-					    0)
-						cop = 1;
-					else if (strncasecmp(f[i],
-						     "test=", 5) == 0 &&
-						 system(f[i] + 5) != 0)
-						skip = 1;
-				}
-				if (skip)
-					continue;
-				*cmd = pt_xstrdup(f[1]);
-				*copious = cop;
-				found = 0;
-			}
-		}
-		free(data);
-	}
-	free(paths);
-	return found;
-}
-
 /* Runs the viewer of attachment idx (mailcap), or shows it as text. */
 static void
 ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
@@ -402,7 +307,7 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 	size_t len, i;
 	int copious, fd;
 
-	if (ui_mailcap_find(a->type, &cmd, &copious) != 0) {
+	if (ui_mailcap_find(a->type, 0, &cmd, &copious) != 0) {
 		if (strncmp(a->type, "text/", 5) == 0 ||
 		    strcmp(a->type, "message/rfc822") == 0) {
 			struct pt_buf b;
@@ -482,19 +387,17 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 		pt_buf_printf(&c, NULL, " < %s", q);
 	full = pt_buf_detach(&c, NULL);
 	if (copious) {
-		FILE *p = popen(full, "r");
 		struct pt_buf out;
-		char buf[4096];
-		size_t n;
+		struct pt_error err;
 
 		pt_buf_init(&out, UI_VIEW_MAX);
-		while (p != NULL && (n = fread(buf, 1, sizeof buf, p)) > 0)
-			if (pt_buf_add(&out, buf, n, NULL) != 0)
-				break;
-		if (p != NULL)
-			pclose(p);
-		ui_text_show(ui, a->name != NULL ? a->name : a->type, out.data,
-		    out.len);
+		pt_error_init(&err);
+		if (ui_mailcap_run(cmd, a->type, tmpl, UI_MAILCAP_TIMEOUT_MS,
+			&out, &err) != 0)
+			ui_error(ui, "%s", err.msg);
+		else
+			ui_text_show(ui, a->name != NULL ? a->name : a->type,
+			    out.data, out.len);
 		pt_buf_release(&out);
 	} else {
 		int status;

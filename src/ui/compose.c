@@ -251,7 +251,7 @@ ui_compose_write(struct ui *ui, const char *text, size_t len)
 static void
 ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
 {
-	struct mime_render_opts opts = {72, 0, 1};
+	struct mime_render_opts opts = {.width = 72, .no_headers = 1};
 	char *from = ui_compose_field(raw, len, "From");
 	char *rt = ui_compose_field(raw, len, "Reply-To");
 	char *to = ui_compose_field(raw, len, "To");

@@ -16,6 +16,7 @@
 #include "petrel/core.h"
 #include "petrel/engine.h"
 #include "petrel/mime.h"
+#include "petrel/ui.h"
 
 #include "private.h"
 
@@ -427,6 +428,8 @@ ui_pager_render(struct ui *ui, int keep)
 		memset(&opts, 0, sizeof opts);
 		opts.width = (unsigned)w;
 		opts.prefer_html = cfg_get_bool(ui->cfg, "ui", "prefer_html");
+		if (cfg_get_bool(ui->cfg, "ui", "html_mailcap"))
+			opts.html_filter = ui_mailcap_html;
 		/* The pager shows the configured headers, not the renderer's.
 		 */
 		opts.no_headers = 1;

@@ -750,6 +750,20 @@ void ui_help_for(struct ui *, const struct ui_screen *);
 
 /* attach.c, urls.c: lists from the pager's message. */
 void ui_attach_show(struct ui *, const char *, size_t);
+/*
+ * mailcap.c.  ui_mailcap_find: the command of type's first mailcap
+ * entry (with need_copious, its first copiousoutput entry), and
+ * whether it is copiousoutput; 0 when found, *cmd to free.
+ * ui_mailcap_run: runs cmd as `sh -c` with "%s" and "%t" bound to path
+ * and type as arguments (never parsed by the shell), standard input
+ * /dev/null (path when there is no "%s"), standard error discarded,
+ * its output appended to out (whose cap bounds it); the command is
+ * killed after timeout_ms.  0, or -1 with err set when it could not
+ * run, timed out, wrote more than out's cap or exited non-zero.
+ */
+int ui_mailcap_find(const char *, int, char **, int *);
+int ui_mailcap_run(const char *, const char *, const char *, int,
+    struct pt_buf *, struct pt_error *);
 void ui_urls_show(struct ui *, const char *, size_t);
 
 /* folders.c: an account's folders in display order (allocated array,

@@ -13,8 +13,10 @@
 pt_need iconv grep timeout
 
 tmp=$(pt_tmpdir)
-# --render needs no configuration: give it none.
+# --render needs no configuration: give it none, and no mailcap (the
+# expected renderings are the built-in HTML converter's).
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config
+export MAILCAPS=$tmp/no-mailcap
 mkdir -p "$HOME"
 data=$top_srcdir/tests/data/render
 corpus=${PT_CORPUS:-$top_srcdir/../shared/corpus}
@@ -26,6 +28,11 @@ render() {
 	shift
 	timeout "$limit" "$PETREL" --render "$f" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
+}
+
+# not_grep PATTERN FILE: PATTERN is not in FILE.
+not_grep() {
+	! grep -q "$@"
 }
 
 # clean: the output is valid UTF-8 and holds no byte a terminal acts on.
@@ -59,6 +66,67 @@ truncate -s $((256 * 1024 * 1024 + 1)) "$tmp/huge.eml"
 render "$tmp/huge.eml"
 pt_check "a file over 256 MiB is not read (exit 1)" test $rc -eq 1
 rm -f "$tmp/huge.eml"
+
+# HTML through a mailcap entry (ui.html_mailcap).
+mc=$tmp/mailcap.d
+mkdir -p "$mc"
+printf 'Subject: html\nContent-Type: text/html\n\n<p>Hello &amp; world</p>\n' \
+	>"$mc/msg.eml"
+{
+	echo '#!/bin/sh'
+	echo '# Upper case, a record of the file it got, and control bytes.'
+	echo 'stat -c %a "$1" >"${0%/*}/mode"'
+	echo 'printf "%s\n" "$1" >"${0%/*}/path"'
+	echo 'tr a-z A-Z <"$1"'
+	echo "printf 'ESC\\033]52;c;aGk=\\007BEL\\033[2Jdone\\n'"
+} >"$mc/upper"
+printf '#!/bin/sh\nexit 3\n' >"$mc/fail"
+printf '#!/bin/sh\nsleep 60\n' >"$mc/slow"
+chmod +x "$mc/upper" "$mc/fail" "$mc/slow"
+printf 'image/*; false; copiousoutput\ntext/html; false\n' >"$mc/mailcap"
+printf 'text/html; %s %%s; copiousoutput\n' "$mc/upper" >>"$mc/mailcap"
+MAILCAPS=$mc/mailcap render "$mc/msg.eml"
+pt_check "--render shows HTML through its mailcap entry" \
+	grep -q '^<P>HELLO &AMP; WORLD</P>' "$tmp/out"
+pt_check "... the first one with copiousoutput" test $rc -eq 0
+pt_check "... its control bytes sanitized" clean
+pt_check "... and still shown" grep -q 'ESC.*52;c;aGk=.*BEL.*done' "$tmp/out"
+pt_check "... the HTML was in a file of mode 0600" grep -qx 600 "$mc/mode"
+pt_check "... removed afterwards" test ! -e "$(cat "$mc/path")"
+# A temporary folder whose name the shell would act on.
+odd=$tmp/'a dir;$(touch pwned)'"'"
+mkdir -p "$odd"
+(cd "$mc" && MAILCAPS=$mc/mailcap TMPDIR=$odd render "$mc/msg.eml")
+pt_check "the file name is never parsed by the shell" \
+	grep -q '^<P>HELLO' "$tmp/out"
+pt_check "... (nothing ran)" test ! -e "$mc/pwned"
+printf '[ui]\nhtml_mailcap = no\n' >"$mc/config"
+MAILCAPS=$mc/mailcap render "$mc/msg.eml" -F "$mc/config"
+pt_check "html_mailcap = no: the built-in converter" \
+	grep -qx 'Hello & world' "$tmp/out"
+printf 'text/html; %s %%s; copiousoutput\n' "$mc/fail" >"$mc/mailcap"
+MAILCAPS=$mc/mailcap render "$mc/msg.eml" --width 200
+pt_check "a failing command: the built-in converter" \
+	grep -qx 'Hello & world' "$tmp/out"
+pt_check "... with a note" grep -q \
+	"^\[-- the HTML viewer failed ('.*/fail %s' exited with status 3)" \
+	"$tmp/out"
+printf 'text/html; %s %%s; copiousoutput\n' "$mc/slow" >"$mc/mailcap"
+start=$(date +%s)
+MAILCAPS=$mc/mailcap limit=30 render "$mc/msg.eml" --width 200
+pt_check "a slow command is stopped after 10 s" \
+	test $rc -eq 0 -a $(($(date +%s) - start)) -lt 20
+pt_check "... the built-in converter, with a note" \
+	grep -q 'took more than 10 seconds): shown by the built-in' "$tmp/out"
+if command -v w3m >/dev/null 2>&1; then
+	printf 'text/html; w3m -dump -T text/html %%s; copiousoutput\n' \
+		>"$mc/mailcap"
+	MAILCAPS=$mc/mailcap render "$mc/msg.eml"
+	pt_check "with w3m" grep -q '^Hello & world' "$tmp/out"
+	pt_check "... and no note" not_grep 'HTML viewer' "$tmp/out"
+else
+	echo "SKIP: w3m is not installed: its check is skipped"
+fi
 
 # The expected renderings.
 n=0

@@ -1161,8 +1161,8 @@ test_cfg_defs_table(void)
 			CHECK_STR(cfg_get(cfg, d->section, d->name), d->defval);
 	}
 	CHECK_INT(n, PT_NELEM(keys));
-	/* [ui] 11, [keys] 5, [colors] 22, [compose] 3, [general] 1 */
-	CHECK_INT(nglobal, 42);
+	/* [ui] 12, [keys] 5, [colors] 22, [compose] 3, [general] 1 */
+	CHECK_INT(nglobal, 43);
 	cfg_free(&cfg);
 }
 

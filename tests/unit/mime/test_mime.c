@@ -1334,7 +1334,7 @@ test_mime_render_no_headers(void)
 {
 	const char *msg = "From: a@example.org\nSubject: s\n\n"
 			  "Body.\n";
-	struct mime_render_opts o = {0, 0, 1};
+	struct mime_render_opts o = {.no_headers = 1};
 	struct mime_msg *m = mime_parse(msg, strlen(msg), NULL);
 	char *s = mime_render_msg(m, &o, NULL);
 
@@ -1536,6 +1536,90 @@ test_mime_render_html_only(void)
 	free(s);
 }
 
+/* A fake mailcap viewer: upper case, with an escape sequence. */
+struct fake_filter {
+	int calls;
+	int fail;    /* 1: fails with an error; 2: declines (no viewer) */
+	char *input; /* what it was given */
+};
+
+static char *
+fake_filter(void *arg, const char *html, size_t len, size_t *outlen,
+    struct pt_error *err)
+{
+	struct fake_filter *f = arg;
+	struct pt_buf b;
+	size_t i;
+
+	f->calls++;
+	free(f->input);
+	f->input = pt_xstrndup(html, len);
+	if (f->fail == 1) {
+		pt_error_set(err, PT_E_INTERNAL, 1,
+		    "'viewer' exited with "
+		    "status 1");
+		return NULL;
+	}
+	if (f->fail == 2)
+		return NULL;
+	pt_buf_init(&b, 0);
+	(void)pt_buf_addstr(&b, "\x1B[31mVIEWER:", NULL);
+	for (i = 0; i < len; i++)
+		(void)pt_buf_addch(&b,
+		    html[i] >= 'a' && html[i] <= 'z' ? html[i] - 32 : html[i],
+		    NULL);
+	return pt_buf_detach(&b, outlen);
+}
+
+static void
+test_mime_render_html_filter(void)
+{
+	const char *msg = "Content-Type: multipart/mixed; boundary=b\n\n"
+			  "--b\nContent-Type: text/html; charset=iso-8859-1\n\n"
+			  "<p>caf\xE9</p>\r\n<p>x</p>\r\n"
+			  "--b\nContent-Type: text/plain\n\n"
+			  "plain stays\n--b--\n";
+	struct fake_filter f;
+	struct mime_render_opts o;
+	size_t len;
+	char *s;
+
+	memset(&f, 0, sizeof f);
+	memset(&o, 0, sizeof o);
+	o.width = 200;
+	o.html_filter = fake_filter;
+	o.html_filter_arg = &f;
+
+	/* Used: given UTF-8 with LF ends; its output sanitized. */
+	s = mime_render(msg, strlen(msg), &o, &len, NULL);
+	CHECK(f.calls == 1);
+	CHECK_STR(f.input, "<p>caf\xC3\xA9</p>\n<p>x</p>");
+	CHECK(strstr(s, "VIEWER:<P>CAF\xC3\xA9</P>") != NULL);
+	CHECK(strstr(s, "plain stays") != NULL);
+	CHECK(memchr(s, 0x1B, len) == NULL);
+	CHECK(!has_controls(s, len));
+	free(s);
+
+	/* Failing: the built-in converter, with a note. */
+	f.fail = 1;
+	s = mime_render(msg, strlen(msg), &o, &len, NULL);
+	CHECK(f.calls == 2);
+	CHECK(strstr(s, "[-- the HTML viewer failed ('viewer' exited with "
+			"status 1): shown by the built-in converter --]\n"
+			"caf\xC3\xA9\n") != NULL);
+	CHECK(strstr(s, "VIEWER") == NULL);
+	free(s);
+
+	/* Declining (no viewer): the built-in converter, no note. */
+	f.fail = 2;
+	s = mime_render(msg, strlen(msg), &o, &len, NULL);
+	CHECK(f.calls == 3);
+	CHECK(strstr(s, "HTML viewer") == NULL);
+	CHECK(strncmp(s, "caf\xC3\xA9\n", 5) == 0);
+	free(s);
+	free(f.input);
+}
+
 static void
 test_mime_render_no_boundary(void)
 {
@@ -1666,6 +1750,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_render_flowed),
     PT_TEST(test_mime_render_charset_notes),
     PT_TEST(test_mime_render_html_only),
+    PT_TEST(test_mime_render_html_filter),
     PT_TEST(test_mime_render_no_boundary),
     PT_TEST(test_mime_render_too_big_is_raw),
     PT_TEST(test_mime_render_width_clamped),
