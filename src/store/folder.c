@@ -209,7 +209,7 @@ store_order_write(struct store *st, MDB_txn *txn, struct store_folder_rec *rec,
 			store_map_trim(st);
 	}
 	store_scan_close(&sc);
-	if (rc != 0 && rc != MDB_NOTFOUND) {
+	if (rc != MDB_NOTFOUND) {
 		free(msgs);
 		return rc;
 	}
