@@ -417,15 +417,10 @@ mime_addr_display(const struct mime_addr *a)
 		return pt_xstrdup(a->addr);
 	if (strpbrk(a->name, "()<>[]:;@\\,.\"") != NULL) {
 		struct pt_buf b;
-		const char *p;
 
 		pt_buf_init(&b, 0);
 		pt_buf_addch(&b, '"', NULL);
-		for (p = a->name; *p != '\0'; p++) {
-			if (*p == '"' || *p == '\\')
-				pt_buf_addch(&b, '\\', NULL);
-			pt_buf_addch(&b, *p, NULL);
-		}
+		mime_quoted_add(&b, a->name, strlen(a->name));
 		pt_buf_printf(&b, NULL, "\" <%s>", a->addr);
 		return pt_buf_detach(&b, NULL);
 	}

@@ -377,14 +377,22 @@ mime_fold_phrase(struct mime_fold *f, const char *sep, const char *name)
 	}
 	pt_buf_init(&qs, 0);
 	pt_buf_addch(&qs, '"', NULL);
-	for (i = 0; i < len; i++) {
-		if (name[i] == '"' || name[i] == '\\')
-			pt_buf_addch(&qs, '\\', NULL);
-		pt_buf_addch(&qs, name[i], NULL);
-	}
+	mime_quoted_add(&qs, name, len);
 	pt_buf_addch(&qs, '"', NULL);
 	mime_fold_add(f, sep, qs.data, qs.len, 0);
 	pt_buf_release(&qs);
+}
+
+void
+mime_quoted_add(struct pt_buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			pt_buf_addch(b, '\\', NULL);
+		pt_buf_addch(b, s[i], NULL);
+	}
 }
 
 /* RFC 2231 parameters. */
@@ -419,11 +427,7 @@ mime_fold_param(struct mime_fold *f, const char *attr, const char *value)
 		pt_buf_printf(&t, NULL, "%s=", attr);
 		if (quote || len == 0)
 			pt_buf_addch(&t, '"', NULL);
-		for (i = 0; i < len; i++) {
-			if (value[i] == '"' || value[i] == '\\')
-				pt_buf_addch(&t, '\\', NULL);
-			pt_buf_addch(&t, value[i], NULL);
-		}
+		mime_quoted_add(&t, value, len);
 		if (quote || len == 0)
 			pt_buf_addch(&t, '"', NULL);
 		mime_fold_add(f, " ", t.data, t.len, 0);

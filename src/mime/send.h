@@ -28,6 +28,8 @@ void mime_fold_init(struct mime_fold *, struct pt_buf *, const char *,
 void mime_fold_add(struct mime_fold *, const char *, const char *, size_t, int);
 /* Ends the field with CRLF; returns 0 or -1 (the buffer's cap). */
 int mime_fold_end(struct mime_fold *);
+/* Appends s as the inside of a quoted string: '"' and '\\' escaped. */
+void mime_quoted_add(struct pt_buf *, const char *, size_t);
 /* A display name as atoms, a quoted string or encoded words. */
 void mime_fold_phrase(struct mime_fold *, const char *, const char *);
 /* "; attr=value", with RFC 2231 sections for long or non-ASCII values. */
