@@ -116,6 +116,11 @@ const char *cfg_path(const struct cfg *);
 const char *cfg_get(const struct cfg *, const char *, const char *);
 int cfg_get_int(const struct cfg *, const char *, const char *);
 int cfg_get_bool(const struct cfg *, const char *, const char *);
+/*
+ * The editor to run on a draft: compose.editor, else $VISUAL, else
+ * $EDITOR, else "vi" (borrowed from cfg or the environment).
+ */
+const char *cfg_editor(const struct cfg *);
 
 size_t cfg_account_count(const struct cfg *);
 const struct cfg_account *cfg_account_at(const struct cfg *, size_t);

@@ -575,7 +575,7 @@ int
 cli_mailto_interactive(const struct cfg *cfg, const struct cli_send_args *a)
 {
 	const struct cfg_account *acct = cfg_account_find(cfg, a->account);
-	const char *ed = cfg_get(cfg, "compose", "editor");
+	const char *ed;
 	struct cli_send_args b;
 	struct mime_mailto mt;
 	struct pt_error err;
@@ -611,12 +611,7 @@ cli_mailto_interactive(const struct cfg *cfg, const struct cli_send_args *a)
 		fprintf(stderr, "petrel: %s\n", err.msg);
 		goto out;
 	}
-	if (ed == NULL || ed[0] == '\0')
-		ed = getenv("VISUAL");
-	if (ed == NULL || ed[0] == '\0')
-		ed = getenv("EDITOR");
-	if (ed == NULL || ed[0] == '\0')
-		ed = "vi";
+	ed = cfg_editor(cfg);
 	cmd = pt_xasprintf("%s '%s'", ed, path);
 	for (;;) {
 		if (system(cmd) != 0) {

@@ -263,6 +263,20 @@ cfg_get_bool(const struct cfg *cfg, const char *section, const char *name)
 	return v != NULL && strcmp(v, "yes") == 0;
 }
 
+const char *
+cfg_editor(const struct cfg *cfg)
+{
+	const char *ed = cfg_get(cfg, "compose", "editor");
+
+	if (ed == NULL || ed[0] == '\0')
+		ed = getenv("VISUAL");
+	if (ed == NULL || ed[0] == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || ed[0] == '\0')
+		ed = "vi";
+	return ed;
+}
+
 size_t
 cfg_account_count(const struct cfg *cfg)
 {

@@ -434,17 +434,11 @@ ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 static void
 ui_compose_edit(struct ui *ui)
 {
-	const char *ed = cfg_get(ui->cfg, "compose", "editor");
+	const char *ed = cfg_editor(ui->cfg);
 	char *cmd;
 	pid_t pid;
 	int status = 0;
 
-	if (ed == NULL || ed[0] == '\0')
-		ed = getenv("VISUAL");
-	if (ed == NULL || ed[0] == '\0')
-		ed = getenv("EDITOR");
-	if (ed == NULL || ed[0] == '\0')
-		ed = "vi";
 	/* The draft's path is ours: no quote can be in it. */
 	cmd = pt_xasprintf("%s '%s'", ed, ui_co.draft);
 	ui_term_pause();
