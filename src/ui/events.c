@@ -234,10 +234,17 @@ ui_event_password(struct ui *ui, const struct eng_event *ev)
 		return;
 	}
 	a = ui->acct[ev->account].cfg;
-	if (ev->err.msg[0] != '\0')
+	/*
+	 * The prompt takes the bottom line, where the error would show: the
+	 * error goes to the log (M) and the prompt says that it is a retry.
+	 */
+	if (ev->err.msg[0] != '\0') {
 		ui_error(ui, "%s", ev->err.msg);
-	q = pt_xasprintf(_("Password for %s on %s:"),
-	    a->username != NULL ? a->username : a->email, a->imap.host);
+		q = pt_xasprintf(_("Login refused; password for %s on %s:"),
+		    a->username != NULL ? a->username : a->email, a->imap.host);
+	} else
+		q = pt_xasprintf(_("Password for %s on %s:"),
+		    a->username != NULL ? a->username : a->email, a->imap.host);
 	p = ui_prompt_new(UI_PROMPT_PASSWORD, q, ui_password_answer,
 	    (void *)(uintptr_t)ev->account);
 	p->account = ev->account;
