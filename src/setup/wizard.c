@@ -800,12 +800,21 @@ wiz_to_settings(struct wiz *w)
 	return 0;
 }
 
+/* Wakes the UI thread; a full pipe means it is awake already. */
+static void
+wiz_job_wake(struct wiz_job *j)
+{
+	char one = 1;
+
+	if (write(j->wake[1], &one, 1) != 1)
+		return;
+}
+
 static void
 wiz_job_line(struct wiz_job *j, const char *fmt, ...)
 {
 	char *l;
 	va_list ap;
-	char one = 1;
 
 	va_start(ap, fmt);
 	l = pt_xvasprintf(fmt, ap);
@@ -816,7 +825,7 @@ wiz_job_line(struct wiz_job *j, const char *fmt, ...)
 	else
 		free(l);
 	pthread_mutex_unlock(&j->lock);
-	(void)write(j->wake[1], &one, 1);
+	wiz_job_wake(j);
 }
 
 static void
@@ -861,7 +870,6 @@ wiz_job_main(void *arg)
 	struct pt_error err;
 	enum net_proto protos[2] = {NET_PROTO_IMAP, NET_PROTO_SMTP};
 	int i;
-	char one = 1;
 
 	if (j->detect) {
 		memset(&o, 0, sizeof o);
@@ -910,7 +918,7 @@ done:
 	pthread_mutex_lock(&j->lock);
 	j->done = 1;
 	pthread_mutex_unlock(&j->lock);
-	(void)write(j->wake[1], &one, 1);
+	wiz_job_wake(j);
 	return NULL;
 }
 
