@@ -3,7 +3,7 @@
  *
  *	m  new message        r  reply (Reply-To, else From)
  *	g  group reply        L  list reply (List-Post)
- *	f  forward (inline)   R  recall the newest local draft
+ *	f  forward (inline)   R  recall a postponed message (send.c)
  *
  * A draft is a file of editable header fields (To, Cc, Bcc, Subject;
  * In-Reply-To and References for replies), an empty line and the text,
@@ -14,14 +14,8 @@
  * (the draft stays on disk; R brings it back) or abort.  The addresses
  * are checked before that prompt.
  *
- * Sending runs "petrel -F CONFIG -A ACCOUNT -H DRAFT" in a detached
- * child process (src/cli/send.c), so the interface never waits on the
- * network: it writes the message to the outbox (fsync) before talking
- * to the server, copies it to Sent, and whatever fails leaves it in the
- * outbox ("petrel outbox", and the notice when petrel starts).  The
- * draft is removed once the message is in the outbox, and kept when it
- * could not even be queued (a bad address), with the reason beside it
- * in DRAFT.log.  The UI itself includes no smtp, store or net header.
+ * Sending, postponing and recalling a draft are in send.c.  The UI
+ * itself includes no smtp, store or net header.
  */
 #include "config.h"
 
@@ -54,8 +48,6 @@ static struct {
 	char *draft;
 } ui_co;
 
-static const char *ui_compose_acct_id(struct ui *, size_t);
-static char *ui_compose_drafts_dir(struct ui *, size_t);
 static char *ui_compose_field(const char *, size_t, const char *);
 static char *ui_compose_others(struct ui *, size_t, const char *, const char *);
 static char *ui_compose_listpost(const char *);
@@ -68,29 +60,9 @@ static void ui_compose_edit(struct ui *);
 static void ui_compose_review(struct ui *);
 static void ui_compose_answer(struct ui *, int, const char *, void *);
 static void ui_compose_abort_answer(struct ui *, int, const char *, void *);
-static void ui_compose_send(struct ui *);
 static void ui_compose_done(void);
 static int ui_compose_check(struct ui *, char *, size_t);
 static char *ui_compose_header(const char *, const char *);
-
-static const char *
-ui_compose_acct_id(struct ui *ui, size_t account)
-{
-	const struct cfg_account *a = cfg_account_at(ui->cfg, account);
-
-	return a != NULL ? a->id : "";
-}
-
-static char *
-ui_compose_drafts_dir(struct ui *ui, size_t account)
-{
-	char *rest, *dir;
-
-	rest = pt_xasprintf("%s/drafts", ui_compose_acct_id(ui, account));
-	dir = pt_xdg_path(PT_XDG_DATA, rest);
-	free(rest);
-	return dir;
-}
 
 /* A header field of the top part, decoded (NULL when absent). */
 static char *
@@ -230,7 +202,7 @@ ui_compose_write(struct ui *ui, const char *text, size_t len)
 	char *dir;
 
 	pt_error_init(&err);
-	dir = ui_compose_drafts_dir(ui, ui_co.account);
+	dir = ui_drafts_dir(ui, ui_co.account);
 	if (pt_mkdir_p(dir, 0700, &err) != 0) {
 		free(dir);
 		ui_error(ui, "%s", err.msg);
@@ -387,32 +359,7 @@ ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 		return;
 	}
 	if (op == UI_OP_RECALL) {
-		/* The newest draft left on disk. */
-		char *dir = ui_compose_drafts_dir(ui, ui_co.account),
-		     *best = NULL;
-		struct dirent *de;
-		DIR *d = opendir(dir);
-
-		while (d != NULL && (de = readdir(d)) != NULL) {
-			size_t l = strlen(de->d_name);
-
-			if (l > 4 && strcmp(de->d_name + l - 4, ".txt") == 0 &&
-			    (best == NULL || strcmp(de->d_name, best) > 0)) {
-				free(best);
-				best = pt_xstrdup(de->d_name);
-			}
-		}
-		if (d != NULL)
-			closedir(d);
-		if (best == NULL)
-			ui_msg(ui, "%s", _("No postponed messages."));
-		else {
-			free(ui_co.draft);
-			ui_co.draft = pt_xasprintf("%s/%s", dir, best);
-			ui_compose_edit(ui);
-		}
-		free(best);
-		free(dir);
+		ui_recall(ui, ui_co.account);
 		return;
 	}
 	if (!f->open || n == 0) {
@@ -428,6 +375,16 @@ ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 		ui_co.job = ui_job_submit(ui, job, _("Fetching the message"),
 		    ui_compose_fetch_cb, NULL, NULL);
 	}
+}
+
+void
+ui_compose_resume(struct ui *ui, size_t account, const char *draft)
+{
+	ui_co.op = UI_OP_RECALL;
+	ui_co.account = account;
+	free(ui_co.draft);
+	ui_co.draft = pt_xstrdup(draft);
+	ui_compose_edit(ui);
 }
 
 /* Runs the editor on the draft, with the terminal given to it. */
@@ -568,16 +525,15 @@ ui_compose_answer(struct ui *ui, int ans, const char *text, void *arg)
 	(void)arg;
 	switch (ans) {
 	case 'y':
-		ui_compose_send(ui);
+		ui_send_draft(ui, ui_co.account, ui_co.draft);
+		ui_compose_done();
 		break;
 	case 'e':
 		ui_compose_edit(ui);
 		break;
 	case 'p':
 	case -1:
-		ui_msg(ui,
-		    _("Postponed: the draft is kept in %s (R recalls it)."),
-		    ui_co.draft);
+		ui_postpone_draft(ui, ui_co.account, ui_co.draft);
 		ui_compose_done();
 		break;
 	case 'q':
@@ -600,63 +556,6 @@ ui_compose_abort_answer(struct ui *ui, int yes, const char *text, void *arg)
 		ui_compose_done();
 	} else
 		ui_compose_review(ui);
-}
-
-/*
- * Sends in a detached grandchild: petrel -H DRAFT; the draft goes once
- * the message is in the outbox (any status but 2).
- */
-static void
-ui_compose_send(struct ui *ui)
-{
-	static const char script[] =
-	    "\"$0\" ${1:+-F \"$1\"} -A \"$2\" -H \"$3\" </dev/null "
-	    ">\"$3.log\" 2>&1; rc=$?; "
-	    "if [ $rc -ne 2 ]; then rm -f \"$3\"; fi; "
-	    "if [ $rc -eq 0 ]; then rm -f \"$3.log\"; fi";
-	const char *cfgp = cfg_path(ui->cfg);
-	char self[4096];
-	ssize_t n;
-	pid_t pid;
-
-	n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n <= 0) {
-		ui_error(ui, "%s",
-		    _("Cannot find the petrel program to send."));
-		return;
-	}
-	self[n] = '\0';
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		/* The grandchild is adopted by init: no zombie here. */
-		if (fork() == 0) {
-			int fd = open("/dev/null", O_RDWR);
-
-			(void)setsid();
-			if (fd >= 0) {
-				dup2(fd, 0);
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-			execl("/bin/sh", "sh", "-c", script, self,
-			    cfgp != NULL ? cfgp : "",
-			    ui_compose_acct_id(ui, ui_co.account), ui_co.draft,
-			    (char *)NULL);
-			_exit(127);
-		}
-		_exit(0);
-	}
-	if (pid < 0) {
-		ui_error(ui, _("Cannot start sending: %s"), strerror(errno));
-		return;
-	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	ui_msg(ui, "%s",
-	    _("Sending in the background; if it fails, the message waits in "
-	      "the outbox (petrel outbox)."));
-	ui_compose_done();
 }
 
 static void

@@ -782,5 +782,19 @@ int ui_sidebar_op(struct ui *, enum ui_op);
  * UI_OP_RECALL; uids are the messages replied to or forwarded.
  */
 void ui_compose_start(struct ui *, enum ui_op, const uint32_t *, size_t);
+/* Edits the draft file at path again (a recalled message). */
+void ui_compose_resume(struct ui *, size_t, const char *);
+
+/*
+ * send.c: a finished draft (path to the draft file, borrowed).  After
+ * ui_send_draft or ui_postpone_draft the draft file belongs to them.
+ */
+void ui_send_draft(struct ui *, size_t, const char *);
+void ui_postpone_draft(struct ui *, size_t, const char *);
+/* R: lists or resumes postponed messages of that account. */
+void ui_recall(struct ui *, size_t);
+/* The account's id ("" when out of range) and its local drafts folder. */
+const char *ui_acct_id(struct ui *, size_t);
+char *ui_drafts_dir(struct ui *, size_t);
 
 #endif
