@@ -578,7 +578,17 @@ enum ui_prompt_kind {
 	UI_PROMPT_CERT
 };
 
-enum ui_complete { UI_COMPLETE_NONE, UI_COMPLETE_FOLDER };
+/*
+ * What Tab completes in a line prompt: nothing, a folder name, a file
+ * path (~ expanded; directories end in '/'), or the last address of a
+ * comma-separated list (from the address book and query_command).
+ */
+enum ui_complete {
+	UI_COMPLETE_NONE,
+	UI_COMPLETE_FOLDER,
+	UI_COMPLETE_PATH,
+	UI_COMPLETE_ADDRESS
+};
 
 /*
  * The answer: YESNO 1/0, CHOICE the chosen key, LINE and PASSWORD 1
