@@ -80,6 +80,9 @@
 
 #include "petrel/config.h"
 #include "petrel/core.h"
+#include "petrel/mime.h"
+
+struct net_cancel;
 
 /*
  * Message flags (struct eng_msg.flags, job flags_add/flags_remove).
@@ -306,6 +309,8 @@ enum eng_job_kind {
 	ENG_JOB_DELETE,      /* folder */
 	ENG_JOB_SUBSCRIBE,   /* folder */
 	ENG_JOB_UNSUBSCRIBE, /* folder */
+	ENG_JOB_SEND,        /* path or target, send_flags: PROGRESS, u.send */
+	ENG_JOB_POSTPONE,    /* path: DONE (u.done.uid) */
 	ENG_JOB_NKINDS
 };
 
@@ -355,6 +360,7 @@ struct eng_job {
 	size_t len;
 	int64_t date; /* APPEND: internal date, 0 for now */
 	struct eng_search search;
+	unsigned send_flags; /* SEND: ENG_SEND_* */
 };
 
 /* A zeroed job of that kind for that account. */
@@ -430,6 +436,15 @@ struct eng_event {
 		size_t count;                    /* NEW_MAIL */
 		struct eng_body *body;           /* BODY */
 		struct eng_structure *structure; /* STRUCTURE */
+		struct {
+			char *outbox_id;  /* or NULL: it never got there */
+			char *refused;    /* "addr (server: 550 ...)" lines */
+			size_t naccepted; /* recipients the server took */
+			int unsure; /* FAILED: it may have been delivered */
+			int copied; /* DONE: 0 when the Sent copy failed
+				       (err says why; it waits in the
+				       outbox for the copy only) */
+		} send;             /* DONE and FAILED of ENG_JOB_SEND */
 	} u;
 };
 
@@ -501,5 +516,83 @@ void eng_password(struct eng *, size_t, const char *);
 
 /* Answers ENG_EV_CERT for an account. */
 void eng_trust_cert(struct eng *, size_t, enum eng_trust);
+
+/*
+ * ---- send: the outgoing path (src/engine/send.c) ---------------------
+ *
+ * One piece of code turns a draft into a sent message, for petrel -H,
+ * batch mode, "petrel outbox send" and the interface:
+ *
+ *	draft -> built message (mime_compose_build) -> outbox (fsync)
+ *	-> SMTP (smtp_deliver) -> accepted (durable) -> copying
+ *	(durable) -> Sent copy over its own IMAP connection -> removed
+ *
+ * The interface submits ENG_JOB_SEND: it runs on a short-lived sender
+ * thread of its own (never on the account's IMAP worker), posts
+ * PROGRESS in bytes while the body goes out, and ends with DONE or
+ * FAILED carrying u.send.  With job->path (a draft file) the message is
+ * built and queued first; the draft file is removed once the message
+ * is in the outbox.  With job->target (an outbox id) that message is
+ * sent again.  eng_cancel stops it; whatever happens the message stays
+ * in the outbox until the server took it and its copy is in Sent.
+ *
+ * ENG_JOB_POSTPONE (job->path, a draft file) runs on the account's
+ * worker: it builds the message as sending would, but keeping Bcc, and
+ * APPENDs it with \Draft and \Seen to the Drafts folder (the folder
+ * with the Drafts role, else one named Drafts, created when missing).
+ * The draft file is removed only after the APPEND succeeded.  It fails
+ * at once with PT_E_NET while the account is offline.
+ */
+#define ENG_SEND_FORCE   0x1 /* send an unsure message again */
+#define ENG_SEND_PARTIAL 0x2 /* go on when only some recipients are refused */
+
+#define ENG_OUTBOX_ID_MAX 48
+
+struct eng_send_result {
+	char outbox_id[ENG_OUTBOX_ID_MAX]; /* "" until it is in the outbox */
+	int accepted;                      /* the server has it */
+	int already;                       /* it had it before this attempt */
+	int unsure; /* no answer after the whole message went out */
+	int copied; /* the copy is in Sent and it left the outbox */
+	struct pt_error copy_err;
+	size_t naccepted; /* recipients the server took */
+	char *refused;    /* refused recipients, one line each, or NULL */
+};
+
+void eng_send_result_release(struct eng_send_result *);
+
+/* How a synchronous send reports the bytes that went out. */
+typedef void (*eng_send_progress_fn)(void *, uint64_t, uint64_t);
+
+/*
+ * Builds draft d (From: the account) and stores it in the account's
+ * outbox, durably; writes its id into res->outbox_id.  keep_bcc keeps
+ * the Bcc field in the message (never for sending).  PT_E_CONFIG for a
+ * bad address or a missing attachment: then nothing is queued.  Any
+ * thread; blocking.
+ */
+int eng_send_queue(const struct cfg_account *, const struct mime_draft *,
+    struct eng_send_result *, struct pt_error *);
+
+/*
+ * Sends outbox message id of the account: SMTP, then the Sent copy,
+ * then it leaves the outbox.  Returns 0 when the server accepted it
+ * (res->copied says whether the copy was made), -1 with err otherwise;
+ * res->refused lists refused recipients.  pw may be NULL (the
+ * configured password is used); cancel may be NULL.  Any thread;
+ * blocking.
+ */
+int eng_send_deliver(const struct cfg_account *, const char *, unsigned,
+    const struct pt_secret *, struct net_cancel *, eng_send_progress_fn, void *,
+    struct eng_send_result *, struct pt_error *);
+
+/* Reads a draft file (PT_E_CONFIG names it when it cannot be read). */
+int eng_draft_read(const char *, struct mime_draft *, struct pt_error *);
+
+/* How many messages wait in the account's outbox (0 on error). */
+size_t eng_outbox_count(const struct cfg_account *);
+
+/* 1 while an ENG_JOB_SEND is running or queued. */
+int eng_sending(struct eng *);
 
 #endif

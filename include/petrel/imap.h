@@ -350,6 +350,8 @@ struct imap_search {
 	const char *text; /* UTF-8 or NULL */
 	uint32_t with_flags, without_flags;
 	int64_t since, before; /* 0: no limit */
+	/* HEADER name value (both printable ASCII), or NULL. */
+	const char *header, *header_value;
 };
 
 /* UID SEARCH CHARSET UTF-8 ...: the UIDs, ascending. */

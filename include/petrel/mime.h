@@ -386,6 +386,7 @@ struct mime_compose {
 	const char *nonce;      /* 16+ random letters and digits */
 	const char *message_id; /* "<id>", or NULL: made from the nonce */
 	const char *user_agent; /* or NULL */
+	int draft; /* for the Drafts folder: Bcc kept, recipients optional */
 };
 
 /* The SMTP envelope of a built message (all strings owned). */
@@ -430,6 +431,27 @@ struct mime_mailto {
 
 int mime_mailto_parse(const char *, struct mime_mailto *, struct pt_error *);
 void mime_mailto_release(struct mime_mailto *);
+
+/*
+ * A draft file (src/mime/draft.c), as compose writes it and petrel -H,
+ * the engine's sender and recall read it: header fields (folded lines
+ * joined; several To, Cc or Bcc fields joined with ", "; one Attach:
+ * line per file; unknown fields ignored), an empty line, then the
+ * text.  A file that does not start with a field is all text.  Strings
+ * are owned by the struct (NULL when absent).
+ */
+struct mime_draft {
+	char *to, *cc, *bcc, *subject, *reply_to, *in_reply_to, *references;
+	char **attach; /* file paths */
+	size_t nattach;
+	char *body; /* NUL-terminated; bodylen bytes */
+	size_t bodylen;
+};
+
+/* Parses len bytes; PT_E_CONFIG for a header line without a name. */
+int mime_draft_parse(const char *, size_t, struct mime_draft *,
+    struct pt_error *);
+void mime_draft_release(struct mime_draft *);
 
 /* ---- send: building outgoing mail (end) ---- */
 

@@ -167,10 +167,13 @@ size_t smtp_session_max_size(const struct smtp_session *);
 
 /*
  * Stores the copy of a sent message: fcc is the folder the envelope
- * names, or NULL for the account's Sent folder.  0 or -1 with err.
+ * names, or NULL for the account's Sent folder.  When check is set an
+ * earlier attempt may have stored it already (it was interrupted
+ * during the copy): look for the message's Message-ID there first and
+ * store nothing when it is found.  0 or -1 with err.
  */
-typedef int (*smtp_copy_fn)(void *, const char *fcc, const char *, size_t,
-    struct pt_error *);
+typedef int (*smtp_copy_fn)(void *, const char *fcc, int check, const char *,
+    size_t, struct pt_error *);
 
 struct smtp_deliver_opts {
 	const struct cfg_account *acct;

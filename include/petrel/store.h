@@ -355,6 +355,9 @@ size_t store_body_size(struct store *);
  *		  sent again when the user insists (STORE_OUTBOX_FORCE)
  *	accepted  the server said 250 after DATA: it is never sent again;
  *		  only the copy to the Sent folder is left to do
+ *	copying   as accepted, and the copy to Sent was started: it may
+ *		  be there already, so the next attempt looks for its
+ *		  Message-ID in Sent before storing another copy
  *
  * A message leaves the outbox (store_outbox_done) only after the
  * server accepted it and its Sent copy is stored.  Several processes
@@ -370,7 +373,8 @@ enum store_outbox_state {
 	STORE_OUTBOX_QUEUED,
 	STORE_OUTBOX_SENDING,
 	STORE_OUTBOX_UNSURE,
-	STORE_OUTBOX_ACCEPTED
+	STORE_OUTBOX_ACCEPTED,
+	STORE_OUTBOX_COPYING
 };
 
 /* The envelope of a message (strings owned by whoever holds it). */
@@ -426,13 +430,13 @@ int store_outbox_list(struct store_outbox *, struct store_outbox_entry **,
 void store_outbox_list_free(struct store_outbox_entry **, size_t);
 /* How many messages wait (after the same repairs); 0 on error. */
 size_t store_outbox_count(struct store_outbox *);
-/* "queued", "sending", "unsure" or "accepted". */
+/* "queued", "sending", "unsure", "accepted" or "copying". */
 const char *store_outbox_state_name(enum store_outbox_state);
 
 /*
  * Claims a message: locks it and reads it.  A queued one (or unsure,
- * with STORE_OUTBOX_FORCE) becomes sending; an accepted one stays
- * accepted (only its Sent copy is left).  Fails with PT_E_REFUSED when
+ * with STORE_OUTBOX_FORCE) becomes sending; an accepted or copying one
+ * stays as it is (only its Sent copy is left).  Fails with PT_E_REFUSED when
  * another process holds it or when it is unsure without the flag, and
  * PT_E_CONFIG when there is no such message.  The claim ends with
  * store_outbox_done (sent and copied: removed) or store_outbox_release

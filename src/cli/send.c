@@ -6,11 +6,12 @@
  *	petrel mailto:ADDRESS?subject=...
  *	petrel outbox [list | send [--force] [ID...] | discard ID...]
  *
- * A message is built (src/mime/build.c), written to the account's
- * outbox (fsync) before the SMTP conversation, delivered
- * (src/smtp/deliver.c), copied to the Sent folder over IMAP, and only
- * then removed from the outbox.  Whatever fails, the message stays in
- * the outbox and stderr says why.
+ * The arguments become a draft (struct mime_draft) and go the way every
+ * message goes (src/engine/send.c, shared with the interface): built,
+ * written to the account's outbox (fsync) before the SMTP conversation,
+ * delivered, copied to the Sent folder over IMAP, and only then removed
+ * from the outbox.  Whatever fails, the message stays in the outbox and
+ * stderr says why.
  */
 #include "config.h"
 
@@ -24,10 +25,8 @@
 
 #include "petrel/config.h"
 #include "petrel/core.h"
-#include "petrel/imap.h"
+#include "petrel/engine.h"
 #include "petrel/mime.h"
-#include "petrel/net.h"
-#include "petrel/smtp.h"
 #include "petrel/store.h"
 
 #include "src/cli/cli.h"
@@ -35,33 +34,20 @@
 /* Far above any server's limit, but a bound on memory all the same. */
 #define CLI_MAX_MESSAGE ((size_t)256 * 1024 * 1024)
 
-/* The account and its password, shared by SMTP and the Sent copy. */
+/* The account and its password, asked once for all its messages. */
 struct cli_ctx {
 	const struct cfg_account *acct;
 	struct pt_secret pw;
 	int have_pw;
 };
 
-/* A draft file (-H): its fields, unfolded, and its text. */
-struct cli_draft {
-	char *to, *cc, *bcc, *subject, *reply_to, *in_reply_to, *references;
-	char **attach;
-	size_t nattach;
-	char *body;
-	size_t bodylen;
-};
-
 static char *cli_join(char *const *, size_t);
+static char *cli_dup(const char *);
 static int cli_password(struct cli_ctx *, struct pt_error *);
-static int cli_copy_sent(void *, const char *, const char *, size_t,
-    struct pt_error *);
 static int cli_status(const struct pt_error *);
 static void cli_progress(void *, uint64_t, uint64_t);
-static int cli_deliver(struct cli_ctx *, struct store_outbox *, const char *,
-    unsigned, int);
-static char *cli_sent_folder(struct imap_session *, struct pt_error *);
-static int cli_draft_read(const char *, struct cli_draft *, struct pt_error *);
-static void cli_draft_release(struct cli_draft *);
+static int cli_deliver(struct cli_ctx *, const char *, unsigned);
+static void cli_refused(const char *, const char *);
 
 static char *
 cli_join(char *const *v, size_t n)
@@ -77,116 +63,10 @@ cli_join(char *const *v, size_t n)
 	return pt_buf_detach(&b, NULL);
 }
 
-static void
-cli_draft_release(struct cli_draft *d)
+static char *
+cli_dup(const char *s)
 {
-	size_t i;
-
-	free(d->to);
-	free(d->cc);
-	free(d->bcc);
-	free(d->subject);
-	free(d->reply_to);
-	free(d->in_reply_to);
-	free(d->references);
-	for (i = 0; i < d->nattach; i++)
-		free(d->attach[i]);
-	free(d->attach);
-	free(d->body);
-	memset(d, 0, sizeof *d);
-}
-
-/*
- * Reads a draft: header fields (folded lines joined; several To, Cc or
- * Bcc fields joined with ", "; unknown fields ignored), an empty line,
- * then the text.  A file without fields is all text.
- */
-static int
-cli_draft_read(const char *path, struct cli_draft *d, struct pt_error *err)
-{
-	static const char *const names[] = {"to", "cc", "bcc", "subject",
-	    "reply-to", "in-reply-to", "references", "attach"};
-	char *file, *p, *end;
-	size_t len;
-
-	memset(d, 0, sizeof *d);
-	if ((file = pt_file_read(path, CLI_MAX_MESSAGE, &len, err)) == NULL)
-		return -1;
-	p = file;
-	end = file + len;
-	while (p < end && *p != '\n' &&
-	       !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
-		struct pt_buf v;
-		const char *colon, *eol, *line = p;
-		size_t i, nl;
-		char **dst = NULL, *val, *t, *e;
-
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		colon = memchr(p, ':', (size_t)(eol - p));
-		if (colon == NULL || colon == p ||
-		    memchr(p, ' ', (size_t)(colon - p)) != NULL) {
-			if (p == file)
-				break; /* no fields: all text */
-			cli_draft_release(d);
-			free(file);
-			return pt_error_set(err, PT_E_CONFIG, 0,
-			    _("'%s': a header line has no field name: %.*s"),
-			    path, (int)(eol - p > 60 ? 60 : eol - p), p);
-		}
-		nl = (size_t)(colon - p);
-		pt_buf_init(&v, 0);
-		pt_buf_add(&v, colon + 1, (size_t)(eol - colon - 1), NULL);
-		p = file + (eol - file) + (eol < end);
-		while (p < end && (*p == ' ' || *p == '\t')) {
-			eol = memchr(p, '\n', (size_t)(end - p));
-			if (eol == NULL)
-				eol = end;
-			pt_buf_add(&v, p, (size_t)(eol - p), NULL);
-			p = file + (eol - file) + (eol < end);
-		}
-		for (i = 0; i < v.len; i++)
-			if (v.data[i] == '\r' || v.data[i] == '\t')
-				v.data[i] = ' ';
-		for (i = 0; i < PT_NELEM(names); i++)
-			if (strlen(names[i]) == nl &&
-			    strncasecmp(names[i], line, nl) == 0)
-				break;
-		val = pt_buf_detach(&v, NULL);
-		t = val;
-		while (*t == ' ')
-			t++;
-		e = t + strlen(t);
-		while (e > t && e[-1] == ' ')
-			*--e = '\0';
-		if (i == 7 && *t != '\0') {
-			d->attach = pt_xreallocarray(d->attach, d->nattach + 1,
-			    sizeof *d->attach);
-			d->attach[d->nattach++] = pt_xstrdup(t);
-		} else if (i < 7) {
-			char **f[] = {&d->to, &d->cc, &d->bcc, &d->subject,
-			    &d->reply_to, &d->in_reply_to, &d->references};
-
-			dst = f[i];
-		}
-		if (dst != NULL && *t != '\0') {
-			/* To, Cc, Bcc add up; the others: the last one. */
-			char *n = *dst != NULL && i < 3
-				      ? pt_xasprintf("%s, %s", *dst, t)
-				      : pt_xstrdup(t);
-
-			free(*dst);
-			*dst = n;
-		}
-		free(val);
-	}
-	if (p < end && p != file) /* the empty line */
-		p += *p == '\r' ? 2 : 1;
-	d->bodylen = (size_t)(end - p);
-	d->body = pt_xstrndup(p, d->bodylen);
-	free(file);
-	return 0;
+	return s != NULL ? pt_xstrdup(s) : NULL;
 }
 
 static int
@@ -206,71 +86,6 @@ cli_password(struct cli_ctx *c, struct pt_error *err)
 		return -1;
 	c->have_pw = 1;
 	return 0;
-}
-
-/* The folder flagged \Sent, else one called Sent; NULL: none. */
-static char *
-cli_sent_folder(struct imap_session *s, struct pt_error *err)
-{
-	struct imap_mbox *v;
-	size_t n, i;
-	char *name = NULL;
-
-	if (imap_list(s, &v, &n, err) != 0)
-		return NULL;
-	for (i = 0; i < n && name == NULL; i++)
-		if (v[i].attrs & IMAP_MBX_SENT)
-			name = pt_xstrdup(v[i].name);
-	for (i = 0; i < n && name == NULL; i++)
-		if (strcasecmp(v[i].uname, "Sent") == 0 ||
-		    strcasecmp(v[i].uname, "Sent Messages") == 0 ||
-		    strcasecmp(v[i].uname, "Sent Items") == 0 ||
-		    strcasecmp(v[i].uname, "INBOX.Sent") == 0)
-			name = pt_xstrdup(v[i].name);
-	imap_mbox_list_free(&v, n);
-	return name;
-}
-
-/* smtp_copy_fn: APPEND to the Sent folder (created when missing). */
-static int
-cli_copy_sent(void *arg, const char *fcc, const char *data, size_t len,
-    struct pt_error *err)
-{
-	struct cli_ctx *c = arg;
-	struct imap_session *s;
-	struct net_params np;
-	char *mb = NULL;
-	int r = -1;
-
-	if (cli_password(c, err) != 0)
-		return -1;
-	net_params_from_account(&np, c->acct, NET_PROTO_IMAP);
-	s = imap_session_new(&np, NULL);
-	if (imap_session_open(s,
-		c->acct->username != NULL ? c->acct->username : c->acct->email,
-		&c->pw, err) != 0)
-		goto out;
-	if (fcc != NULL) {
-		if ((mb = imap_mutf7_encode(fcc)) == NULL) {
-			pt_error_set(err, PT_E_CONFIG, 0,
-			    _("'%s' cannot name a folder"), fcc);
-			goto out;
-		}
-	} else if ((mb = cli_sent_folder(s, err)) == NULL) {
-		if (err != NULL && err->class != PT_OK)
-			goto out;
-		mb = pt_xstrdup("Sent");
-		if (imap_mailbox_create(s, mb, err) != 0)
-			goto out;
-	}
-	r = imap_append(s, mb, STORE_F_SEEN, 0, data, len, NULL, err);
-out:
-	if (r != 0)
-		pt_error_prefix(err, _("cannot store the copy in '%s'"),
-		    fcc != NULL ? fcc : (mb != NULL ? mb : "Sent"));
-	free(mb);
-	imap_session_free(&s);
-	return r;
 }
 
 /* On a terminal: "sending 45% of 13.6 MB", rewritten in place. */
@@ -299,39 +114,22 @@ cli_status(const struct pt_error *e)
 
 /* Delivers one message and says what happened on stderr. */
 static int
-cli_deliver(struct cli_ctx *c, struct store_outbox *ob, const char *id,
-    unsigned flags, int partial_ok)
+cli_deliver(struct cli_ctx *c, const char *id, unsigned flags)
 {
-	struct smtp_deliver_opts o;
-	struct smtp_deliver_report rep;
+	struct eng_send_result res;
 	struct pt_error err;
-	size_t i;
 	int status = 0;
 
 	pt_error_init(&err);
-	memset(&o, 0, sizeof o);
-	o.acct = c->acct;
-	o.claim_flags = flags;
-	o.partial_ok = partial_ok;
-	o.copy = cli_copy_sent;
-	o.copy_arg = c;
-	if (isatty(STDERR_FILENO))
-		o.progress = cli_progress;
-	if (cli_password(c, &err) == 0)
-		o.password = &c->pw;
-	if (smtp_deliver(ob, id, &o, &rep, &err) != 0) {
+	memset(&res, 0, sizeof res);
+	if (cli_password(c, &err) != 0 ||
+	    eng_send_deliver(c->acct, id, flags, &c->pw, NULL,
+		isatty(STDERR_FILENO) ? cli_progress : NULL, NULL, &res,
+		&err) != 0) {
 		fprintf(stderr, _("petrel: not sent: %s\n"), err.msg);
-		for (i = 0; i < rep.submit.nrcpt; i++)
-			if (!rep.submit.rcpt[i].accepted &&
-			    rep.submit.rcpt[i].code != 0)
-				fprintf(stderr,
-				    _("petrel:   %s: refused (server: %d "
-				      "%s)\n"),
-				    rep.submit.rcpt[i].addr,
-				    rep.submit.rcpt[i].code,
-				    rep.submit.rcpt[i].text);
+		cli_refused(res.refused, "  ");
 		fprintf(stderr,
-		    rep.unsure
+		    res.unsure
 			? _("petrel: the message stays in the outbox as %s; "
 			    "if it did not arrive, send it again with: petrel "
 			    "outbox send --force %s\n")
@@ -340,57 +138,49 @@ cli_deliver(struct cli_ctx *c, struct store_outbox *ob, const char *id,
 		    id, id);
 		status = cli_status(&err);
 	} else {
-		for (i = 0; i < rep.submit.nrcpt; i++)
-			if (!rep.submit.rcpt[i].accepted)
-				fprintf(stderr,
-				    _("petrel: warning: %s was refused "
-				      "(server: "
-				      "%d %s)\n"),
-				    rep.submit.rcpt[i].addr,
-				    rep.submit.rcpt[i].code,
-				    rep.submit.rcpt[i].text);
-		if (!rep.copied)
+		cli_refused(res.refused, _("warning: "));
+		if (!res.copied)
 			fprintf(stderr,
 			    _("petrel: sent, but %s; the copy waits in the "
 			      "outbox as %s (petrel outbox send)\n"),
-			    rep.copy_err.msg, id);
+			    res.copy_err.msg, id);
 	}
-	smtp_deliver_report_release(&rep);
+	eng_send_result_release(&res);
 	return status;
+}
+
+/* "petrel: <what>ADDR: refused (server: 550 ...)", one line each. */
+static void
+cli_refused(const char *lines, const char *what)
+{
+	while (lines != NULL && *lines != '\0') {
+		const char *nl = strchr(lines, '\n');
+		int n = nl != NULL ? (int)(nl - lines) : (int)strlen(lines);
+
+		fprintf(stderr, "petrel: %s%.*s\n", what, n, lines);
+		lines += n + (nl != NULL);
+	}
 }
 
 int
 cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 {
-	struct store_attachment *att = NULL;
-	struct mime_attachment *ma = NULL;
-	struct mime_compose mc;
-	struct mime_envelope env;
+	struct eng_send_result res;
 	struct mime_mailto mt;
-	struct store_outbox_env oenv;
-	struct store_outbox *ob = NULL;
+	struct mime_draft dr, m;
 	struct cli_ctx ctx;
 	struct pt_error err;
-	struct pt_buf msg;
-	struct mime_addr me;
-	struct cli_draft dr;
-	const char **paths = NULL;
-	size_t natt = 0;
-	char id[STORE_OUTBOX_ID_MAX], nonce[25], *body = NULL;
-	char *to = NULL, *cc = NULL, *bcc = NULL, *from = NULL;
-	char *to2 = NULL, *cc2 = NULL, *bcc2 = NULL;
+	char *body = NULL, *to, *cc, *bcc;
 	size_t i, bodylen = 0;
-	struct tm tm;
-	time_t now;
 	int status = 1;
 
 	pt_error_init(&err);
 	memset(&mt, 0, sizeof mt);
 	memset(&dr, 0, sizeof dr);
+	memset(&m, 0, sizeof m);
 	memset(&ctx, 0, sizeof ctx);
-	memset(&env, 0, sizeof env);
+	memset(&res, 0, sizeof res);
 	pt_secret_init(&ctx.pw);
-	pt_buf_init(&msg, CLI_MAX_MESSAGE);
 	ctx.acct = cfg_account_find(cfg, a->account);
 	if (ctx.acct == NULL) {
 		if (a->account != NULL)
@@ -406,7 +196,7 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 		return 2;
 	}
 
-	if (a->draft != NULL && cli_draft_read(a->draft, &dr, &err) != 0) {
+	if (a->draft != NULL && eng_draft_read(a->draft, &dr, &err) != 0) {
 		fprintf(stderr, "petrel: %s\n", err.msg);
 		mime_mailto_release(&mt);
 		return 2;
@@ -422,6 +212,8 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 		    pt_file_read("/dev/stdin", CLI_MAX_MESSAGE, &bodylen, &err);
 		if (body == NULL) {
 			fprintf(stderr, "petrel: %s\n", err.msg);
+			mime_mailto_release(&mt);
+			mime_draft_release(&dr);
 			return 1;
 		}
 	}
@@ -434,36 +226,17 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 		body = b;
 		bodylen = strlen(b);
 	}
+	m.body = body;
+	m.bodylen = bodylen;
 
-	/* Attachments: the draft's, then -a's; typed by libmagic. */
-	natt = dr.nattach + a->nattach;
-	if (natt > 0) {
-		att = pt_xcalloc(natt, sizeof *att);
-		ma = pt_xcalloc(natt, sizeof *ma);
-		paths = pt_xcalloc(natt, sizeof *paths);
-		for (i = 0; i < natt; i++) {
-			att[i].fd = -1;
-			paths[i] = i < dr.nattach ? dr.attach[i]
-						  : a->attach[i - dr.nattach];
-		}
-	}
-	for (i = 0; i < natt; i++) {
-		/* Streamed into the message: never whole in memory. */
-		if (store_attach_open(paths[i], CLI_MAX_MESSAGE, &att[i],
-			&err) != 0) {
-			fprintf(stderr, "petrel: %s\n", err.msg);
-			status = 2;
-			goto out;
-		}
-		ma[i].filename = att[i].name;
-		ma[i].type = att[i].type;
-		ma[i].read = store_attach_chunk;
-		ma[i].read_arg = &att[i];
-	}
+	/* Attachments: the draft's, then -a's. */
+	m.nattach = dr.nattach + a->nattach;
+	if (m.nattach > 0)
+		m.attach = pt_xcalloc(m.nattach, sizeof *m.attach);
+	for (i = 0; i < m.nattach; i++)
+		m.attach[i] = pt_xstrdup(
+		    i < dr.nattach ? dr.attach[i] : a->attach[i - dr.nattach]);
 
-	to = cli_join(a->to, a->nto);
-	cc = cli_join(a->cc, a->ncc);
-	bcc = cli_join(a->bcc, a->nbcc);
 	if (dr.to != NULL || dr.cc != NULL || dr.bcc != NULL) {
 		/* The draft's recipients go first, as mailto:'s do. */
 		free(mt.to);
@@ -474,95 +247,50 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 		mt.bcc = dr.bcc;
 		dr.to = dr.cc = dr.bcc = NULL;
 	}
-	to2 = mt.to == NULL ? to
-	      : to == NULL  ? pt_xstrdup(mt.to)
-			    : pt_xasprintf("%s, %s", mt.to, to);
-	cc2 = mt.cc == NULL ? cc
-	      : cc == NULL  ? pt_xstrdup(mt.cc)
-			    : pt_xasprintf("%s, %s", mt.cc, cc);
-	bcc2 = mt.bcc == NULL ? bcc
-	       : bcc == NULL  ? pt_xstrdup(mt.bcc)
-			      : pt_xasprintf("%s, %s", mt.bcc, bcc);
-	me.name = (char *)(uintptr_t)ctx.acct->name;
-	me.addr = (char *)(uintptr_t)ctx.acct->email;
-	from = mime_addr_display(&me);
+	to = cli_join(a->to, a->nto);
+	cc = cli_join(a->cc, a->ncc);
+	bcc = cli_join(a->bcc, a->nbcc);
+	m.to = mt.to == NULL ? to
+	       : to == NULL  ? pt_xstrdup(mt.to)
+			     : pt_xasprintf("%s, %s", mt.to, to);
+	m.cc = mt.cc == NULL ? cc
+	       : cc == NULL  ? pt_xstrdup(mt.cc)
+			     : pt_xasprintf("%s, %s", mt.cc, cc);
+	m.bcc = mt.bcc == NULL ? bcc
+		: bcc == NULL  ? pt_xstrdup(mt.bcc)
+			       : pt_xasprintf("%s, %s", mt.bcc, bcc);
+	if (m.to != to)
+		free(to);
+	if (m.cc != cc)
+		free(cc);
+	if (m.bcc != bcc)
+		free(bcc);
+	m.subject = cli_dup(a->subject != NULL   ? a->subject
+			    : dr.subject != NULL ? dr.subject
+						 : mt.subject);
+	m.reply_to = cli_dup(dr.reply_to);
+	m.in_reply_to =
+	    cli_dup(dr.in_reply_to != NULL ? dr.in_reply_to : mt.in_reply_to);
+	m.references =
+	    cli_dup(dr.references != NULL ? dr.references : m.in_reply_to);
 
-	memset(&mc, 0, sizeof mc);
-	mc.from = from;
-	mc.to = to2;
-	mc.cc = cc2;
-	mc.bcc = bcc2;
-	mc.subject = a->subject != NULL   ? a->subject
-		     : dr.subject != NULL ? dr.subject
-					  : mt.subject;
-	mc.reply_to = dr.reply_to;
-	mc.in_reply_to =
-	    dr.in_reply_to != NULL ? dr.in_reply_to : mt.in_reply_to;
-	mc.references = dr.references != NULL    ? dr.references
-			: dr.in_reply_to != NULL ? dr.in_reply_to
-						 : mt.in_reply_to;
-	mc.body = body;
-	mc.bodylen = bodylen;
-	mc.att = ma;
-	mc.natt = natt;
-	now = time(NULL);
-	localtime_r(&now, &tm);
-	mc.date = (int64_t)now;
-	mc.tzoff = (int)(tm.tm_gmtoff / 60);
-	store_nonce(nonce, sizeof nonce);
-	mc.nonce = nonce;
-	mc.user_agent = "petrel/" PACKAGE_VERSION;
-	if (mime_compose_build(&mc, &msg, &env, &err) != 0) {
-		fprintf(stderr, "petrel: %s\n", err.msg);
-		status = 2;
+	/* Built and into the outbox (durably), then out. */
+	if (eng_send_queue(ctx.acct, &m, &res, &err) != 0) {
+		if (err.class == PT_E_CONFIG) {
+			fprintf(stderr, "petrel: %s\n", err.msg);
+			status = 2;
+		} else
+			fprintf(stderr, _("petrel: not sent: %s\n"), err.msg);
 		goto out;
 	}
-	/* The parts are in msg now: free them before sending. */
-	for (i = 0; i < natt; i++)
-		store_attach_release(&att[i]);
-	free(body);
-	body = NULL;
-
-	/* Into the outbox (durably), then out. */
-	ob = store_outbox_open(ctx.acct->id, NULL, &err);
-	if (ob == NULL) {
-		fprintf(stderr, _("petrel: not sent: %s\n"), err.msg);
-		goto out;
-	}
-	oenv.from = env.from;
-	oenv.rcpt = env.rcpt;
-	oenv.nrcpt = env.nrcpt;
-	oenv.fcc = NULL;
-	if (store_outbox_add(ob, &oenv, msg.data, msg.len, id, &err) != 0) {
-		fprintf(stderr, _("petrel: not sent: %s\n"), err.msg);
-		goto out;
-	}
-	pt_buf_release(&msg);
-	store_outbox_crashpoint("queued");
-	status = cli_deliver(&ctx, ob, id, 0, 0);
+	mime_draft_release(&m);
+	status = cli_deliver(&ctx, res.outbox_id, 0);
 out:
-	for (i = 0; i < natt && att != NULL; i++)
-		store_attach_release(&att[i]);
-	free(att);
-	free(ma);
-	free(paths);
-	cli_draft_release(&dr);
-	free(body);
-	if (to2 != to)
-		free(to2);
-	if (cc2 != cc)
-		free(cc2);
-	if (bcc2 != bcc)
-		free(bcc2);
-	free(to);
-	free(cc);
-	free(bcc);
-	free(from);
+	eng_send_result_release(&res);
+	mime_draft_release(&m);
+	mime_draft_release(&dr);
 	mime_mailto_release(&mt);
-	mime_envelope_release(&env);
-	pt_buf_release(&msg);
 	pt_secret_release(&ctx.pw);
-	store_outbox_free(&ob);
 	return status;
 }
 
@@ -752,7 +480,10 @@ cli_outbox_main(const struct cfg *cfg, const char *account, int argc,
 					    v[k].id, v[k].id);
 					continue;
 				}
-				r = cli_deliver(&ctx, ob, v[k].id, flags, 0);
+				r = cli_deliver(&ctx, v[k].id,
+				    (flags & STORE_OUTBOX_FORCE)
+					? ENG_SEND_FORCE
+					: 0);
 				if (r == 0)
 					printf(_("sent %s\n"), v[k].id);
 				else if (status == 0)

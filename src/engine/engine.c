@@ -82,6 +82,7 @@ eng_new(const struct cfg *cfg, const struct eng_options *opt,
 	if (e->opt.backoff_max_ms < e->opt.backoff_min_ms)
 		e->opt.backoff_max_ms = e->opt.backoff_min_ms;
 	TAILQ_INIT(&e->events);
+	TAILQ_INIT(&e->senders);
 	pthread_mutex_init(&e->lock, NULL);
 	e->next_id = 1;
 	e->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -106,6 +107,7 @@ eng_new(const struct cfg *cfg, const struct eng_options *opt,
 		TAILQ_INIT(&w->queue);
 		pt_secret_init(&w->pw_answer);
 		pt_secret_init(&w->password);
+		pt_secret_init(&w->typed_pw);
 		imap_updates_init(&w->upd);
 		pt_error_init(&w->last_err);
 		atomic_init(&w->exited, 0);
@@ -164,6 +166,7 @@ eng_worker_free(struct eng_worker **wp)
 		close(w->wake_fd);
 	pt_secret_release(&w->pw_answer);
 	pt_secret_release(&w->password);
+	pt_secret_release(&w->typed_pw);
 	imap_updates_release(&w->upd);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
@@ -207,6 +210,7 @@ eng_free(struct eng **ep)
 	if (ep == NULL || *ep == NULL)
 		return;
 	e = *ep;
+	leak = eng_senders_stop(e);
 	for (i = 0; i < e->nw; i++) {
 		struct eng_worker *w = e->w[i];
 
@@ -461,6 +465,18 @@ eng_job_check(const struct eng *e, struct eng_job *j, struct pt_error *err)
 			return pt_error_set(err, PT_E_INTERNAL, 0,
 			    _("no message to store"));
 		break;
+	case ENG_JOB_SEND:
+		if ((j->path == NULL) == (j->target == NULL) ||
+		    (j->target != NULL &&
+			strlen(j->target) >= ENG_OUTBOX_ID_MAX))
+			return pt_error_set(err, PT_E_INTERNAL, 0,
+			    _("no message to send"));
+		break;
+	case ENG_JOB_POSTPONE:
+		if (j->path == NULL)
+			return pt_error_set(err, PT_E_INTERNAL, 0,
+			    _("no draft to postpone"));
+		break;
 	case ENG_JOB_SEARCH:
 		if (j->search.text != NULL &&
 		    !pt_utf8_valid(j->search.text, strlen(j->search.text)))
@@ -507,6 +523,14 @@ eng_submit(struct eng *e, struct eng_job *j, struct pt_error *err)
 	id = e->next_id++;
 	pthread_mutex_unlock(&e->lock);
 	t->id = id;
+	if (j->kind == ENG_JOB_SEND) {
+		/* A sender of its own: never behind the IMAP worker. */
+		if (eng_sender_start(e, t, err) != 0) {
+			eng_task_free(&t);
+			return 0;
+		}
+		return id;
+	}
 	pthread_mutex_lock(&w->lock);
 	TAILQ_INSERT_TAIL(&w->queue, t, entry);
 	eng_fd_poke(w->wake_fd);
@@ -519,6 +543,8 @@ eng_cancel(struct eng *e, uint64_t id)
 {
 	size_t i;
 
+	if (eng_senders_cancel(e, id) == 0)
+		return 0;
 	for (i = 0; i < e->nw; i++) {
 		struct eng_worker *w = e->w[i];
 		struct eng_task *t;

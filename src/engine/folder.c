@@ -16,7 +16,6 @@
 
 #include "private.h"
 
-static enum eng_role eng_role_guess(const struct imap_mbox *);
 static int eng_folder_cmp(const void *, const void *);
 static int eng_folder_special(const struct imap_mbox *, size_t, const char *);
 
@@ -37,8 +36,8 @@ eng_folder_special(const struct imap_mbox *v, size_t n, const char *name)
 }
 
 /* The role from SPECIAL-USE, else from names clients commonly use. */
-static enum eng_role
-eng_role_guess(const struct imap_mbox *m)
+enum eng_role
+eng_mbox_role(const struct imap_mbox *m)
 {
 	static const struct {
 		const char *name;
@@ -120,7 +119,7 @@ eng_folders_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 			continue;
 		f->name = pt_xstrdup(v[i].uname);
 		f->delim = v[i].delim;
-		f->role = eng_role_guess(&v[i]);
+		f->role = eng_mbox_role(&v[i]);
 		f->attrs =
 		    ((a & IMAP_MBX_NOSELECT) ? ENG_FOLDER_NOSELECT : 0) |
 		    ((a & IMAP_MBX_NOINFERIORS) ? ENG_FOLDER_NOINFERIORS : 0) |

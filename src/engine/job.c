@@ -34,7 +34,7 @@ _Static_assert((int)ENG_NFIELDS == (int)STORE_NFIELDS &&
 static const char *const eng_job_names[ENG_JOB_NKINDS] = {"connect", "folders",
     "status", "open", "close", "check", "fetch", "structure", "flags", "copy",
     "move", "expunge", "append", "search", "create", "rename", "delete",
-    "subscribe", "unsubscribe"};
+    "subscribe", "unsubscribe", "send", "postpone"};
 
 static const char *const eng_event_names[ENG_EV_NKINDS] = {"progress", "done",
     "failed", "conn", "need-password", "cert", "alert", "folders",
@@ -88,6 +88,8 @@ eng_job_needs_folder(enum eng_job_kind k)
 	case ENG_JOB_FOLDERS:
 	case ENG_JOB_CLOSE:
 	case ENG_JOB_CHECK:
+	case ENG_JOB_SEND:
+	case ENG_JOB_POSTPONE:
 		return 0;
 	default:
 		return 1;
@@ -278,6 +280,11 @@ eng_event_free(struct eng_event **evp)
 		return;
 	ev = *evp;
 	free(ev->folder);
+	if (ev->job_kind == ENG_JOB_SEND &&
+	    (ev->kind == ENG_EV_DONE || ev->kind == ENG_EV_FAILED)) {
+		free(ev->u.send.outbox_id);
+		free(ev->u.send.refused);
+	}
 	switch (ev->kind) {
 	case ENG_EV_CERT:
 		free(ev->u.cert);

@@ -92,6 +92,7 @@ struct eng_worker {
 	struct store *store;
 	struct pt_secret password;
 	int have_password;
+	struct pt_secret typed_pw; /* under lock: the user's, for senders */
 	char *pin; /* accepted for this run (ENG_TRUST_ONCE/ALWAYS) */
 	enum eng_conn state;
 	int backoff_ms;
@@ -108,6 +109,19 @@ struct eng_worker {
 	long long last_noop;  /* ms */
 };
 
+/* A running ENG_JOB_SEND: a thread of its own (send.c). */
+struct eng_sender {
+	struct eng *eng;
+	struct eng_task *task;
+	struct eng_worker *w; /* its account's worker: for events only */
+	struct net_cancel *token;
+	pthread_t thread;
+	atomic_int done; /* its final event is posted */
+	TAILQ_ENTRY(eng_sender) entry;
+};
+
+TAILQ_HEAD(eng_senderq, eng_sender);
+
 struct eng {
 	const struct cfg *cfg;
 	struct eng_options opt;
@@ -117,6 +131,7 @@ struct eng {
 	uint64_t next_id;
 	struct eng_worker **w;
 	size_t nw;
+	struct eng_senderq senders; /* under lock */
 };
 
 /* engine.c */
@@ -183,6 +198,22 @@ int eng_u32_cmp(const void *, const void *);
 /* Fetches new messages (UID > the last known) into the open folder. */
 int eng_sel_fetch_new(struct eng_worker *, struct eng_task *, int,
     struct pt_error *);
+
+/* folder.c: the role of a folder from LIST (SPECIAL-USE, else its name). */
+enum eng_role eng_mbox_role(const struct imap_mbox *);
+
+/* send.c */
+/* Builds a draft's message (From: the account); keep_bcc for Drafts. */
+int eng_draft_build(const struct cfg_account *, const struct mime_draft *, int,
+    struct pt_buf *, struct mime_envelope *, struct pt_error *);
+/* Starts ENG_JOB_SEND's thread; it owns the task then.  0 or -1. */
+int eng_sender_start(struct eng *, struct eng_task *, struct pt_error *);
+void eng_senders_reap(struct eng *);
+/* Cancels a running send; 0, or -1 when no sender runs that id. */
+int eng_senders_cancel(struct eng *, uint64_t);
+int eng_senders_stop(struct eng *);
+/* ENG_JOB_POSTPONE on the account's worker. */
+int eng_postpone_run(struct eng_worker *, struct eng_task *, struct pt_error *);
 
 /* ops.c */
 int eng_ops_run(struct eng_worker *, struct eng_task *, struct pt_error *);

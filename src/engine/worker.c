@@ -276,6 +276,9 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 		}
 		r = 0;
 		break;
+	case ENG_JOB_POSTPONE:
+		r = eng_postpone_run(w, t, &err);
+		break;
 	case ENG_JOB_CHECK:
 		r = eng_worker_connect(w, t, &err);
 		if (r == 0 && w->sel.active)
@@ -410,6 +413,9 @@ eng_worker_answer(struct eng_worker *w, struct eng_task *t, int what,
 				pt_secret_set(&w->password, w->pw_answer.value,
 				    w->pw_answer.len);
 				w->have_password = 1;
+				pt_secret_release(&w->typed_pw);
+				pt_secret_set(&w->typed_pw, w->pw_answer.value,
+				    w->pw_answer.len);
 			} else {
 				r = -1;
 				pt_error_set(err, PT_E_AUTH, 0,

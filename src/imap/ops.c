@@ -264,9 +264,17 @@ imap_search(struct imap_session *s, const struct imap_search *q,
 				nonascii = 1;
 		charset = nonascii ? "UTF-8" : NULL;
 	}
+	if (q->header != NULL &&
+	    (!imap_ext_clean(q->header) || q->header_value == NULL ||
+		!imap_ext_clean(q->header_value)))
+		return imap_ext_unclean(err, _("the search text"));
 	all = mailimap_search_key_new_multiple_empty();
 	if (all == NULL)
 		pt_fatal("out of memory");
+	if (q->header != NULL)
+		mailimap_search_key_multiple_add(all,
+		    mailimap_search_key_new_header(pt_xstrdup(q->header),
+			pt_xstrdup(q->header_value)));
 	if (q->text != NULL && *q->text != '\0') {
 		static const struct {
 			unsigned bit;

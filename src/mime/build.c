@@ -1,8 +1,9 @@
 /*
  * build.c: a whole outgoing message from a struct mime_compose: the
  * header (Date, From, To, Cc, Subject, Message-ID, threading fields,
- * MIME fields; never Bcc), the text part and the attachments, each with
- * the transfer encoding it needs, in 7-bit CRLF lines.  Also the small
+ * MIME fields; Bcc only in a draft for the Drafts folder), the
+ * text part and the attachments, each with the transfer encoding it
+ * needs, in 7-bit CRLF lines.  Also the small
  * helpers replies need: the subject and the References chain.
  */
 #include "config.h"
@@ -465,7 +466,7 @@ mime_compose_build(const struct mime_compose *c, struct pt_buf *out,
 		    _("the From field must hold exactly one address"));
 		goto out;
 	}
-	if (to.n + cc.n + bcc.n == 0) {
+	if (to.n + cc.n + bcc.n == 0 && !c->draft) {
 		pt_error_set(err, PT_E_CONFIG, 0,
 		    _("there is no recipient: give at least one address"));
 		goto out;
@@ -533,6 +534,8 @@ mime_compose_build(const struct mime_compose *c, struct pt_buf *out,
 	    mime_header_addresses(out, "From", &from, err) != 0 ||
 	    (to.n > 0 && mime_header_addresses(out, "To", &to, err) != 0) ||
 	    (cc.n > 0 && mime_header_addresses(out, "Cc", &cc, err) != 0) ||
+	    (c->draft && bcc.n > 0 &&
+		mime_header_addresses(out, "Bcc", &bcc, err) != 0) ||
 	    (rt.n > 0 &&
 		mime_header_addresses(out, "Reply-To", &rt, err) != 0) ||
 	    (c->subject != NULL && c->subject[0] != '\0' &&

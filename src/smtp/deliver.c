@@ -7,7 +7,7 @@
  *	-> unsure (durable) right before the final "."
  *	250 -> accepted (durable) before anything else
  *	QUIT
- *	copy to Sent -> removed from the outbox
+ *	-> copying (durable), copy to Sent -> removed from the outbox
  *
  * A refusal or a failure before the final "." puts the message back to
  * queued with the reason in its status note; no answer after the final
@@ -80,7 +80,7 @@ smtp_deliver(struct store_outbox *ob, const char *id,
 	struct pt_error e;
 	const char *data;
 	size_t len;
-	int r;
+	int r, check;
 
 	memset(rep, 0, sizeof *rep);
 	pt_error_init(&rep->copy_err);
@@ -91,7 +91,8 @@ smtp_deliver(struct store_outbox *ob, const char *id,
 	env = store_outbox_msg_env(m);
 	data = store_outbox_msg_data(m, &len);
 
-	if (store_outbox_msg_state(m) == STORE_OUTBOX_ACCEPTED) {
+	if (store_outbox_msg_state(m) == STORE_OUTBOX_ACCEPTED ||
+	    store_outbox_msg_state(m) == STORE_OUTBOX_COPYING) {
 		rep->accepted = rep->already = 1;
 		goto copy;
 	}
@@ -154,8 +155,20 @@ smtp_deliver(struct store_outbox *ob, const char *id,
 	smtp_session_free(&s); /* QUIT */
 
 copy:
-	if (o->copy != NULL &&
-	    o->copy(o->copy_arg, env->fcc, data, len, &rep->copy_err) != 0) {
+	/*
+	 * "copying" first: a crash during the APPEND (or right after it)
+	 * must not make the next attempt store a second copy.
+	 */
+	check = store_outbox_msg_state(m) == STORE_OUTBOX_COPYING;
+	if (o->copy != NULL && !check &&
+	    store_outbox_mark(m, STORE_OUTBOX_COPYING, &rep->copy_err) != 0) {
+		smtp_deliver_note(ob, id, _("sent; the copy failed"),
+		    &rep->copy_err);
+		store_outbox_release(&m);
+		return 0;
+	}
+	if (o->copy != NULL && o->copy(o->copy_arg, env->fcc, check, data, len,
+				   &rep->copy_err) != 0) {
 		smtp_deliver_note(ob, id, _("sent; the copy failed"),
 		    &rep->copy_err);
 		store_outbox_release(&m);

@@ -70,6 +70,7 @@ static const char *const outbox_suffix[] = {
     [STORE_OUTBOX_SENDING] = "sending",
     [STORE_OUTBOX_UNSURE] = "unsure",
     [STORE_OUTBOX_ACCEPTED] = "accepted",
+    [STORE_OUTBOX_COPYING] = "copying",
 };
 
 static int outbox_id_ok(const char *);

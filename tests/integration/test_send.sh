@@ -4,8 +4,9 @@
 # a 10 MB attachment, a reply; each read back from bob's INBOX over IMAPS
 # and checked (headers decode back exactly, attachment bytes identical,
 # threading headers, no Bcc field, 7-bit on the wire) and found in
-# alice's Sent.  Then relay denied, a wrong password and kill -9 right
-# after the server's 250 (sent once, the Sent copy made on the retry).
+# alice's Sent.  Then relay denied, a wrong password, kill -9 right
+# after the server's 250 (sent once, the Sent copy made on the retry)
+# and kill -9 right after the Sent APPEND (no second Sent copy).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 
@@ -164,6 +165,14 @@ elif case == "once":
     check("kill -9 after 250: delivered exactly once", len(raws) == 1, len(raws))
     check("kill -9 after 250: one copy in Sent after the retry",
           len(fetch(*alice, "Sent", "once " + tok)) == 1)
+elif case == "sentonce":
+    time.sleep(1)
+    raws = fetch(*bob, "INBOX", "sentonce " + tok)
+    check("kill -9 after the Sent APPEND: delivered exactly once",
+          len(raws) == 1, len(raws))
+    sent = fetch(*alice, "Sent", "sentonce " + tok)
+    check("kill -9 after the Sent APPEND: one copy in Sent after the retry",
+          len(sent) == 1, len(sent))
 sys.exit(1 if failed else 0)
 EOF
 export TOK=$tok ATT=$net_tmp/att.bin MSGID=$net_tmp/msgid
@@ -262,5 +271,18 @@ err=$("$PETREL" -F "$cfg" outbox send 2>&1)
 printf '%s\n' "$err" | sed 's/^/    | /'
 pt_check "kill -9 after 250: the retry empties the outbox" empty_outbox
 verify once
+
+# 6. kill -9 right after the Sent APPEND (before the outbox removal):
+# the retry finds the Message-ID in Sent and stores no second copy.
+(echo "sent once" | PETREL_TEST_CRASH=after-append "$PETREL" -F "$cfg" \
+	-s "sentonce $tok" -- bob@example.test) >/dev/null 2>&1
+rc=$?
+pt_check "kill -9 after the Sent APPEND: killed (rc $rc)" test "$rc" -eq 137
+pt_check "kill -9 after the Sent APPEND: waits as copying" \
+	sh -c "'$PETREL' -F '$cfg' outbox list | grep -q '  copying  '"
+err=$("$PETREL" -F "$cfg" outbox send 2>&1)
+printf '%s\n' "$err" | sed 's/^/    | /'
+pt_check "kill -9 after the Sent APPEND: the retry empties the outbox" empty_outbox
+verify sentonce
 
 pt_done

@@ -92,9 +92,9 @@ doctor_cfg "$cfg" smtp_port="$ok_PORT" smtp_security=none imap_port="$noimap" \
 out=$(outbox send --force "$id")
 printf '%s\n' "$out" | sed 's/^/    | /'
 pt_check "unsure: 'outbox send --force ID' sends it" test "$(ndata "$ok_LOG")" -eq 1
-pt_check "unsure: sent, the Sent copy waits (no IMAP here): accepted" waiting accepted
+pt_check "unsure: sent, the Sent copy waits (no IMAP here): copying" waiting copying
 out=$(outbox send)
-pt_check "accepted: 'outbox send' never sends it again" test "$(ndata "$ok_LOG")" -eq 1
+pt_check "copying: 'outbox send' never sends it again" test "$(ndata "$ok_LOG")" -eq 1
 clear_outbox
 
 fault_start silent smtp-silent-after-data
