@@ -592,7 +592,46 @@ int eng_draft_read(const char *, struct mime_draft *, struct pt_error *);
 /* How many messages wait in the account's outbox (0 on error). */
 size_t eng_outbox_count(const struct cfg_account *);
 
-/* 1 while an ENG_JOB_SEND is running or queued. */
+/*
+ * The outbox as the interface shows it (at start: retry, edit, discard
+ * or later).  These read and write local files only; any thread.
+ */
+struct eng_outbox_item {
+	char id[ENG_OUTBOX_ID_MAX];
+	const char *state; /* "queued", "unsure", ... (static) */
+	int delivered;     /* accepted: only the Sent copy is left */
+	int unsure;        /* may have been delivered: retry with FORCE */
+	int locked;        /* another petrel is sending it now */
+	int64_t mtime;
+	char *subject; /* decoded; "" when none */
+	char *to;      /* the first recipient */
+	char *status;  /* the last attempt's outcome, or NULL */
+};
+
+/* Oldest first.  Free with eng_outbox_items_free. */
+int eng_outbox_items(const struct cfg_account *, struct eng_outbox_item **,
+    size_t *, struct pt_error *);
+void eng_outbox_items_free(struct eng_outbox_item **, size_t);
+int eng_outbox_discard(const struct cfg_account *, const char *,
+    struct pt_error *);
+/*
+ * Takes a message out of the outbox back into a draft file in dir
+ * (eng_draft_from_message); the message leaves the outbox once the
+ * draft is written.  PT_E_REFUSED when it was delivered already.
+ * *path (the draft) is the caller's.
+ */
+int eng_outbox_edit(const struct cfg_account *, const char *, const char *,
+    char **, struct pt_error *);
+/*
+ * Writes a message as a draft file in dir (created when missing):
+ * mime_draft_from_message, with each attachment written to a file in
+ * a folder beside the draft and named in an Attach: line.  *path (the
+ * draft) is the caller's.
+ */
+int eng_draft_from_message(const char *, const char *, size_t, char **,
+    struct pt_error *);
+
+/* 1 while an ENG_JOB_SEND is running. */
 int eng_sending(struct eng *);
 
 #endif

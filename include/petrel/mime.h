@@ -452,6 +452,35 @@ struct mime_draft {
 int mime_draft_parse(const char *, size_t, struct mime_draft *,
     struct pt_error *);
 void mime_draft_release(struct mime_draft *);
+/* The draft file's text for d (To, Cc, Bcc, Subject always). */
+void mime_draft_format(const struct mime_draft *, struct pt_buf *);
+
+/* A part of a message that becomes a file beside the draft. */
+struct mime_draft_part {
+	char *name; /* safe as a file name (mime_filename_safe) */
+	char *data; /* transfer encoding undone */
+	size_t len;
+};
+
+/*
+ * Turns a message (a postponed draft, an outbox message) back into a
+ * draft: To, Cc, Bcc, Subject, Reply-To (RFC 2047 decoded), In-Reply-To
+ * and References; the first text/plain part that is not an attachment
+ * as the body, decoded to UTF-8 with LF line ends; every other part as
+ * a struct mime_draft_part (the caller writes them as files and adds
+ * their paths to d->attach).  Free parts with mime_draft_parts_free.
+ * PT_E_PROTO when the message is too big.
+ */
+int mime_draft_from_message(const char *, size_t, struct mime_draft *,
+    struct mime_draft_part **, size_t *, struct pt_error *);
+void mime_draft_parts_free(struct mime_draft_part **, size_t);
+
+/*
+ * A file name that stays in the folder it is written to: the last path
+ * component, no control characters or ':', no leading dots or spaces;
+ * "attachment-<idx + 1>" when nothing is left.  The caller frees.
+ */
+char *mime_filename_safe(const char *, size_t);
 
 /* ---- send: building outgoing mail (end) ---- */
 

@@ -650,3 +650,169 @@ out:
 	mime_draft_release(&d);
 	return r;
 }
+
+/* The outbox and drafts, for the interface. */
+
+void
+eng_outbox_items_free(struct eng_outbox_item **vp, size_t n)
+{
+	size_t i;
+
+	if (*vp == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free((*vp)[i].subject);
+		free((*vp)[i].to);
+		free((*vp)[i].status);
+	}
+	free(*vp);
+	*vp = NULL;
+}
+
+int
+eng_outbox_items(const struct cfg_account *acct, struct eng_outbox_item **vp,
+    size_t *np, struct pt_error *err)
+{
+	struct store_outbox_entry *v = NULL;
+	struct store_outbox *ob;
+	struct eng_outbox_item *out;
+	size_t n = 0, i;
+
+	*vp = NULL;
+	*np = 0;
+	if ((ob = store_outbox_open(acct->id, NULL, err)) == NULL)
+		return -1;
+	if (store_outbox_list(ob, &v, &n, err) != 0) {
+		store_outbox_free(&ob);
+		return -1;
+	}
+	out = pt_xcalloc(n + 1, sizeof *out);
+	for (i = 0; i < n; i++) {
+		pt_strlcpy(out[i].id, v[i].id, sizeof out[i].id);
+		out[i].state = store_outbox_state_name(v[i].state);
+		out[i].delivered = v[i].state == STORE_OUTBOX_ACCEPTED ||
+				   v[i].state == STORE_OUTBOX_COPYING;
+		out[i].unsure = v[i].state == STORE_OUTBOX_UNSURE;
+		out[i].locked = v[i].locked;
+		out[i].mtime = v[i].mtime;
+		out[i].subject =
+		    pt_xstrdup(v[i].subject != NULL ? v[i].subject : "");
+		out[i].to =
+		    pt_xstrdup(v[i].env.nrcpt > 0 ? v[i].env.rcpt[0] : "");
+		out[i].status =
+		    v[i].status != NULL ? pt_xstrdup(v[i].status) : NULL;
+	}
+	store_outbox_list_free(&v, n);
+	store_outbox_free(&ob);
+	*vp = out;
+	*np = n;
+	return 0;
+}
+
+int
+eng_outbox_discard(const struct cfg_account *acct, const char *id,
+    struct pt_error *err)
+{
+	struct store_outbox *ob = store_outbox_open(acct->id, NULL, err);
+	int r = ob != NULL ? store_outbox_discard(ob, id, err) : -1;
+
+	store_outbox_free(&ob);
+	return r;
+}
+
+int
+eng_draft_from_message(const char *dir, const char *data, size_t len,
+    char **pathp, struct pt_error *err)
+{
+	struct mime_draft_part *parts = NULL;
+	struct mime_draft d;
+	struct pt_buf b;
+	char nonce[13], *path = NULL, *sub = NULL;
+	size_t n = 0, i;
+	int r = -1;
+
+	*pathp = NULL;
+	if (mime_draft_from_message(data, len, &d, &parts, &n, err) != 0)
+		return -1;
+	store_nonce(nonce, sizeof nonce);
+	path = pt_xasprintf("%s/recalled-%s.txt", dir, nonce);
+	if (pt_mkdir_p(dir, 0700, err) != 0)
+		goto out;
+	if (n > 0) {
+		/* The attachments as files, under their own names. */
+		sub = pt_xasprintf("%s/recalled-%s.files", dir, nonce);
+		if (pt_mkdir_p(sub, 0700, err) != 0)
+			goto out;
+		d.attach = pt_xcalloc(n, sizeof *d.attach);
+		for (i = 0; i < n; i++) {
+			char *f = pt_xasprintf("%s/%s", sub, parts[i].name);
+			size_t k;
+
+			/* Two parts of one name: the later gets a number. */
+			for (k = 0; k < d.nattach; k++)
+				if (strcmp(d.attach[k], f) == 0) {
+					free(f);
+					f = pt_xasprintf("%s/%zu-%s", sub,
+					    i + 1, parts[i].name);
+					break;
+				}
+			d.attach[d.nattach++] = f;
+			if (pt_file_write_atomic(f, parts[i].data, parts[i].len,
+				0600, err) != 0)
+				goto out;
+		}
+	}
+	pt_buf_init(&b, 0);
+	mime_draft_format(&d, &b);
+	r = pt_file_write_atomic(path, b.data, b.len, 0600, err);
+	pt_buf_release(&b);
+out:
+	if (r == 0) {
+		*pathp = path;
+		path = NULL;
+	}
+	free(path);
+	free(sub);
+	mime_draft_parts_free(&parts, n);
+	mime_draft_release(&d);
+	return r;
+}
+
+int
+eng_outbox_edit(const struct cfg_account *acct, const char *id, const char *dir,
+    char **pathp, struct pt_error *err)
+{
+	struct store_outbox_msg *m = NULL;
+	struct store_outbox *ob;
+	const char *data;
+	size_t len;
+	int r = -1;
+
+	*pathp = NULL;
+	if ((ob = store_outbox_open(acct->id, NULL, err)) == NULL)
+		return -1;
+	if (store_outbox_claim(ob, id, STORE_OUTBOX_FORCE, &m, err) != 0)
+		goto out;
+	if (store_outbox_msg_state(m) == STORE_OUTBOX_ACCEPTED ||
+	    store_outbox_msg_state(m) == STORE_OUTBOX_COPYING) {
+		pt_error_set(err, PT_E_REFUSED, 0,
+		    _("the message '%s' was delivered already; only its copy "
+		      "to Sent is left to do"),
+		    id);
+		goto out;
+	}
+	data = store_outbox_msg_data(m, &len);
+	r = eng_draft_from_message(dir, data, len, pathp, err);
+	/* Back to queued, then out: the draft holds it now. */
+	store_outbox_release(&m);
+	if (r == 0 && store_outbox_discard(ob, id, err) != 0) {
+		(void)unlink(*pathp);
+		free(*pathp);
+		*pathp = NULL;
+		r = -1;
+	}
+out:
+	store_outbox_release(&m);
+	store_outbox_free(&ob);
+	return r;
+}

@@ -147,3 +147,230 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 	d->body = pt_xstrndup(p, d->bodylen);
 	return 0;
 }
+
+char *
+mime_filename_safe(const char *name, size_t idx)
+{
+	const char *base, *s;
+	struct pt_buf b;
+
+	if (name == NULL || *name == '\0')
+		return pt_xasprintf("attachment-%zu", idx + 1);
+	base = name;
+	for (s = name; *s != '\0'; s++)
+		if (*s == '/' || *s == '\\')
+			base = s + 1;
+	while (*base == '.' || *base == ' ')
+		base++;
+	pt_buf_init(&b, 1024);
+	for (s = base; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7F || c == ':')
+			pt_buf_addch(&b, '_', NULL);
+		else
+			pt_buf_addch(&b, (char)c, NULL);
+	}
+	if (b.len == 0) {
+		pt_buf_release(&b);
+		return pt_xasprintf("attachment-%zu", idx + 1);
+	}
+	return pt_buf_detach(&b, NULL);
+}
+
+/* A header field of the message, decoded, or NULL when absent or empty. */
+static char *
+mime_draft_field(const struct mime_part *root, const char *name, int addr)
+{
+	const char *v;
+	size_t len;
+	char *s;
+
+	if ((v = mime_part_header(root, name, &len)) == NULL)
+		return NULL;
+	s = addr ? mime_address_decode(v, len) : mime_header_decode(v, len);
+	if (*s == '\0') {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* In-Reply-To and References: unfolded, single spaces. */
+static char *
+mime_draft_ids(const struct mime_part *root, const char *name)
+{
+	struct pt_buf b;
+	const char *v;
+	size_t len, i;
+
+	if ((v = mime_part_header(root, name, &len)) == NULL)
+		return NULL;
+	pt_buf_init(&b, 0);
+	for (i = 0; i < len; i++) {
+		char c =
+		    v[i] == '\r' || v[i] == '\n' || v[i] == '\t' ? ' ' : v[i];
+
+		if (c == ' ' && (b.len == 0 || b.data[b.len - 1] == ' '))
+			continue;
+		if ((unsigned char)c >= 0x20 && c != 0x7f)
+			pt_buf_addch(&b, c, NULL);
+	}
+	while (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.len--;
+	if (b.len == 0) {
+		pt_buf_release(&b);
+		return NULL;
+	}
+	pt_buf_addch(&b, '\0', NULL);
+	b.len--;
+	return pt_buf_detach(&b, NULL);
+}
+
+/* A text part's body as UTF-8 with LF line ends. */
+static int
+mime_draft_text(const struct mime_part *p, struct pt_buf *out,
+    struct pt_error *err)
+{
+	struct pt_buf raw;
+	char *cs = mime_part_param(p, "charset");
+	size_t i, k;
+	int r;
+
+	pt_buf_init(&raw, MIME_MAX_SIZE);
+	r = mime_part_decode(p, &raw, NULL, err);
+	if (r == 0)
+		r = mime_charset_to_utf8(out, cs, raw.data, raw.len, NULL, err);
+	free(cs);
+	pt_buf_release(&raw);
+	if (r != 0)
+		return -1;
+	for (i = k = 0; i < out->len; i++)
+		if (!(out->data[i] == '\r' && i + 1 < out->len &&
+			out->data[i + 1] == '\n'))
+			out->data[k++] = out->data[i];
+	out->len = k;
+	return 0;
+}
+
+int
+mime_draft_from_message(const char *raw, size_t len, struct mime_draft *d,
+    struct mime_draft_part **partsp, size_t *np, struct pt_error *err)
+{
+	const struct mime_part *root, *p;
+	struct mime_draft_part *parts = NULL;
+	struct mime_msg *m;
+	size_t n = 0;
+	int have_text = 0;
+
+	memset(d, 0, sizeof *d);
+	*partsp = NULL;
+	*np = 0;
+	if ((m = mime_parse(raw, len, err)) == NULL)
+		return -1;
+	root = mime_msg_root(m);
+	d->to = mime_draft_field(root, "To", 1);
+	d->cc = mime_draft_field(root, "Cc", 1);
+	d->bcc = mime_draft_field(root, "Bcc", 1);
+	d->subject = mime_draft_field(root, "Subject", 0);
+	d->reply_to = mime_draft_field(root, "Reply-To", 1);
+	d->in_reply_to = mime_draft_ids(root, "In-Reply-To");
+	d->references = mime_draft_ids(root, "References");
+
+	/* Depth first through the leaves (a message part stays whole). */
+	p = root;
+	while (p != NULL) {
+		const struct mime_part *c = mime_part_child(p);
+		const char *type = mime_part_type(p);
+		char *fname;
+
+		if (c != NULL && strncmp(type, "multipart/", 10) == 0) {
+			p = c;
+			continue;
+		}
+		fname = mime_part_filename(p);
+		if (!have_text && fname == NULL &&
+		    !mime_part_is_attachment(p) &&
+		    strcmp(type, "text/plain") == 0) {
+			struct pt_buf b;
+
+			pt_buf_init(&b, MIME_MAX_SIZE);
+			if (mime_draft_text(p, &b, err) != 0) {
+				pt_buf_release(&b);
+				goto fail;
+			}
+			d->bodylen = b.len;
+			pt_buf_addch(&b, '\0', NULL);
+			d->body = pt_buf_detach(&b, NULL);
+			have_text = 1;
+		} else if (strncmp(type, "multipart/", 10) != 0) {
+			struct pt_buf b;
+
+			pt_buf_init(&b, MIME_MAX_SIZE);
+			if (mime_part_decode(p, &b, NULL, err) != 0) {
+				free(fname);
+				pt_buf_release(&b);
+				goto fail;
+			}
+			parts = pt_xreallocarray(parts, n + 1, sizeof *parts);
+			parts[n].name = mime_filename_safe(fname, n);
+			parts[n].len = b.len;
+			parts[n].data = pt_buf_detach(&b, NULL);
+			n++;
+		}
+		free(fname);
+		/* The next part: a sibling, else an ancestor's sibling. */
+		while (p != NULL && p != root && mime_part_next(p) == NULL)
+			p = mime_part_parent(p);
+		p = p != NULL && p != root ? mime_part_next(p) : NULL;
+	}
+	if (d->body == NULL)
+		d->body = pt_xstrdup("");
+	mime_msg_free(&m);
+	*partsp = parts;
+	*np = n;
+	return 0;
+fail:
+	mime_msg_free(&m);
+	mime_draft_parts_free(&parts, n);
+	mime_draft_release(d);
+	return -1;
+}
+
+void
+mime_draft_parts_free(struct mime_draft_part **pp, size_t n)
+{
+	size_t i;
+
+	if (*pp == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free((*pp)[i].name);
+		free((*pp)[i].data);
+	}
+	free(*pp);
+	*pp = NULL;
+}
+
+void
+mime_draft_format(const struct mime_draft *d, struct pt_buf *out)
+{
+	const char *v[] = {d->to, d->cc, d->bcc, d->subject, d->reply_to,
+	    d->in_reply_to, d->references};
+	static const char *const label[] = {"To", "Cc", "Bcc", "Subject",
+	    "Reply-To", "In-Reply-To", "References"};
+	size_t i;
+
+	for (i = 0; i < PT_NELEM(v); i++) {
+		/* The editable ones always; the threading ones when set. */
+		if (v[i] == NULL && i >= 4)
+			continue;
+		pt_buf_printf(out, NULL, "%s: %s\n", label[i],
+		    v[i] != NULL ? v[i] : "");
+	}
+	for (i = 0; i < d->nattach; i++)
+		pt_buf_printf(out, NULL, "Attach: %s\n", d->attach[i]);
+	pt_buf_addch(out, '\n', NULL);
+	if (d->body != NULL)
+		pt_buf_add(out, d->body, d->bodylen, NULL);
+}

@@ -69,7 +69,6 @@ static void ui_attach_key(struct ui *, enum ui_op, uint32_t);
 static void ui_attach_draw(struct ui *, int, int);
 static void ui_attach_walk(const struct mime_part *, int);
 static char *ui_attach_decode(const struct ui_att *, size_t *);
-static char *ui_attach_safe_name(const struct ui_att *, size_t);
 static void ui_attach_save_answer(struct ui *, int, const char *, void *);
 static void ui_attach_overwrite_answer(struct ui *, int, const char *, void *);
 static int ui_attach_write(struct ui *, const char *, size_t, int);
@@ -175,41 +174,6 @@ ui_attach_decode(const struct ui_att *a, size_t *len)
 	pt_buf_init(&b, MIME_MAX_SIZE);
 	mime_part_decode(a->part, &b, NULL, NULL);
 	return pt_buf_detach(&b, len);
-}
-
-/*
- * A file name that stays in the chosen folder: the last path component,
- * no control characters, no leading dots; "attachment-N" when nothing
- * is left.
- */
-static char *
-ui_attach_safe_name(const struct ui_att *a, size_t idx)
-{
-	const char *base, *s;
-	struct pt_buf b;
-
-	if (a->name == NULL || *a->name == '\0')
-		return pt_xasprintf("attachment-%zu", idx + 1);
-	base = a->name;
-	for (s = a->name; *s != '\0'; s++)
-		if (*s == '/' || *s == '\\')
-			base = s + 1;
-	while (*base == '.' || *base == ' ')
-		base++;
-	pt_buf_init(&b, 1024);
-	for (s = base; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7F || c == ':')
-			pt_buf_addch(&b, '_', NULL);
-		else
-			pt_buf_addch(&b, (char)c, NULL);
-	}
-	if (b.len == 0) {
-		pt_buf_release(&b);
-		return pt_xasprintf("attachment-%zu", idx + 1);
-	}
-	return pt_buf_detach(&b, NULL);
 }
 
 /* Writes attachment idx to path; excl: refuse an existing file. */
@@ -332,7 +296,7 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 		return;
 	}
 	/* A private temporary file keeping the name's extension. */
-	name = ui_attach_safe_name(a, idx);
+	name = mime_filename_safe(a->name, idx);
 	/* The name goes between single quotes in a shell command. */
 	for (i = 0; name[i] != '\0'; i++)
 		if (name[i] == '\'')
@@ -438,7 +402,7 @@ ui_attach_key(struct ui *ui, enum ui_op op, uint32_t key)
 	case UI_OP_SAVE_ATTACH:
 		if (ui_at.n == 0)
 			return;
-		name = ui_attach_safe_name(&ui_at.v[ui_at.list.cursor],
+		name = mime_filename_safe(ui_at.v[ui_at.list.cursor].name,
 		    ui_at.list.cursor);
 		ui_prompt_line(ui, _("Save to file:"), name, NULL,
 		    UI_COMPLETE_NONE, ui_attach_save_answer,
