@@ -473,6 +473,8 @@ ui_event_one(struct ui *ui, struct eng_event *ev)
 		if ((j = ui_job_find(ui, id)) != NULL) {
 			if (ev->kind == ENG_EV_DONE && j->done_msg != NULL)
 				ui_msg(ui, "%s", j->done_msg);
+			else if (j->quiet)
+				; /* its callback said how it ended */
 			else if (ev->kind == ENG_EV_FAILED &&
 				 ev->err.class == PT_E_CANCELLED)
 				ui_msg(ui, _("Cancelled: %s"),

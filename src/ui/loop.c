@@ -634,6 +634,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 		ui_folder_open(&ui, 0, "INBOX");
 		ui_folders_request(&ui, 0);
 	}
+	ui_outbox_offer(&ui);
 	ui.redraw = 1;
 
 	while (!ui.quit) {

@@ -239,6 +239,8 @@ ui_ops_quit(struct ui *ui, int expunge)
 	struct ui_folder *f = &ui->folder;
 	char *q;
 
+	if (ui_send_quit_check(ui, expunge))
+		return;
 	if (ui->quit_job != 0) {
 		/* Asked twice: do not wait for the server. */
 		ui->quit = 1;

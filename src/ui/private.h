@@ -518,6 +518,7 @@ extern const struct ui_screen ui_log_screen;
 extern const struct ui_screen ui_attach_screen;
 extern const struct ui_screen ui_urls_screen;
 extern const struct ui_screen ui_text_screen;
+extern const struct ui_screen ui_recall_screen;
 extern const struct ui_screen *const ui_screens[];
 
 /* Called for each event of a job (PROGRESS, its data, DONE, FAILED). */
@@ -535,6 +536,7 @@ struct ui_job {
 	void *arg;
 	void (*arg_free)(void *);
 	char *done_msg; /* shown when it succeeds, or NULL */
+	int quiet;      /* the callback reports the end (no central error) */
 };
 
 struct ui_account {
@@ -803,6 +805,13 @@ void ui_send_draft(struct ui *, size_t, const char *);
 void ui_postpone_draft(struct ui *, size_t, const char *);
 /* R: lists or resumes postponed messages of that account. */
 void ui_recall(struct ui *, size_t);
+/* At start: offers each message waiting in the outbox. */
+void ui_outbox_offer(struct ui *);
+/*
+ * Before quitting: when a message is being sent, asks first (then
+ * calls ui_ops_quit(expunge) again) and returns 1; else 0.
+ */
+int ui_send_quit_check(struct ui *, int);
 /* The account's id ("" when out of range) and its local drafts folder. */
 const char *ui_acct_id(struct ui *, size_t);
 char *ui_drafts_dir(struct ui *, size_t);

@@ -24,6 +24,9 @@
  *	flags FOLDER +FLAGS|-FLAGS UID,UID,...   (FLAGS: S A F D, e.g. +SF)
  *	copy|move FOLDER TARGET UID,...   expunge FOLDER [UID,...]
  *	append FOLDER FILE [FLAGS]   search FOLDER TEXT [WHERE]
+ *	send DRAFT | send-id OUTBOX_ID [partial|force] | postpone DRAFT
+ *	recall FILE DIR              (eng_draft_from_message; prints
+ *	                              "RECALL <draft path>")
  *	create|delete|subscribe|unsubscribe FOLDER   rename FOLDER NEW
  *	cancel-after MS              (cancels the next job after MS)
  *	cancel                       (cancels the last job, waits for its end)
@@ -282,6 +285,19 @@ tool_event(struct eng_event *ev, uint64_t want)
 	    (unsigned long long)ev->job_id);
 	if (ev->folder != NULL)
 		printf(" folder=%s", ev->folder);
+	if (ev->job_kind == ENG_JOB_SEND &&
+	    (ev->kind == ENG_EV_DONE || ev->kind == ENG_EV_FAILED)) {
+		printf(" outbox=%s accepted=%zu unsure=%d",
+		    ev->u.send.outbox_id != NULL ? ev->u.send.outbox_id : "-",
+		    ev->u.send.naccepted, ev->u.send.unsure);
+		if (ev->u.send.refused != NULL) {
+			char *r = pt_sanitize_line(ev->u.send.refused,
+			    strlen(ev->u.send.refused));
+
+			printf(" refused=[%s]", r);
+			free(r);
+		}
+	}
 	switch (ev->kind) {
 	case ENG_EV_PROGRESS:
 		printf(" done=%llu total=%llu",
@@ -289,7 +305,10 @@ tool_event(struct eng_event *ev, uint64_t want)
 		    (unsigned long long)ev->u.progress.total);
 		break;
 	case ENG_EV_DONE:
-		printf(" uid=%u", ev->u.done.uid);
+		if (ev->job_kind == ENG_JOB_SEND)
+			printf(" copied=%d", ev->u.send.copied);
+		else
+			printf(" uid=%u", ev->u.done.uid);
 		final = ev->job_id == want;
 		break;
 	case ENG_EV_FAILED:
@@ -584,6 +603,46 @@ tool_command(int argc, char **argv)
 			j->flags_add = tool_parse_flags(argv[3] + 1);
 			used = 4;
 		}
+	} else if (strcmp(cmd, "send") == 0 || strcmp(cmd, "postpone") == 0) {
+		if (argc < 2)
+			return -1;
+		j = eng_job_new(strcmp(cmd, "send") == 0 ? ENG_JOB_SEND
+							 : ENG_JOB_POSTPONE,
+		    tool_account);
+		j->path = pt_xstrdup(argv[1]);
+		used = 2;
+	} else if (strcmp(cmd, "send-id") == 0) {
+		if (argc < 2)
+			return -1;
+		j = eng_job_new(ENG_JOB_SEND, tool_account);
+		eng_job_set_target(j, argv[1]);
+		used = 2;
+		if (argc > 2 && strcmp(argv[2], "partial") == 0) {
+			j->send_flags = ENG_SEND_PARTIAL;
+			used = 3;
+		} else if (argc > 2 && strcmp(argv[2], "force") == 0) {
+			j->send_flags = ENG_SEND_FORCE;
+			used = 3;
+		}
+	} else if (strcmp(cmd, "recall") == 0) {
+		/* recall FILE DIR: a fetched message back into a draft. */
+		char *data, *path;
+		size_t len;
+
+		if (argc < 3)
+			return -1;
+		data = pt_file_read(argv[1], 64 * 1024 * 1024, &len, &err);
+		if (data == NULL || eng_draft_from_message(argv[2], data, len,
+					&path, &err) != 0) {
+			printf("RECALL failed msg=%s\n", err.msg);
+			free(data);
+			tool_failed = 1;
+			return 3;
+		}
+		printf("RECALL %s\n", path);
+		free(path);
+		free(data);
+		return 3;
 	} else if (strcmp(cmd, "search") == 0) {
 		if (argc < 3)
 			return -1;
