@@ -199,8 +199,11 @@ ui_recall_folder(struct ui *ui, size_t account)
 	const struct eng_folder_list *l;
 	size_t i;
 
-	if (account >= ui->nacct || (l = ui->acct[account].folders) == NULL)
+	if (account >= ui->nacct)
 		return NULL;
+	if ((l = ui->acct[account].folders) == NULL)
+		return pt_xstrdup(
+		    "Drafts"); /* not listed yet: the usual name */
 	for (i = 0; i < l->n; i++)
 		if (l->v[i].role == ENG_ROLE_DRAFTS &&
 		    !(l->v[i].attrs & ENG_FOLDER_NOSELECT))

@@ -63,6 +63,7 @@ static void ui_offer_ask(struct ui *, size_t, const char *, const char *,
 static void ui_offer_answer(struct ui *, int, const char *, void *);
 static void ui_quit_answer(struct ui *, int, const char *, void *);
 static void ui_origin_remove(struct ui *, size_t, const char *);
+static char *ui_send_question(const char *, const char *, const char *);
 
 const char *
 ui_acct_id(struct ui *ui, size_t account)
@@ -172,9 +173,9 @@ ui_send_cb(struct ui *ui, struct eng_event *ev, void *arg)
 
 		o->account = s->account;
 		pt_strlcpy(o->id, id, sizeof o->id);
-		q = pt_xasprintf(_("Refused: %s. (s)end to the others, (k)eep "
-				   "it in the outbox"),
-		    refused);
+		ui_log_add(ui, 1, refused);
+		q = ui_send_question(_("Refused: "), refused,
+		    _(". (s)end to the others, (k)eep it in the outbox"));
 		p = ui_prompt_new(UI_PROMPT_CHOICE, q, ui_send_refused_answer,
 		    o);
 		p->arg_free = free;
@@ -185,7 +186,8 @@ ui_send_cb(struct ui *ui, struct eng_event *ev, void *arg)
 		ui_error(ui,
 		    _("Not sent: %s. The message waits in the outbox."),
 		    ev->err.msg);
-		ui_offer_ask(ui, s->account, id, NULL, NULL, 0,
+		/* The whole error is in the log; the question shows it. */
+		ui_offer_ask(ui, s->account, id, NULL, ev->err.msg, 0,
 		    ev->u.send.unsure, 0);
 	}
 	free(refused);
@@ -232,6 +234,8 @@ ui_postpone_cb(struct ui *ui, struct eng_event *ev, void *arg)
 
 	if (ev->kind == ENG_EV_DONE) {
 		ui_origin_remove(ui, s->account, s->draft);
+		/* The Drafts folder may be new: R must find it. */
+		ui_folders_request(ui, s->account);
 		ui_msg(ui, "%s",
 		    _("Postponed to the Drafts folder (R recalls it)."));
 	} else if (ev->kind == ENG_EV_FAILED)
@@ -284,6 +288,31 @@ ui_origin_remove(struct ui *ui, size_t account, const char *draft)
 	free(data);
 }
 
+/*
+ * head + what + tail on one line of the screen: what (sanitized) is cut
+ * so that the choices in tail stay visible.
+ */
+static char *
+ui_send_question(const char *head, const char *what, const char *tail)
+{
+	size_t hw = ui_text_width(head, strlen(head)),
+	       tw = ui_text_width(tail, strlen(tail)), avail;
+	char *w = pt_sanitize_line(what, strlen(what));
+	struct pt_buf b;
+
+	avail = (size_t)COLS > hw + tw + 12 ? (size_t)COLS - hw - tw - 2 : 10;
+	pt_buf_init(&b, 0);
+	pt_buf_addstr(&b, head, NULL);
+	if (ui_text_width(w, strlen(w)) > avail) {
+		ui_text_fit(&b, w, strlen(w), 0, avail - 3, 0);
+		pt_buf_addstr(&b, "...", NULL);
+	} else
+		pt_buf_addstr(&b, w, NULL);
+	pt_buf_addstr(&b, tail, NULL);
+	free(w);
+	return pt_buf_detach(&b, NULL);
+}
+
 /* The outbox at start. */
 
 void
@@ -320,6 +349,7 @@ ui_outbox_offer(struct ui *ui)
  * Asks what to do with one outbox message: retry, edit, discard or
  * later (a delivered one: retry its Sent copy, or later).  total, when
  * not 0, opens the question with "N messages waiting in the outbox".
+ * Without to, subject is the error of the send that just failed.
  */
 static void
 ui_offer_ask(struct ui *ui, size_t account, const char *id, const char *to,
@@ -357,7 +387,15 @@ ui_offer_ask(struct ui *ui, size_t account, const char *id, const char *to,
 	    delivered ? _("(r)etry the copy, (l)ater")
 		      : _("(r)etry, (e)dit, (d)iscard, (l)ater"),
 	    NULL);
-	s = pt_sanitize_line(q.data, q.len);
+	if (to == NULL && subject != NULL) {
+		/* After a failed send: the error, cut to leave the choices. */
+		char *tail =
+		    pt_xasprintf(_(". It waits in the outbox: %s"), q.data);
+
+		s = ui_send_question(_("Not sent: "), subject, tail);
+		free(tail);
+	} else
+		s = pt_sanitize_line(q.data, q.len);
 	p = ui_prompt_new(UI_PROMPT_CHOICE, s, ui_offer_answer, o);
 	p->arg_free = free;
 	p->choices = pt_xstrdup(delivered ? "rl" : "redl");

@@ -3,8 +3,8 @@
 # $EDITOR: m writes a new message, the review prompt sends it, and it
 # arrives in bob's INBOX and alice's Sent; r prepares a reply (quoted
 # text, attribution, Re: subject, In-Reply-To and References) that is
-# postponed, recalled with R and aborted; a bad address is caught
-# before sending.
+# postponed (to the Drafts folder), recalled with R and aborted; a bad
+# address is caught before sending.
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 . "$top_srcdir/tests/e2e/uilib.sh"
@@ -39,7 +39,7 @@ pt_check "m: the editor got an empty draft" \
 pt_check "m: the review prompt names the recipient" \
 	ui_wait "Send to bob@example.test? (y)es, (e)dit, (p)ostpone, (q)uit"
 ui_keys y
-pt_check "y: sending in the background" ui_wait "Sending in the background"
+pt_check "y: sent, and the status line says so" ui_wait "Message sent." 30
 arrived() {
 	python3 - "$@" <<'PY'
 import imaplib, os, ssl, sys
@@ -85,10 +85,12 @@ pt_check "r: References ends with the parent" \
 pt_check "r: an attribution line" grep -qE '^On .*, Ada Lovelace <ada@example.org> wrote:$' "$tmp/given"
 pt_check "r: the text is quoted" given "> Have a look at https://example.org/petrel/docs today."
 ui_keys p
-pt_check "p: postponed, the draft kept" ui_wait "Postponed: the draft is kept"
-pt_check "p: the draft file exists" sh -c "ls '$drafts'/*.txt >/dev/null 2>&1"
+pt_check "p: postponed to the Drafts folder" ui_wait "Postponed to the Drafts folder" 20
+pt_check "p: the local draft is gone" sh -c "! ls '$drafts'/*.txt >/dev/null 2>&1"
 ui_keys R
-pt_check "R: the draft comes back" ui_wait "Send to ada@example.org?"
+pt_check "R: lists it" ui_wait "Re: Links and quotes" 20
+ui_keys Enter
+pt_check "R: the draft comes back" ui_wait "Send to ada@example.org?" 20
 ui_keys q
 pt_check "q: asks first" ui_wait "Abort and delete the draft?"
 ui_keys y
