@@ -78,9 +78,8 @@ eng_draft_read(const char *path, struct mime_draft *d, struct pt_error *err)
 		return -1;
 	r = mime_draft_parse(file, len, d, err);
 	free(file);
-	if (r != 0) {
-		if (err != NULL)
-			err->class = PT_E_CONFIG;
+	if (r != 0 && err != NULL) {
+		err->class = PT_E_CONFIG;
 		pt_error_prefix(err, "'%s'", path);
 	}
 	return r;
@@ -550,11 +549,12 @@ eng_senders_cancel(struct eng *e, uint64_t id)
 	int r = -1;
 
 	pthread_mutex_lock(&e->lock);
-	TAILQ_FOREACH(sd, &e->senders, entry)
-	if (sd->task->id == id && !atomic_load(&sd->done)) {
-		net_cancel_fire(sd->token);
-		r = 0;
-	}
+	for (sd = TAILQ_FIRST(&e->senders); sd != NULL;
+	     sd = TAILQ_NEXT(sd, entry))
+		if (sd->task->id == id && !atomic_load(&sd->done)) {
+			net_cancel_fire(sd->token);
+			r = 0;
+		}
 	pthread_mutex_unlock(&e->lock);
 	return r;
 }
@@ -566,9 +566,10 @@ eng_sending(struct eng *e)
 	int n = 0;
 
 	pthread_mutex_lock(&e->lock);
-	TAILQ_FOREACH(sd, &e->senders, entry)
-	if (!atomic_load(&sd->done))
-		n = 1;
+	for (sd = TAILQ_FIRST(&e->senders); sd != NULL;
+	     sd = TAILQ_NEXT(sd, entry))
+		if (!atomic_load(&sd->done))
+			n = 1;
 	pthread_mutex_unlock(&e->lock);
 	return n;
 }
@@ -585,9 +586,10 @@ eng_senders_stop(struct eng *e)
 	int busy;
 
 	pthread_mutex_lock(&e->lock);
-	TAILQ_FOREACH(sd, &e->senders, entry)
-	if (!atomic_load(&sd->done))
-		net_cancel_fire(sd->token);
+	for (sd = TAILQ_FIRST(&e->senders); sd != NULL;
+	     sd = TAILQ_NEXT(sd, entry))
+		if (!atomic_load(&sd->done))
+			net_cancel_fire(sd->token);
 	pthread_mutex_unlock(&e->lock);
 	for (;;) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
@@ -603,8 +605,9 @@ eng_senders_stop(struct eng *e)
 	}
 	if (busy) {
 		pthread_mutex_lock(&e->lock);
-		TAILQ_FOREACH(sd, &e->senders, entry)
-		pthread_detach(sd->thread);
+		for (sd = TAILQ_FIRST(&e->senders); sd != NULL;
+		     sd = TAILQ_NEXT(sd, entry))
+			pthread_detach(sd->thread);
 		pthread_mutex_unlock(&e->lock);
 		pt_warn("engine: a sender did not stop; leaving it");
 	}

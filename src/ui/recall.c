@@ -217,8 +217,6 @@ ui_recall_folder(struct ui *ui, size_t account)
 void
 ui_recall(struct ui *ui, size_t account)
 {
-	struct eng_job *job;
-
 	if (ui_screen_open(ui, &ui_recall_screen))
 		return;
 	ui_recall_fini(ui);
@@ -228,7 +226,8 @@ ui_recall(struct ui *ui, size_t account)
 	ui_recall_sort();
 	ui_rc.folder = ui_recall_folder(ui, account);
 	if (ui_rc.folder != NULL) {
-		job = eng_job_new(ENG_JOB_SEARCH, account);
+		struct eng_job *job = eng_job_new(ENG_JOB_SEARCH, account);
+
 		eng_job_set_folder(job, ui_rc.folder);
 		job->search.without_flags = ENG_F_DELETED;
 		ui_rc.pending = 1;
