@@ -25,6 +25,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -64,6 +65,7 @@ static void ui_offer_answer(struct ui *, int, const char *, void *);
 static void ui_quit_answer(struct ui *, int, const char *, void *);
 static void ui_origin_remove(struct ui *, size_t, const char *);
 static char *ui_send_question(const char *, const char *, const char *);
+static void ui_draft_files_remove(const char *);
 
 const char *
 ui_acct_id(struct ui *ui, size_t account)
@@ -144,8 +146,10 @@ ui_send_cb(struct ui *ui, struct eng_event *ev, void *arg)
 	if (ev->kind != ENG_EV_DONE && ev->kind != ENG_EV_FAILED)
 		return;
 	/* In the outbox now: a recalled draft's server copy can go. */
-	if (id != NULL && s->draft != NULL)
+	if (id != NULL && s->draft != NULL) {
 		ui_origin_remove(ui, s->account, s->draft);
+		ui_draft_files_remove(s->draft);
+	}
 	refused = ev->u.send.refused != NULL
 		      ? pt_sanitize_line(ev->u.send.refused,
 			    strlen(ev->u.send.refused))
@@ -234,6 +238,7 @@ ui_postpone_cb(struct ui *ui, struct eng_event *ev, void *arg)
 
 	if (ev->kind == ENG_EV_DONE) {
 		ui_origin_remove(ui, s->account, s->draft);
+		ui_draft_files_remove(s->draft);
 		/* The Drafts folder may be new: R must find it. */
 		ui_folders_request(ui, s->account);
 		ui_msg(ui, "%s",
@@ -311,6 +316,38 @@ ui_send_question(const char *head, const char *what, const char *tail)
 	pt_buf_addstr(&b, tail, NULL);
 	free(w);
 	return pt_buf_detach(&b, NULL);
+}
+
+/*
+ * The attachments a recalled draft brought along (DRAFT minus ".txt",
+ * plus ".files/"): once the message is in the outbox or in Drafts, they
+ * are in it and go.
+ */
+static void
+ui_draft_files_remove(const char *draft)
+{
+	size_t l = strlen(draft);
+	struct dirent *de;
+	char *dir;
+	DIR *d;
+
+	if (l < 4 || strcmp(draft + l - 4, ".txt") != 0)
+		return;
+	dir = pt_xasprintf("%.*s.files", (int)(l - 4), draft);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			char *f;
+
+			if (de->d_name[0] == '.')
+				continue;
+			f = pt_xasprintf("%s/%s", dir, de->d_name);
+			(void)unlink(f);
+			free(f);
+		}
+		closedir(d);
+		(void)rmdir(dir);
+	}
+	free(dir);
 }
 
 /* The outbox at start. */

@@ -125,7 +125,10 @@ ui_keys Enter
 pt_check "Enter: compose again" ui_wait "Send to bob@example.test?" 20
 ui_keys y
 pt_check "y: sent" ui_wait "Message sent." 30
-pt_check "the Drafts copy is gone" ui_until 20 sh -c "! ui_imap subjects Drafts | grep -qF 'recalled $tok'"
+not_in_drafts() { ! in_drafts; }
+pt_check "the Drafts copy is gone" ui_until 20 not_in_drafts
+pt_check "no recalled draft, origin or files left behind" \
+	sh -c "! ls '$ui_home/.local/share/petrel/lab/drafts' | grep -q recalled"
 quit
 
 # 5. Quitting while a message goes out: asked first; it stays queued.
