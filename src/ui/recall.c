@@ -139,7 +139,8 @@ ui_recall_cmp(const void *a, const void *b)
 static void
 ui_recall_sort(void)
 {
-	qsort(ui_rc.v, ui_rc.n, sizeof *ui_rc.v, ui_recall_cmp);
+	if (ui_rc.n > 1)
+		qsort(ui_rc.v, ui_rc.n, sizeof *ui_rc.v, ui_recall_cmp);
 }
 
 static void
