@@ -311,6 +311,7 @@ enum eng_job_kind {
 	ENG_JOB_UNSUBSCRIBE, /* folder */
 	ENG_JOB_SEND,        /* path or target, send_flags: PROGRESS, u.send */
 	ENG_JOB_POSTPONE,    /* path: DONE (u.done.uid) */
+	ENG_JOB_SUMMARIES,   /* folder, uids: one INDEX for any folder */
 	ENG_JOB_NKINDS
 };
 
@@ -344,7 +345,7 @@ struct eng_job {
 	char *folder;   /* UTF-8 folder name */
 	char *target;   /* copy/move destination, rename's new name */
 	uint32_t uid;   /* FETCH, STRUCTURE */
-	uint32_t *uids; /* FLAGS, COPY, MOVE, EXPUNGE */
+	uint32_t *uids; /* FLAGS, COPY, MOVE, EXPUNGE, SUMMARIES */
 	size_t nuids;
 	/*
 	 * When not 0, the UIDs belong to this UIDVALIDITY: the job fails
@@ -535,6 +536,10 @@ void eng_trust_cert(struct eng *, size_t, enum eng_trust);
  * is in the outbox.  With job->target (an outbox id) that message is
  * sent again.  eng_cancel stops it; whatever happens the message stays
  * in the outbox until the server took it and its copy is in Sent.
+ *
+ * ENG_JOB_SUMMARIES reads the summaries of some messages of a folder
+ * that need not be the open one (the postponed messages, for R): one
+ * INDEX event (complete, not reset) for that folder, then DONE.
  *
  * ENG_JOB_POSTPONE (job->path, a draft file) runs on the account's
  * worker: it builds the message as sending would, but keeping Bcc, and

@@ -447,6 +447,7 @@ eng_job_check(const struct eng *e, struct eng_job *j, struct pt_error *err)
 	case ENG_JOB_FLAGS:
 	case ENG_JOB_COPY:
 	case ENG_JOB_MOVE:
+	case ENG_JOB_SUMMARIES:
 		if (j->nuids == 0 || j->uids == NULL)
 			return pt_error_set(err, PT_E_INTERNAL, 0,
 			    _("no messages given"));

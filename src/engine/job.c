@@ -34,7 +34,7 @@ _Static_assert((int)ENG_NFIELDS == (int)STORE_NFIELDS &&
 static const char *const eng_job_names[ENG_JOB_NKINDS] = {"connect", "folders",
     "status", "open", "close", "check", "fetch", "structure", "flags", "copy",
     "move", "expunge", "append", "search", "create", "rename", "delete",
-    "subscribe", "unsubscribe", "send", "postpone"};
+    "subscribe", "unsubscribe", "send", "postpone", "summaries"};
 
 static const char *const eng_event_names[ENG_EV_NKINDS] = {"progress", "done",
     "failed", "conn", "need-password", "cert", "alert", "folders",

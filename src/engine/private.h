@@ -195,6 +195,9 @@ int eng_sel_resync(struct eng_worker *, struct eng_task *, struct pt_error *);
 void eng_sel_clear(struct eng_sel *);
 /* qsort and bsearch order of uint32_t (UIDs). */
 int eng_u32_cmp(const void *, const void *);
+/* ENG_JOB_SUMMARIES: summaries of some messages of any folder. */
+int eng_summaries_run(struct eng_worker *, struct eng_task *,
+    struct pt_error *);
 /* Fetches new messages (UID > the last known) into the open folder. */
 int eng_sel_fetch_new(struct eng_worker *, struct eng_task *, int,
     struct pt_error *);

@@ -1042,3 +1042,36 @@ eng_sel_fetch_new(struct eng_worker *w, struct eng_task *t, int notify,
 	}
 	return 0;
 }
+
+int
+eng_summaries_run(struct eng_worker *w, struct eng_task *t,
+    struct pt_error *err)
+{
+	struct imap_uidset us;
+	struct eng_coll c;
+	int r;
+
+	if (eng_worker_connect(w, t, err) == -1 ||
+	    eng_worker_select(w, t->job->folder, err) == -1)
+		return -1;
+	memset(&us, 0, sizeof us);
+	us.uids = t->job->uids;
+	us.n = t->job->nuids;
+	eng_coll_init(&c, w, t, NULL, w->cur_uidvalidity);
+	r = imap_fetch_summaries(w->s, &us, 0, eng_coll_msg, &c, err);
+	eng_worker_apply(w, t);
+	if (r == 0) {
+		/* For the job's folder, which need not be the open one. */
+		struct eng_event *ev =
+		    eng_event_new(w, ENG_EV_INDEX, t, t->job->folder);
+
+		c.ix->complete = 1;
+		c.ix->total = c.ix->n;
+		ev->uidvalidity = c.ix->uidvalidity;
+		ev->u.index = c.ix;
+		c.ix = NULL;
+		eng_event_post(w, ev);
+	}
+	eng_coll_release(&c);
+	return r;
+}

@@ -279,6 +279,9 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 	case ENG_JOB_POSTPONE:
 		r = eng_postpone_run(w, t, &err);
 		break;
+	case ENG_JOB_SUMMARIES:
+		r = eng_summaries_run(w, t, &err);
+		break;
 	case ENG_JOB_CHECK:
 		r = eng_worker_connect(w, t, &err);
 		if (r == 0 && w->sel.active)

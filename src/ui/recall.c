@@ -1,7 +1,8 @@
 /*
  * recall.c: R, the postponed messages of an account, newest first:
- * those in the server's Drafts folder (listed with a SEARCH and read
- * with FETCH, through the engine) and the drafts left on this computer.
+ * those in the server's Drafts folder (listed with SEARCH and
+ * SUMMARIES, fetched with FETCH once chosen, all through the engine)
+ * and the drafts left on this computer.
  * Enter resumes one: a server draft becomes a draft file again
  * (eng_draft_from_message: fields, text, attachments as files) with a
  * DRAFT.origin file beside it, so that send.c removes the server copy
@@ -37,7 +38,6 @@ struct ui_draft_ent {
 	uint32_t uid;  /* a server draft, or 0 */
 	char *data;    /* its bytes once fetched */
 	size_t len;
-	int failed;
 };
 
 static struct {
@@ -48,8 +48,8 @@ static struct {
 	size_t n;
 	struct ui_list list;
 	uint64_t gen; /* tells the callbacks of an older list apart */
-	int pending;  /* fetches still to come */
-	int resume;   /* resume this entry + 1 once it is fetched */
+	int pending;  /* the server's list is still coming */
+	int fetching; /* a draft is being fetched to be resumed */
 } ui_rc;
 
 static const enum ui_op ui_recall_helpbar[] = {UI_OP_EXIT, UI_OP_SELECT_ENTRY,
@@ -60,6 +60,7 @@ static void ui_recall_key(struct ui *, enum ui_op, uint32_t);
 static void ui_recall_draw(struct ui *, int, int);
 static void ui_recall_local(struct ui *);
 static void ui_recall_search_cb(struct ui *, struct eng_event *, void *);
+static void ui_recall_index_cb(struct ui *, struct eng_event *, void *);
 static void ui_recall_fetch_cb(struct ui *, struct eng_event *, void *);
 static void ui_recall_fields(struct ui_draft_ent *, const char *, const char *,
     const char *);
@@ -94,7 +95,7 @@ ui_recall_fini(struct ui *ui)
 	ui_rc.n = 0;
 	ui_rc.folder = NULL;
 	ui_rc.pending = 0;
-	ui_rc.resume = 0;
+	ui_rc.fetching = 0;
 	ui_rc.gen++;
 }
 
@@ -244,7 +245,8 @@ ui_recall(struct ui *ui, size_t account)
 static void
 ui_recall_search_cb(struct ui *ui, struct eng_event *ev, void *arg)
 {
-	size_t i, first;
+	struct eng_job *job;
+	size_t first;
 
 	if ((uint64_t)(uintptr_t)arg != ui_rc.gen)
 		return;
@@ -256,122 +258,86 @@ ui_recall_search_cb(struct ui *ui, struct eng_event *ev, void *arg)
 	}
 	if (ev->kind != ENG_EV_SEARCH)
 		return;
-	ui_rc.pending = 0;
 	ui_rc.uidvalidity = ev->uidvalidity;
+	if (ev->u.uids.n == 0) {
+		ui_rc.pending = 0;
+		if (ui_rc.n == 0) {
+			ui_screen_pop(ui);
+			ui_msg(ui, "%s", _("No postponed messages."));
+		}
+		return;
+	}
+	/* The newest ones: their date, To and Subject. */
 	first = ev->u.uids.n > UI_RECALL_MAX ? ev->u.uids.n - UI_RECALL_MAX : 0;
-	for (i = first; i < ev->u.uids.n; i++) {
-		struct ui_draft_ent *e = ui_recall_add();
-		struct eng_job *job;
-
-		e->uid = ev->u.uids.v[i];
-		ui_recall_fields(e, _("(loading)"), NULL, NULL);
-		job = eng_job_new(ENG_JOB_FETCH, ui_rc.account);
-		eng_job_set_folder(job, ui_rc.folder);
-		job->uid = e->uid;
-		ui_rc.pending++;
-		(void)ui_job_submit(ui, job, NULL, ui_recall_fetch_cb,
-		    (void *)(uintptr_t)ui_rc.gen, NULL);
-	}
-	ui_recall_sort();
-	if (ui_rc.n == 0) {
-		ui_screen_pop(ui);
-		ui_msg(ui, "%s", _("No postponed messages."));
-	}
-	ui->redraw = 1;
-}
-
-/* The Date field as seconds since the epoch, or 0. */
-static int64_t
-ui_recall_date(const char *s)
-{
-	struct tm tm;
-	const char *p = strchr(s, ',');
-
-	memset(&tm, 0, sizeof tm);
-	if (strptime(p != NULL ? p + 1 : s, " %d %b %Y %H:%M:%S %z", &tm) ==
-	    NULL)
-		return 0;
-	return (int64_t)timegm(&tm) - tm.tm_gmtoff;
+	job = eng_job_new(ENG_JOB_SUMMARIES, ui_rc.account);
+	eng_job_set_folder(job, ui_rc.folder);
+	eng_job_set_uids(job, ev->u.uids.v + first, ev->u.uids.n - first);
+	if (ui_job_submit(ui, job, NULL, ui_recall_index_cb,
+		(void *)(uintptr_t)ui_rc.gen, NULL) == 0)
+		ui_rc.pending = 0;
 }
 
 static void
-ui_recall_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
+ui_recall_index_cb(struct ui *ui, struct eng_event *ev, void *arg)
 {
-	struct ui_draft_ent *e = NULL;
-	struct mime_msg *m;
-	uint32_t uid;
+	const struct eng_index *ix = ev->u.index;
 	size_t i;
 
 	if ((uint64_t)(uintptr_t)arg != ui_rc.gen)
 		return;
 	if (ev->kind == ENG_EV_FAILED) {
-		ui_rc.pending--;
-		ui_error(ui, _("Cannot read a draft: %s"), ev->err.msg);
+		ui_rc.pending = 0;
+		ui_error(ui, _("Cannot list the drafts in '%s': %s"),
+		    ui_rc.folder, ev->err.msg);
 		return;
 	}
-	if (ev->kind != ENG_EV_BODY || ev->u.body == NULL)
+	if (ev->kind == ENG_EV_DONE)
+		ui_rc.pending = 0;
+	if (ev->kind != ENG_EV_INDEX || ix == NULL)
 		return;
-	uid = ev->u.body->uid;
-	for (i = 0; i < ui_rc.n; i++)
-		if (ui_rc.v[i].uid == uid)
-			e = &ui_rc.v[i];
-	if (e == NULL || e->data != NULL)
-		return;
-	ui_rc.pending--;
-	e->data = ev->u.body->data;
-	e->len = ev->u.body->len;
-	ev->u.body->data = NULL;
-	if (e->data == NULL) {
-		e->failed = 1;
-		return;
-	}
-	if ((m = mime_parse(e->data, e->len, NULL)) != NULL) {
-		const struct mime_part *root = mime_msg_root(m);
-		const char *v;
-		char when[32], *to = NULL, *subj = NULL, *date = NULL;
-		size_t len;
+	for (i = 0; i < ix->n; i++) {
+		const struct eng_msg *m = &ix->msgs[i];
+		struct ui_draft_ent *e = ui_recall_add();
+		char when[32];
 
-		if ((v = mime_part_header(root, "To", &len)) != NULL)
-			to = mime_address_decode(v, len);
-		if ((v = mime_part_header(root, "Subject", &len)) != NULL)
-			subj = mime_header_decode(v, len);
-		if ((v = mime_part_header(root, "Date", &len)) != NULL) {
-			date = pt_xstrndup(v, len);
-			e->date = ui_recall_date(date);
-		}
+		e->uid = m->uid;
+		e->date = m->date != 0 ? m->date : m->internaldate;
 		ui_recall_when(e->date, when, sizeof when);
-		ui_recall_fields(e, when, to, subj);
-		free(to);
-		free(subj);
-		free(date);
-		mime_msg_free(&m);
+		ui_recall_fields(e, when, eng_msg_str(ix, m, ENG_TO),
+		    eng_msg_str(ix, m, ENG_SUBJECT));
 	}
-	/* Keep the cursor on the same entry while the order changes. */
-	{
-		uint32_t cur_uid = ui_rc.list.cursor < ui_rc.n
-				       ? ui_rc.v[ui_rc.list.cursor].uid
-				       : 0;
-		const char *cur_path = ui_rc.list.cursor < ui_rc.n
-					   ? ui_rc.v[ui_rc.list.cursor].path
-					   : NULL;
-		int want = ui_rc.resume > 0 ? ui_rc.resume - 1 : -1;
-		uint32_t want_uid = want >= 0 ? ui_rc.v[want].uid : 0;
-
-		ui_recall_sort();
-		for (i = 0; i < ui_rc.n; i++) {
-			if ((cur_uid != 0 && ui_rc.v[i].uid == cur_uid) ||
-			    (cur_path != NULL && ui_rc.v[i].path == cur_path))
-				ui_rc.list.cursor = i;
-			if (want_uid != 0 && ui_rc.v[i].uid == want_uid)
-				ui_rc.resume = (int)i + 1;
-		}
-	}
-	if (ui_rc.resume > 0 && ui_rc.v[ui_rc.resume - 1].uid == uid)
-		ui_recall_open(ui, (size_t)ui_rc.resume - 1);
+	ui_recall_sort();
 	ui->redraw = 1;
 }
 
-/* Resumes entry i (a server one must be fetched already). */
+static void
+ui_recall_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
+{
+	size_t i;
+
+	if ((uint64_t)(uintptr_t)arg != ui_rc.gen)
+		return;
+	if (ev->kind == ENG_EV_FAILED) {
+		ui_rc.fetching = 0;
+		ui_error(ui, _("Cannot read the draft: %s"), ev->err.msg);
+		return;
+	}
+	if (ev->kind != ENG_EV_BODY || ev->u.body == NULL ||
+	    ev->u.body->data == NULL)
+		return;
+	ui_rc.fetching = 0;
+	for (i = 0; i < ui_rc.n; i++)
+		if (ui_rc.v[i].uid == ev->u.body->uid &&
+		    ui_rc.v[i].data == NULL) {
+			ui_rc.v[i].data = ev->u.body->data;
+			ui_rc.v[i].len = ev->u.body->len;
+			ev->u.body->data = NULL;
+			ui_recall_open(ui, i);
+			return;
+		}
+}
+
+/* Resumes entry i; a server one is fetched first (engine FETCH). */
 static void
 ui_recall_open(struct ui *ui, size_t i)
 {
@@ -381,16 +347,21 @@ ui_recall_open(struct ui *ui, size_t i)
 	char *dir, *path = NULL;
 
 	pt_error_init(&err);
-	ui_rc.resume = 0;
 	if (e->path != NULL) {
 		path = pt_xstrdup(e->path);
 	} else if (e->data == NULL) {
-		if (e->failed)
-			ui_error(ui, "%s", _("This draft could not be read."));
-		else {
-			ui_rc.resume = (int)i + 1;
-			ui_msg(ui, "%s", _("Fetching the draft..."));
-		}
+		struct eng_job *job;
+
+		if (ui_rc.fetching)
+			return;
+		job = eng_job_new(ENG_JOB_FETCH, account);
+		eng_job_set_folder(job, ui_rc.folder);
+		job->uid = e->uid;
+		job->uidvalidity = ui_rc.uidvalidity;
+		if (ui_job_submit(ui, job, _("Fetching the draft"),
+			ui_recall_fetch_cb, (void *)(uintptr_t)ui_rc.gen,
+			NULL) != 0)
+			ui_rc.fetching = 1;
 		return;
 	} else {
 		char *origin, *text;

@@ -327,7 +327,6 @@ static void
 ui_draft_files_remove(const char *draft)
 {
 	size_t l = strlen(draft);
-	struct dirent *de;
 	char *dir;
 	DIR *d;
 
@@ -335,6 +334,8 @@ ui_draft_files_remove(const char *draft)
 		return;
 	dir = pt_xasprintf("%.*s.files", (int)(l - 4), draft);
 	if ((d = opendir(dir)) != NULL) {
+		struct dirent *de;
+
 		while ((de = readdir(d)) != NULL) {
 			char *f;
 

@@ -6,8 +6,9 @@
 # refused recipient comes back with the server's words and "send to the
 # others" delivers to the rest; ENG_JOB_POSTPONE stores the message in
 # Drafts with \Draft and \Seen and its Bcc, keeps the draft when the
-# server is away; the stored draft turns back into an equal draft file
-# (fields, text, attachment bytes).
+# server is away; ENG_JOB_SUMMARIES lists Drafts while INBOX is open; the
+# stored draft turns back into an equal draft file (fields, text,
+# attachment bytes).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 
@@ -119,7 +120,14 @@ pt_check "postpone: \\Draft and \\Seen ($flags)" sh -c "printf '%s' '$flags' | g
 $DA fetch -u "$PT_ALICE_USER" text mailbox Drafts uid "$uid" | sed '1d' >"$net_tmp/stored.eml"
 pt_check "postpone: the Bcc is kept" grep -q '^Bcc: .*sam@example.test' "$net_tmp/stored.eml"
 
-# 5. Recall: the stored draft back into a draft file, equal to the first.
+# 5. Recall: R lists Drafts by their summaries (any folder, not the
+# open one), then the chosen draft turns back into a draft file equal
+# to the first.
+et open INBOX 10 summaries Drafts "$uid"
+pt_check "summaries: one INDEX batch for Drafts" \
+	has "^EV index job=[0-9]* folder=Drafts n=1 reset=0 complete=1"
+pt_check "summaries: the open folder stays INBOX" \
+	sh -c "! printf '%s' \"\$1\" | grep -q '^EV index .*folder=Drafts .*reset=1'" _ "$out"
 et fetch Drafts "$uid" - "$net_tmp/fetched.eml"
 et recall "$net_tmp/fetched.eml" "$drafts"
 rd=$(printf '%s\n' "$out" | sed -n 's/^RECALL \(.*\)/\1/p')

@@ -25,6 +25,7 @@
  *	copy|move FOLDER TARGET UID,...   expunge FOLDER [UID,...]
  *	append FOLDER FILE [FLAGS]   search FOLDER TEXT [WHERE]
  *	send DRAFT | send-id OUTBOX_ID [partial|force] | postpone DRAFT
+ *	summaries FOLDER UID,...     (one INDEX of any folder)
  *	recall FILE DIR              (eng_draft_from_message; prints
  *	                              "RECALL <draft path>")
  *	create|delete|subscribe|unsubscribe FOLDER   rename FOLDER NEW
@@ -611,6 +612,13 @@ tool_command(int argc, char **argv)
 		    tool_account);
 		j->path = pt_xstrdup(argv[1]);
 		used = 2;
+	} else if (strcmp(cmd, "summaries") == 0) {
+		if (argc < 3)
+			return -1;
+		j = eng_job_new(ENG_JOB_SUMMARIES, tool_account);
+		eng_job_set_folder(j, argv[1]);
+		j->nuids = tool_parse_uids(argv[2], &j->uids);
+		used = 3;
 	} else if (strcmp(cmd, "send-id") == 0) {
 		if (argc < 2)
 			return -1;
