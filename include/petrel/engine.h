@@ -19,6 +19,9 @@
  *				reconcile (CONDSTORE/QRESYNC or FLAGS)
  *	src/engine/ops.c	flags, copy, move, expunge, append,
  *				search, fetch message/part
+ *	src/engine/send.c	the outgoing path: draft -> outbox ->
+ *				SMTP -> Sent (sender threads), postpone
+ *				to Drafts, drafts back from messages
  *	src/engine/private.h	what these files share
  *
  * The protocol (imap/), the transport (net/) and the header cache
