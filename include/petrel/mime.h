@@ -16,6 +16,8 @@
  *	src/mime/html.c		HTML to plain text
  *	src/mime/wrap.c		wrapping by display width
  *	src/mime/render.c	a whole message as the pager shows it
+ *	src/mime/skeleton.c	a message rebuilt from its IMAP structure
+ *				and the parts fetched
  *	src/mime/private.h	what the files above share
  *
  * Why petrel parses MIME itself.  libetpan 1.9.4's mailmime_parse writes
@@ -164,6 +166,24 @@ int mime_decode_qp(struct pt_buf *, const char *, size_t, int, unsigned *,
 int mime_decode_uu(struct pt_buf *, const char *, size_t, unsigned *,
     struct pt_error *);
 /*
+ * Streaming decode of a transfer encoding ("base64", "quoted-printable";
+ * any other name passes the bytes through, an unknown one with
+ * MIME_NOTE_UNKNOWN_CTE), for parts too big to hold: feed the encoded
+ * bytes in pieces of any size, the decoded bytes go to fn in chunks of
+ * at most 4 KiB (fn returns 0, or -1 to stop: feed and end then fail).
+ * The output equals mime_part_decode's for the same bytes.
+ * mime_stream_end flushes and adds the notes; free with mime_stream_free.
+ */
+struct mime_stream;
+
+struct mime_stream *mime_stream_new(const char *,
+    int (*)(void *, const char *, size_t), void *);
+int mime_stream_feed(struct mime_stream *, const char *, size_t,
+    struct pt_error *);
+int mime_stream_end(struct mime_stream *, unsigned *, struct pt_error *);
+void mime_stream_free(struct mime_stream **);
+
+/*
  * Converts text in charset (any spelling, NULL or "" for none) to
  * UTF-8.  NUL bytes are kept; invalid bytes become U+FFFD.
  */
@@ -237,7 +257,66 @@ struct mime_render_opts {
 	char *(*html_filter)(void *, const char *, size_t, size_t *,
 	    struct pt_error *);
 	void *html_filter_arg;
+	/*
+	 * Optional, for a skeleton (mime_skeleton_parse): gets the section
+	 * of each part that was not fetched and whose body the rendering
+	 * needed (to show it, or to choose among alternatives).  Fetch
+	 * those and render again; the output until then shows them empty.
+	 */
+	struct mime_missing *missing;
 };
+
+struct mime_missing {
+	char **v; /* sections, "1.2"; each once */
+	size_t n;
+};
+
+void mime_missing_release(struct mime_missing *);
+
+/*
+ * A message rebuilt from its IMAP BODYSTRUCTURE.  The parts come depth
+ * first as the structure lists them: the message itself first (depth
+ * 0), a message/rfc822 part followed by its enclosed message (one level
+ * deeper, multipart or not), then that message's parts.  header is the
+ * part's header block as the server gives it: BODY[HEADER] for the
+ * message, BODY[section.MIME] for a part, BODY[section.HEADER] of the
+ * message/rfc822 part for an enclosed message.  body is a leaf's body as
+ * fetched (still transfer-encoded), or NULL when it was not: the part is
+ * then marked absent and shown with its size from the structure.  All
+ * strings are borrowed for the call.
+ */
+struct mime_skel_part {
+	const char *section;  /* "" for a multipart message, "1.2", ... */
+	const char *type;     /* "multipart/mixed", lower case */
+	const char *encoding; /* "base64", ... lower case */
+	int depth;
+	const char *header;
+	size_t headerlen;
+	const char *body;
+	size_t bodylen;
+	size_t size; /* encoded bytes (BODYSTRUCTURE) */
+};
+
+#define MIME_SKEL_MAX_PARTS 1000
+
+/*
+ * Parses the skeleton of those parts (free it with mime_msg_free).
+ * NULL with PT_E_PROTO when the structure does not hold together (not a
+ * tree, more than MIME_SKEL_MAX_PARTS parts, a multipart whose header
+ * gives another type or no boundary, an encoded message part): the
+ * caller then fetches the whole message.
+ */
+struct mime_msg *mime_skeleton_parse(const struct mime_skel_part *, size_t,
+    struct pt_error *);
+/*
+ * 1 when the part's body was not fetched (a skeleton), with its size
+ * (decoded bytes; estimated for base64) in *size (may be NULL).
+ */
+int mime_part_absent(const struct mime_part *, size_t *);
+/* The part's IMAP section ("1.2"; "" for a multipart message). */
+char *mime_part_section(const struct mime_part *);
+/* Adds the section of an absent part to the list (once). */
+void mime_missing_add(struct mime_missing *, const struct mime_part *);
 
 /*
  * 1 when a decoded From field (mime_address_decode) looks made to

@@ -4,10 +4,15 @@
  * after padding (concatenated blocks decode); quoted-printable keeps an
  * "=" that starts no valid escape and removes the transport's trailing
  * white space; uuencode reads the lines between "begin" and "end".
- * Output is collected in a small chunk and appended in blocks.
+ * Output is collected in a small chunk and appended in blocks.  The
+ * same decoders run streaming (mime_stream_*): base64 keeps its quantum
+ * between calls, quoted-printable is fed whole lines, so a part of any
+ * size is decoded on its way to a file with the output of a whole-buffer
+ * decode.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "petrel/core.h"
@@ -17,47 +22,85 @@
 
 struct mime_sink {
 	struct pt_buf *out;
+	/* Instead of out: where the chunks go (streaming). */
+	int (*fn)(void *, const char *, size_t);
+	void *arg;
 	struct pt_error *err;
 	size_t n;
 	int failed;
 	char chunk[4096];
 };
 
+/* The state of a base64 decode between calls. */
+struct mime_b64 {
+	unsigned acc;
+	int bits;
+	int bad;
+};
+
+/* Lines of quoted-printable kept between calls at most. */
+#define MIME_QP_CARRY_MAX ((size_t)64 * 1024)
+
+struct mime_stream {
+	enum mime_cte cte;
+	struct mime_sink sink;
+	struct mime_b64 b64;
+	struct pt_buf carry; /* an unfinished quoted-printable line */
+	unsigned notes;
+	struct pt_error err;
+};
+
 static void mime_sink_init(struct mime_sink *, struct pt_buf *,
     struct pt_error *);
 static void mime_sink_put(struct mime_sink *, char);
 static int mime_sink_end(struct mime_sink *);
+static int mime_sink_flush(struct mime_sink *);
 static int mime_b64_value(unsigned char);
+static void mime_b64_step(struct mime_b64 *, struct mime_sink *, const char *,
+    size_t);
+static void mime_qp_step(struct mime_sink *, const char *, size_t, int,
+    int *);
+static int mime_stream_sink_fail(struct mime_stream *, struct pt_error *);
 static int mime_uu_line(struct mime_sink *, const char *, size_t);
 
 static void
 mime_sink_init(struct mime_sink *s, struct pt_buf *out, struct pt_error *err)
 {
 	s->out = out;
+	s->fn = NULL;
+	s->arg = NULL;
 	s->err = err;
 	s->n = 0;
 	s->failed = 0;
 }
 
+/* Hands the chunk on; after a failure the rest is dropped. */
+static int
+mime_sink_flush(struct mime_sink *s)
+{
+	if (!s->failed && s->n > 0) {
+		if (s->fn != NULL) {
+			if (s->fn(s->arg, s->chunk, s->n) != 0)
+				s->failed = 1;
+		} else if (pt_buf_add(s->out, s->chunk, s->n, s->err) != 0)
+			s->failed = 1;
+	}
+	s->n = 0;
+	return s->failed ? -1 : 0;
+}
+
 static void
 mime_sink_put(struct mime_sink *s, char c)
 {
-	if (s->n == sizeof s->chunk) {
-		if (!s->failed &&
-		    pt_buf_add(s->out, s->chunk, s->n, s->err) != 0)
-			s->failed = 1;
-		s->n = 0;
-	}
+	if (s->n == sizeof s->chunk)
+		(void)mime_sink_flush(s);
 	s->chunk[s->n++] = c;
 }
 
 static int
 mime_sink_end(struct mime_sink *s)
 {
-	if (!s->failed && pt_buf_add(s->out, s->chunk, s->n, s->err) != 0)
-		s->failed = 1;
-	s->n = 0;
-	return s->failed ? -1 : 0;
+	return mime_sink_flush(s);
 }
 
 static int
@@ -76,52 +119,60 @@ mime_b64_value(unsigned char c)
 	return -1;
 }
 
-int
-mime_decode_base64(struct pt_buf *out, const char *in, size_t len,
-    unsigned *notes, struct pt_error *err)
+static void
+mime_b64_step(struct mime_b64 *b, struct mime_sink *s, const char *in,
+    size_t len)
 {
-	struct mime_sink s;
-	unsigned acc = 0;
-	int bits = 0, bad = 0;
 	size_t i;
 
-	mime_sink_init(&s, out, err);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
 		int v = mime_b64_value(c);
 
 		if (v >= 0) {
-			acc = ((acc << 6) | (unsigned)v) & 0xFFFFFF;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				mime_sink_put(&s, (char)((acc >> bits) & 0xFF));
+			b->acc = ((b->acc << 6) | (unsigned)v) & 0xFFFFFF;
+			b->bits += 6;
+			if (b->bits >= 8) {
+				b->bits -= 8;
+				mime_sink_put(s,
+				    (char)((b->acc >> b->bits) & 0xFF));
 			}
 		} else if (c == '=') {
 			/* Padding ends a quantum; a new block may follow. */
-			if (bits == 6)
-				bad = 1;
-			bits = 0;
-			acc = 0;
+			if (b->bits == 6)
+				b->bad = 1;
+			b->bits = 0;
+			b->acc = 0;
 		} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-			bad = 1;
+			b->bad = 1;
 	}
-	if (bits == 6)
-		bad = 1;
-	if (bad && notes != NULL)
+}
+
+int
+mime_decode_base64(struct pt_buf *out, const char *in, size_t len,
+    unsigned *notes, struct pt_error *err)
+{
+	struct mime_sink s;
+	struct mime_b64 b;
+
+	memset(&b, 0, sizeof b);
+	mime_sink_init(&s, out, err);
+	mime_b64_step(&b, &s, in, len);
+	if (b.bits == 6)
+		b.bad = 1;
+	if (b.bad && notes != NULL)
 		*notes |= MIME_NOTE_BAD_BASE64;
 	return mime_sink_end(&s);
 }
 
-int
-mime_decode_qp(struct pt_buf *out, const char *in, size_t len, int header,
-    unsigned *notes, struct pt_error *err)
+/* Quoted-printable; *bad is set when an "=" starts no escape. */
+static void
+mime_qp_step(struct mime_sink *s, const char *in, size_t len, int header,
+    int *bad)
 {
-	struct mime_sink s;
 	size_t i = 0, j;
-	int hi, lo, bad = 0;
+	int hi, lo;
 
-	mime_sink_init(&s, out, err);
 	while (i < len) {
 		char c = in[i];
 
@@ -129,7 +180,7 @@ mime_decode_qp(struct pt_buf *out, const char *in, size_t len, int header,
 			if (i + 2 < len &&
 			    (hi = mime_hex((unsigned char)in[i + 1])) >= 0 &&
 			    (lo = mime_hex((unsigned char)in[i + 2])) >= 0) {
-				mime_sink_put(&s, (char)(hi << 4 | lo));
+				mime_sink_put(s, (char)(hi << 4 | lo));
 				i += 3;
 				continue;
 			}
@@ -150,11 +201,11 @@ mime_decode_qp(struct pt_buf *out, const char *in, size_t len, int header,
 				i = j + (j + 1 == len ? 1 : 2);
 				continue;
 			}
-			bad = 1;
-			mime_sink_put(&s, '=');
+			*bad = 1;
+			mime_sink_put(s, '=');
 			i++;
 		} else if (header && c == '_') {
-			mime_sink_put(&s, ' ');
+			mime_sink_put(s, ' ');
 			i++;
 		} else if (!header && (c == ' ' || c == '\t')) {
 			/* Trailing white space was added in transport. */
@@ -168,12 +219,23 @@ mime_decode_qp(struct pt_buf *out, const char *in, size_t len, int header,
 				continue;
 			}
 			for (; i < j; i++)
-				mime_sink_put(&s, in[i]);
+				mime_sink_put(s, in[i]);
 		} else {
-			mime_sink_put(&s, c);
+			mime_sink_put(s, c);
 			i++;
 		}
 	}
+}
+
+int
+mime_decode_qp(struct pt_buf *out, const char *in, size_t len, int header,
+    unsigned *notes, struct pt_error *err)
+{
+	struct mime_sink s;
+	int bad = 0;
+
+	mime_sink_init(&s, out, err);
+	mime_qp_step(&s, in, len, header, &bad);
 	if (bad && notes != NULL)
 		*notes |= MIME_NOTE_BAD_QP;
 	return mime_sink_end(&s);
@@ -237,4 +299,114 @@ mime_decode_uu(struct pt_buf *out, const char *in, size_t len, unsigned *notes,
 		return pt_buf_add(out, in, len, err);
 	}
 	return mime_sink_end(&s);
+}
+
+/* Streaming. */
+
+static int
+mime_stream_sink_fail(struct mime_stream *st, struct pt_error *err)
+{
+	if (err == NULL)
+		return -1;
+	if (st->err.class != PT_OK) {
+		*err = st->err;
+		return -1;
+	}
+	return pt_error_set(err, PT_E_IO, 0, "%s",
+	    _("cannot write the decoded part"));
+}
+
+struct mime_stream *
+mime_stream_new(const char *cte, int (*fn)(void *, const char *, size_t),
+    void *arg)
+{
+	struct mime_stream *st = pt_xcalloc(1, sizeof *st);
+
+	st->cte = mime_cte_parse(cte != NULL ? cte : "",
+	    cte != NULL ? strlen(cte) : 0);
+	if (st->cte == MIME_CTE_UU || st->cte == MIME_CTE_UNKNOWN) {
+		/* Kept as they are, as mime_part_decode would show them. */
+		if (st->cte == MIME_CTE_UNKNOWN)
+			st->notes |= MIME_NOTE_UNKNOWN_CTE;
+		st->cte = MIME_CTE_IDENTITY;
+	}
+	pt_error_init(&st->err);
+	mime_sink_init(&st->sink, NULL, &st->err);
+	st->sink.fn = fn;
+	st->sink.arg = arg;
+	pt_buf_init(&st->carry, MIME_QP_CARRY_MAX * 2);
+	return st;
+}
+
+int
+mime_stream_feed(struct mime_stream *st, const char *in, size_t len,
+    struct pt_error *err)
+{
+	const char *nl;
+	int bad = 0;
+
+	switch (st->cte) {
+	case MIME_CTE_BASE64:
+		mime_b64_step(&st->b64, &st->sink, in, len);
+		break;
+	case MIME_CTE_QP:
+		/* Whole lines only: an escape or a soft break is never cut. */
+		while (len > 0) {
+			size_t n;
+
+			nl = memchr(in, '\n', len);
+			n = nl != NULL ? (size_t)(nl - in) + 1 : len;
+			(void)pt_buf_add(&st->carry, in, n, NULL);
+			in += n;
+			len -= n;
+			if (nl != NULL || st->carry.len >= MIME_QP_CARRY_MAX) {
+				mime_qp_step(&st->sink, st->carry.data,
+				    st->carry.len, 0, &bad);
+				pt_buf_reset(&st->carry);
+			}
+		}
+		break;
+	default:
+		if (mime_sink_flush(&st->sink) == 0 && len > 0 &&
+		    st->sink.fn(st->sink.arg, in, len) != 0)
+			st->sink.failed = 1;
+		break;
+	}
+	if (bad)
+		st->notes |= MIME_NOTE_BAD_QP;
+	if (st->sink.failed)
+		return mime_stream_sink_fail(st, err);
+	return 0;
+}
+
+int
+mime_stream_end(struct mime_stream *st, unsigned *notes, struct pt_error *err)
+{
+	int bad = 0;
+
+	if (st->cte == MIME_CTE_QP && st->carry.len > 0) {
+		mime_qp_step(&st->sink, st->carry.data, st->carry.len, 0, &bad);
+		pt_buf_reset(&st->carry);
+	}
+	if (st->cte == MIME_CTE_BASE64 && st->b64.bits == 6)
+		st->b64.bad = 1;
+	if (st->b64.bad)
+		st->notes |= MIME_NOTE_BAD_BASE64;
+	if (bad)
+		st->notes |= MIME_NOTE_BAD_QP;
+	if (notes != NULL)
+		*notes |= st->notes;
+	if (mime_sink_end(&st->sink) != 0)
+		return mime_stream_sink_fail(st, err);
+	return 0;
+}
+
+void
+mime_stream_free(struct mime_stream **stp)
+{
+	if (stp == NULL || *stp == NULL)
+		return;
+	pt_buf_release(&(*stp)->carry);
+	free(*stp);
+	*stp = NULL;
 }

@@ -574,6 +574,8 @@ int
 mime_part_decode(const struct mime_part *p, struct pt_buf *out, unsigned *notes,
     struct pt_error *err)
 {
+	if (p->flags & MIME_PART_ABSENT)
+		return 0; /* not fetched: see mime_part_absent */
 	switch (p->cte) {
 	case MIME_CTE_BASE64:
 		return mime_decode_base64(out, p->body, p->bodylen, notes, err);

@@ -38,6 +38,8 @@ enum mime_cte {
 #define MIME_PART_NO_BOUNDARY 0x04 /* multipart without delimiters */
 #define MIME_PART_CUT         0x08 /* MIME_MAX_PARTS reached in here */
 #define MIME_PART_NO_CLOSE    0x10 /* multipart never closed */
+#define MIME_PART_SIZED       0x20 /* known_size is its size (skeleton) */
+#define MIME_PART_ABSENT      0x40 /* its body was not fetched */
 
 struct mime_part {
 	struct mime_part *parent;
@@ -51,6 +53,7 @@ struct mime_part {
 	enum mime_cte cte;
 	unsigned flags;
 	int depth;
+	size_t known_size; /* MIME_PART_SIZED: decoded bytes */
 };
 
 struct mime_msg {

@@ -407,10 +407,13 @@ render_leaf(struct render *r, const struct mime_part *p)
 	pt_buf_init(&b, MIME_MAX_SIZE);
 	(void)mime_part_decode(p, &b, &notes, NULL);
 	show = render_displayable(p) && !mime_part_is_attachment(p);
+	if (show)
+		mime_missing_add(r->opts != NULL ? r->opts->missing : NULL, p);
 	if (show && !r->body_shown)
 		render_sep(r);
 	else
-		(void)render_label(r, p, b.len);
+		(void)render_label(r, p,
+		    p->flags & MIME_PART_SIZED ? p->known_size : b.len);
 	if (strcmp(p->type, "application/pkcs7-mime") == 0 ||
 	    strcmp(p->type, "application/x-pkcs7-mime") == 0) {
 		char *smime = mime_part_param(p, "smime-type");
@@ -596,8 +599,12 @@ render_alt_score(const struct render *r, const struct mime_part *c)
 		size_t i;
 		int blank = 1;
 
+		/* Not fetched yet: assume it has text, and ask for it. */
+		mime_missing_add(r->opts != NULL ? r->opts->missing : NULL, c);
 		pt_buf_init(&b, MIME_MAX_SIZE);
 		(void)mime_part_decode(c, &b, NULL, NULL);
+		if (c->flags & MIME_PART_ABSENT)
+			blank = 0;
 		for (i = 0; i < b.len && blank; i++)
 			blank = b.data[i] == ' ' || b.data[i] == '\t' ||
 				b.data[i] == '\r' || b.data[i] == '\n';
@@ -700,7 +707,8 @@ render_attached_message(struct render *r, const struct mime_part *p)
 
 	pt_buf_init(&b, MIME_MAX_SIZE);
 	(void)mime_part_decode(p, &b, NULL, NULL);
-	n = render_label(r, p, b.len);
+	n = render_label(r, p,
+	    p->flags & MIME_PART_SIZED ? p->known_size : b.len);
 	pt_buf_release(&b);
 	r->body_shown = 1;
 	if (p->child == NULL) {

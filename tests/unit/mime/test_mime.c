@@ -26,6 +26,8 @@ static char *unflow(const char *, int);
 static char *render(const char *, unsigned);
 static char *render_opts(const char *, unsigned, int);
 static int has_controls(const char *, size_t);
+static void skel_set(struct mime_skel_part *, const char *, const char *,
+    const char *, int, const char *, const char *);
 
 static char *
 dec_b64(const char *in, unsigned *notes)
@@ -1668,6 +1670,397 @@ test_mime_render_width_clamped(void)
 	free(s);
 }
 
+
+/*
+ * The skeleton tests: a message made of pieces, so that the whole
+ * message and the parts IMAP would give (HEADER, section.MIME, bodies)
+ * are the same bytes.
+ */
+static const char skel_h0[] =
+    "From: Ann <ann@example.org>\r\n"
+    "To: bob@example.org\r\n"
+    "Date: Tue, 07 Jan 2025 13:05:09 +0100\r\n"
+    "Subject: skeleton\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: multipart/mixed; boundary=\"outer\"\r\n";
+static const char skel_m1[] =
+    "Content-Type: multipart/alternative; boundary=alt\r\n";
+static const char skel_m11[] =
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Content-Transfer-Encoding: quoted-printable\r\n";
+static const char skel_b11[] = "Hello, the report is attached. Caf=C3=A9.\r\n";
+static const char skel_m12[] = "Content-Type: text/html; charset=utf-8\r\n";
+static const char skel_b12[] = "<p>Hello, the <b>report</b> is attached.</p>\r\n";
+static const char skel_m2[] =
+    "Content-Type: application/pdf; name=\"report.pdf\"\r\n"
+    "Content-Disposition: attachment;\r\n filename*=utf-8''r%C3%A9port.pdf\r\n"
+    "Content-Transfer-Encoding: base64\r\n";
+static const char skel_m3[] = "Content-Type: message/rfc822\r\n";
+static const char skel_h3[] =
+    "From: Carl <carl@example.org>\r\n"
+    "Subject: the old one\r\n"
+    "Content-Type: multipart/mixed; boundary=inner\r\n";
+static const char skel_m31[] = "Content-Type: text/plain\r\n";
+static const char skel_b31[] = "Inner text.\r\n";
+static const char skel_m32[] =
+    "Content-Type: image/png\r\n"
+    "Content-Disposition: attachment; filename=\"a\x1b[31mred\xe2\x80\xaegnp.exe\"\r\n"
+    "Content-Transfer-Encoding: base64\r\n";
+
+/* base64 of n bytes (n a multiple of 3), in lines of 76 with CRLF. */
+static char *
+skel_b64(size_t n)
+{
+	char *raw = malloc(n);
+	struct pt_buf b;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		raw[i] = (char)(i * 7 + 3);
+	pt_buf_init(&b, 0);
+	CHECK(mime_encode_base64(&b, raw, n, NULL) == 0);
+	free(raw);
+	return pt_buf_detach(&b, NULL);
+}
+
+struct skel_msg {
+	char *full, *b2, *b32, *inner;
+	size_t fulllen;
+	struct mime_skel_part v[9];
+};
+
+static void
+skel_set(struct mime_skel_part *p, const char *sec, const char *type,
+    const char *enc, int depth, const char *h, const char *body)
+{
+	p->section = sec;
+	p->type = type;
+	p->encoding = enc;
+	p->depth = depth;
+	p->header = h;
+	p->headerlen = strlen(h);
+	p->body = body;
+	p->bodylen = body != NULL ? strlen(body) : 0;
+	p->size = p->bodylen;
+}
+
+static void
+skel_make(struct skel_msg *k)
+{
+	struct pt_buf b, in;
+
+	k->b2 = skel_b64(3000);
+	k->b32 = skel_b64(1500);
+	pt_buf_init(&in, 0);
+	pt_buf_printf(&in, NULL,
+	    "%s\r\n--inner\r\n%s\r\n%s\r\n--inner\r\n%s\r\n%s\r\n--inner--\r\n",
+	    skel_h3, skel_m31, skel_b31, skel_m32, k->b32);
+	k->inner = pt_buf_detach(&in, NULL);
+	pt_buf_init(&b, 0);
+	pt_buf_printf(&b, NULL,
+	    "%s\r\n--outer\r\n%s\r\n--alt\r\n%s\r\n%s\r\n--alt\r\n%s\r\n%s"
+	    "\r\n--alt--\r\n\r\n--outer\r\n%s\r\n%s\r\n--outer\r\n%s\r\n%s"
+	    "\r\n--outer--\r\n",
+	    skel_h0, skel_m1, skel_m11, skel_b11, skel_m12, skel_b12, skel_m2,
+	    k->b2, skel_m3, k->inner);
+	k->full = pt_buf_detach(&b, &k->fulllen);
+	memset(k->v, 0, sizeof k->v);
+	skel_set(&k->v[0], "", "multipart/mixed", "7bit", 0, skel_h0, NULL);
+	skel_set(&k->v[1], "1", "multipart/alternative", "7bit", 1, skel_m1, NULL);
+	skel_set(&k->v[2], "1.1", "text/plain", "quoted-printable", 2, skel_m11, skel_b11);
+	skel_set(&k->v[3], "1.2", "text/html", "7bit", 2, skel_m12, skel_b12);
+	skel_set(&k->v[4], "2", "application/pdf", "base64", 1, skel_m2, k->b2);
+	skel_set(&k->v[5], "3", "message/rfc822", "7bit", 1, skel_m3, k->inner);
+	skel_set(&k->v[6], "3", "multipart/mixed", "7bit", 2, skel_h3, NULL);
+	skel_set(&k->v[7], "3.1", "text/plain", "7bit", 3, skel_m31, skel_b31);
+	skel_set(&k->v[8], "3.2", "image/png", "base64", 3, skel_m32, k->b32);
+	/* The message part's own body is rebuilt from its parts. */
+	k->v[5].body = NULL;
+}
+
+static void
+skel_free(struct skel_msg *k)
+{
+	free(k->full);
+	free(k->b2);
+	free(k->b32);
+	free(k->inner);
+}
+
+static char *
+skel_render(const struct skel_msg *k, struct mime_missing *ms)
+{
+	struct mime_render_opts o;
+	struct pt_error err;
+	struct mime_msg *m;
+	char *s;
+
+	memset(&o, 0, sizeof o);
+	o.width = 80;
+	o.missing = ms;
+	pt_error_init(&err);
+	m = mime_skeleton_parse(k->v, PT_NELEM(k->v), &err);
+	CHECK(m != NULL);
+	if (m == NULL)
+		return pt_xstrdup(err.msg);
+	s = mime_render_msg(m, &o, NULL);
+	mime_msg_free(&m);
+	return s;
+}
+
+static void
+test_mime_skeleton_all_fetched(void)
+{
+	struct skel_msg k;
+	struct mime_missing ms = {NULL, 0};
+	char *full, *sk;
+
+	skel_make(&k);
+	full = render(k.full, 80);
+	sk = skel_render(&k, &ms);
+	CHECK_STR(sk, full);
+	CHECK(ms.n == 0);
+	CHECK(strstr(full, "r\xC3\xA9port.pdf (application/pdf, 2.9 KiB)") != NULL);
+	CHECK(strstr(full, "Caf\xC3\xA9") != NULL);
+	free(full);
+	free(sk);
+	skel_free(&k);
+}
+
+static void
+test_mime_skeleton_attachments_absent(void)
+{
+	struct skel_msg k;
+	struct mime_missing ms = {NULL, 0};
+	char *full, *sk;
+
+	skel_make(&k);
+	full = render(k.full, 80);
+	k.v[4].size = strlen(k.v[4].body);
+	k.v[4].body = NULL;
+	k.v[8].size = strlen(k.v[8].body);
+	k.v[8].body = NULL;
+	sk = skel_render(&k, &ms);
+	/* Byte for byte the whole message's rendering. */
+	CHECK_STR(sk, full);
+	CHECK(ms.n == 0);
+	free(full);
+	free(sk);
+	skel_free(&k);
+}
+
+static void
+test_mime_skeleton_asks_for_text(void)
+{
+	struct skel_msg k;
+	struct mime_missing ms = {NULL, 0};
+	char *sk;
+
+	skel_make(&k);
+	k.v[2].size = strlen(k.v[2].body);
+	k.v[2].body = NULL;
+	k.v[7].size = strlen(k.v[7].body);
+	k.v[7].body = NULL;
+	k.v[4].body = NULL;
+	sk = skel_render(&k, &ms);
+	CHECK_INT(ms.n, 2);
+	if (ms.n == 2) {
+		CHECK_STR(ms.v[0], "1.1");
+		CHECK_STR(ms.v[1], "3.1");
+	}
+	CHECK(strstr(sk, "Caf") == NULL);
+	mime_missing_release(&ms);
+	free(sk);
+	skel_free(&k);
+}
+
+static void
+test_mime_skeleton_hostile(void)
+{
+	struct skel_msg k;
+	struct pt_error err;
+	struct mime_msg *m;
+	struct mime_skel_part many[MIME_SKEL_MAX_PARTS + 1];
+	size_t i;
+	char *sk;
+
+	skel_make(&k);
+	/* A depth that skips a level. */
+	k.v[3].depth = 3;
+	pt_error_init(&err);
+	CHECK(mime_skeleton_parse(k.v, PT_NELEM(k.v), &err) == NULL);
+	CHECK_INT(err.class, PT_E_PROTO);
+	k.v[3].depth = 2;
+	/* A multipart whose header says something else. */
+	k.v[1].header = skel_m31;
+	k.v[1].headerlen = strlen(skel_m31);
+	pt_error_init(&err);
+	CHECK(mime_skeleton_parse(k.v, PT_NELEM(k.v), &err) == NULL);
+	k.v[1].header = skel_m1;
+	k.v[1].headerlen = strlen(skel_m1);
+	/* A header with an empty line in it. */
+	k.v[7].header = "Content-Type: text/plain\r\n\r\n--outer--\r\n";
+	k.v[7].headerlen = strlen(k.v[7].header);
+	pt_error_init(&err);
+	CHECK(mime_skeleton_parse(k.v, PT_NELEM(k.v), &err) == NULL);
+	k.v[7].header = skel_m31;
+	k.v[7].headerlen = strlen(skel_m31);
+	/* Absurd sizes and a name with escapes and bidi controls. */
+	k.v[8].body = NULL;
+	k.v[8].size = (size_t)-1;
+	sk = skel_render(&k, NULL);
+	CHECK(!has_controls(sk, strlen(sk)));
+	CHECK(strstr(sk, "\xe2\x80\xae") == NULL);
+	free(sk);
+	/* Too many parts. */
+	for (i = 0; i < PT_NELEM(many); i++) {
+		many[i] = k.v[7];
+		many[i].depth = i == 0 ? 0 : 1;
+	}
+	many[0] = k.v[0];
+	pt_error_init(&err);
+	CHECK(mime_skeleton_parse(many, PT_NELEM(many), &err) == NULL);
+	CHECK(mime_skeleton_parse(many, 0, &err) == NULL);
+	/* A wrong part count against the parsed tree. */
+	k.v[0].depth = 1;
+	CHECK(mime_skeleton_parse(k.v, PT_NELEM(k.v), &err) == NULL);
+	k.v[0].depth = 0;
+	m = mime_skeleton_parse(k.v, PT_NELEM(k.v), &err);
+	CHECK(m != NULL);
+	mime_msg_free(&m);
+	skel_free(&k);
+}
+
+static void
+test_mime_part_section_numbers(void)
+{
+	static const char *const want[] = {"", "1", "1.1", "1.2", "2", "3", "3",
+	    "3.1", "3.2"};
+	struct skel_msg k;
+	const struct mime_part *p[9];
+	struct mime_msg *m;
+	size_t n = 0, i;
+
+	skel_make(&k);
+	m = mime_parse(k.full, k.fulllen, NULL);
+	CHECK(m != NULL);
+	if (m == NULL) {
+		skel_free(&k);
+		return;
+	}
+	p[n++] = mime_msg_root(m);
+	p[n++] = mime_part_child(p[0]);
+	p[n++] = mime_part_child(p[1]);
+	p[n++] = mime_part_next(p[2]);
+	p[n++] = mime_part_next(p[1]);
+	p[n++] = mime_part_next(p[4]);
+	p[n++] = mime_part_child(p[5]);
+	p[n++] = mime_part_child(p[6]);
+	p[n++] = mime_part_next(p[7]);
+	for (i = 0; i < n; i++) {
+		char *sec = p[i] != NULL ? mime_part_section(p[i]) : NULL;
+
+		CHECK(sec != NULL);
+		if (sec != NULL)
+			CHECK_STR(sec, want[i]);
+		free(sec);
+	}
+	mime_msg_free(&m);
+	skel_free(&k);
+}
+
+struct stream_out {
+	struct pt_buf b;
+};
+
+static int
+stream_put(void *arg, const char *s, size_t n)
+{
+	struct stream_out *o = arg;
+
+	return pt_buf_add(&o->b, s, n, NULL);
+}
+
+static void
+stream_check(const char *cte, const char *in, size_t step)
+{
+	struct stream_out o;
+	struct mime_stream *st;
+	struct pt_buf whole;
+	unsigned n1 = 0, n2 = 0;
+	size_t len = strlen(in), i;
+
+	pt_buf_init(&whole, 0);
+	if (strcmp(cte, "base64") == 0)
+		CHECK(mime_decode_base64(&whole, in, len, &n1, NULL) == 0);
+	else
+		CHECK(mime_decode_qp(&whole, in, len, 0, &n1, NULL) == 0);
+	pt_buf_init(&o.b, 0);
+	st = mime_stream_new(cte, stream_put, &o);
+	for (i = 0; i < len; i += step)
+		CHECK(mime_stream_feed(st, in + i, len - i < step ? len - i : step,
+			  NULL) == 0);
+	CHECK(mime_stream_end(st, &n2, NULL) == 0);
+	mime_stream_free(&st);
+	CHECK(st == NULL);
+	CHECK_INT(o.b.len, whole.len);
+	CHECK(o.b.len == whole.len &&
+	      memcmp(o.b.data, whole.data, whole.len) == 0);
+	CHECK_INT(n2, n1);
+	pt_buf_release(&o.b);
+	pt_buf_release(&whole);
+}
+
+static void
+test_mime_stream_equals_whole(void)
+{
+	static const size_t steps[] = {1, 2, 3, 5, 77, 4096};
+	char *b = skel_b64(9000);
+	size_t i;
+
+	for (i = 0; i < PT_NELEM(steps); i++) {
+		stream_check("base64", b, steps[i]);
+		stream_check("base64", "aGVsbG8=d29ybGQ=\r\n*bad*", steps[i]);
+		stream_check("quoted-printable",
+		    "caf=C3=A9 =\r\nsoft   \r\nbad=ZZ end=\r\n=4", steps[i]);
+		stream_check("quoted-printable", "x=\r\n", steps[i]);
+	}
+	free(b);
+}
+
+static int
+stream_fail(void *arg, const char *s, size_t n)
+{
+	(void)arg;
+	(void)s;
+	(void)n;
+	return -1;
+}
+
+static void
+test_mime_stream_identity_and_failure(void)
+{
+	struct stream_out o;
+	struct mime_stream *st;
+	struct pt_error err;
+	unsigned notes = 0;
+
+	pt_buf_init(&o.b, 0);
+	st = mime_stream_new("x-strange", stream_put, &o);
+	CHECK(mime_stream_feed(st, "as is=41", 8, NULL) == 0);
+	CHECK(mime_stream_end(st, &notes, NULL) == 0);
+	mime_stream_free(&st);
+	CHECK(o.b.len == 8 && memcmp(o.b.data, "as is=41", 8) == 0);
+	CHECK(notes & MIME_NOTE_UNKNOWN_CTE);
+	pt_buf_release(&o.b);
+	st = mime_stream_new("7bit", stream_fail, NULL);
+	pt_error_init(&err);
+	CHECK(mime_stream_feed(st, "abc", 3, &err) == -1);
+	CHECK(err.class == PT_E_IO);
+	mime_stream_free(&st);
+	mime_stream_free(&st);
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_mime_decode_base64_plain),
     PT_TEST(test_mime_decode_base64_no_padding),
@@ -1754,6 +2147,13 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_render_no_boundary),
     PT_TEST(test_mime_render_too_big_is_raw),
     PT_TEST(test_mime_render_width_clamped),
+    PT_TEST(test_mime_skeleton_all_fetched),
+    PT_TEST(test_mime_skeleton_attachments_absent),
+    PT_TEST(test_mime_skeleton_asks_for_text),
+    PT_TEST(test_mime_skeleton_hostile),
+    PT_TEST(test_mime_part_section_numbers),
+    PT_TEST(test_mime_stream_equals_whole),
+    PT_TEST(test_mime_stream_identity_and_failure),
     {NULL, NULL},
 };
 
