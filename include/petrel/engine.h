@@ -233,7 +233,17 @@ void eng_body_free(struct eng_body **);
 
 /*
  * A message's MIME structure from BODYSTRUCTURE, depth first: enough
- * to list attachments and fetch one part without the whole message.
+ * to list attachments, to render the message from the parts fetched
+ * (mime.h, struct mime_skel_part: the fields below map one to one) and
+ * to fetch one part without the whole message.  A message/rfc822 part
+ * is followed by its enclosed message (msgroot, one level deeper).
+ * header is the part's header block (the message's HEADER for the
+ * first, section.MIME for a part, the message part's section.HEADER for
+ * an enclosed message); body is a small leaf's body, fetched with the
+ * structure (still transfer-encoded).  Either is NULL when the server
+ * gave none; both are NULL for messages of over MIME_SKEL_MAX_PARTS
+ * parts.  Strings come from the server: filename is sanitized, the
+ * others are not.
  */
 struct eng_part {
 	char *section;  /* "1.2" ("1" for a single-part message) */
@@ -244,13 +254,36 @@ struct eng_part {
 	uint32_t size;  /* encoded bytes */
 	int depth;      /* 0 for the top part */
 	int attachment; /* Content-Disposition: attachment */
+	int msgroot;    /* the message enclosed in the part before it */
+	char *header;   /* or NULL */
+	size_t headerlen;
+	char *body; /* or NULL */
+	size_t bodylen;
 };
 
 struct eng_structure {
 	uint32_t uid;
 	struct eng_part *v;
 	size_t n;
+	int from_cache; /* read from the body cache, not the server */
 };
+
+void eng_structure_free(struct eng_structure **);
+
+/*
+ * The message rebuilt from the structure and the bodies it holds
+ * (mime_skeleton_parse), or NULL with err set (PT_E_PROTO) when the
+ * structure does not allow it: then fetch the whole message.  The
+ * result borrows nothing from st.
+ */
+struct mime_msg *eng_structure_parse(const struct eng_structure *,
+    struct pt_error *);
+/*
+ * Gives the leaf at section its fetched body (data, len; taken, and
+ * freed when it is not one of st's leaves).  0, or -1 when none.
+ */
+int eng_structure_set_body(struct eng_structure *, const char *, char *,
+    size_t);
 
 /* The certificate a server showed, for the trust dialog. */
 #define ENG_CERT_UNTRUSTED     0x01 /* unknown issuer */
@@ -299,8 +332,8 @@ enum eng_job_kind {
 	ENG_JOB_OPEN,        /* folder, rows: INDEX batches, FLAGS, ... */
 	ENG_JOB_CLOSE,       /* leave the open folder (no more IDLE) */
 	ENG_JOB_CHECK,       /* look for new mail in the open folder now */
-	ENG_JOB_FETCH,       /* folder, uid, part, path: BODY */
-	ENG_JOB_STRUCTURE,   /* folder, uid: STRUCTURE */
+	ENG_JOB_FETCH,       /* folder, uid, part, path, decode: BODY */
+	ENG_JOB_STRUCTURE,   /* folder, uid: STRUCTURE, or BODY if cached */
 	ENG_JOB_FLAGS,       /* folder, uids, flags_add/remove: FLAGS */
 	ENG_JOB_COPY,        /* folder, uids, target */
 	ENG_JOB_MOVE,        /* folder, uids, target: EXPUNGED */
@@ -359,9 +392,16 @@ struct eng_job {
 	uint32_t flags_remove; /* FLAGS */
 	char *part;            /* FETCH: "1.2", or NULL for the message */
 	char *path;            /* FETCH: write the bytes here (mode 0600) */
+	/*
+	 * FETCH with path: undo this transfer encoding ("base64",
+	 * "quoted-printable") on the way to the file, so that a part of
+	 * any size is saved decoded without being held in memory; the
+	 * body's len is then the decoded size.  NULL: bytes as sent.
+	 */
+	char *decode;
 	size_t rows;           /* OPEN: rows of the first batch (0: 50) */
 	char *data;            /* APPEND: the message (CRLF lines) */
-	size_t len;
+	size_t len;            /* FETCH: bytes expected, for PROGRESS */
 	int64_t date; /* APPEND: internal date, 0 for now */
 	struct eng_search search;
 	unsigned send_flags; /* SEND: ENG_SEND_* */

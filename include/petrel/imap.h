@@ -308,12 +308,30 @@ typedef int (*imap_data_fn)(void *, const char *, size_t);
 int imap_fetch_body(struct imap_session *, uint32_t, const char *, imap_data_fn,
     void *, int *found, struct pt_error *);
 
-/* BODYSTRUCTURE of one UID, flattened depth first. */
+/*
+ * BODYSTRUCTURE of one UID, flattened depth first; a message/rfc822
+ * part is followed by its enclosed message (msgroot, one level deeper:
+ * its multipart has the part's section, a single part section.1).
+ * With the structure come, in a second command, the header blocks the
+ * skeleton needs (mime.h: HEADER for the message, section.MIME for a
+ * part, section.HEADER for an enclosed message) and the bodies of the
+ * small leaves (IMAP_PREFETCH_PART bytes each, IMAP_PREFETCH_TOTAL in
+ * all); header or body is NULL when the server sent none.  Messages of
+ * more than MIME_SKEL_MAX_PARTS parts come without them.
+ */
+#define IMAP_PREFETCH_PART  ((uint32_t)64 * 1024)
+#define IMAP_PREFETCH_TOTAL ((size_t)512 * 1024)
+
 struct imap_part {
 	char *section, *type, *charset, *encoding, *filename;
 	uint32_t size;
 	int depth;
 	int attachment;
+	int msgroot;
+	char *header; /* or NULL */
+	size_t headerlen;
+	char *body; /* or NULL */
+	size_t bodylen;
 };
 int imap_fetch_structure(struct imap_session *, uint32_t, struct imap_part **,
     size_t *, struct pt_error *);

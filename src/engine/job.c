@@ -119,6 +119,7 @@ eng_job_free(struct eng_job **jp)
 	free(j->uids);
 	free(j->part);
 	free(j->path);
+	free(j->decode);
 	free(j->data);
 	free(j->search.text);
 	free(j);
@@ -252,7 +253,7 @@ eng_body_free(struct eng_body **bp)
 	*bp = NULL;
 }
 
-static void
+void
 eng_structure_free(struct eng_structure **sp)
 {
 	size_t i;
@@ -265,6 +266,8 @@ eng_structure_free(struct eng_structure **sp)
 		free((*sp)->v[i].charset);
 		free((*sp)->v[i].encoding);
 		free((*sp)->v[i].filename);
+		free((*sp)->v[i].header);
+		free((*sp)->v[i].body);
 	}
 	free((*sp)->v);
 	free(*sp);
@@ -317,4 +320,64 @@ eng_event_free(struct eng_event **evp)
 	/* Every event is the head of a struct eng_evnode (engine.c). */
 	free((struct eng_evnode *)ev);
 	*evp = NULL;
+}
+
+struct mime_msg *
+eng_structure_parse(const struct eng_structure *st, struct pt_error *err)
+{
+	struct mime_skel_part *v;
+	struct mime_msg *m;
+	size_t i;
+
+	if (st->n == 0 || st->n > MIME_SKEL_MAX_PARTS) {
+		pt_error_set(err, PT_E_PROTO, 0, "%s",
+		    _("the message structure is empty or too large"));
+		return NULL;
+	}
+	v = pt_xcalloc(st->n, sizeof *v);
+	for (i = 0; i < st->n; i++) {
+		const struct eng_part *p = &st->v[i];
+
+		if (p->header == NULL) {
+			free(v);
+			pt_error_set(err, PT_E_PROTO, 0,
+			    _("the server sent no header for part %s"),
+			    p->section);
+			return NULL;
+		}
+		v[i].section = p->section;
+		v[i].type = p->type;
+		v[i].encoding = p->encoding;
+		v[i].depth = p->depth;
+		v[i].header = p->header;
+		v[i].headerlen = p->headerlen;
+		v[i].body = p->body;
+		v[i].bodylen = p->bodylen;
+		v[i].size = p->size;
+	}
+	m = mime_skeleton_parse(v, st->n, err);
+	free(v);
+	return m;
+}
+
+int
+eng_structure_set_body(struct eng_structure *st, const char *section,
+    char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		struct eng_part *p = &st->v[i];
+
+		if (strcmp(p->section, section) != 0 ||
+		    strncmp(p->type, "multipart/", 10) == 0 ||
+		    (i + 1 < st->n && st->v[i + 1].depth > p->depth))
+			continue;
+		free(p->body);
+		p->body = data;
+		p->bodylen = len;
+		return 0;
+	}
+	free(data);
+	return -1;
 }

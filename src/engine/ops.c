@@ -24,32 +24,68 @@
 /* Bodies up to this size are kept in the body cache. */
 #define ENG_BODY_CACHE_MAX ((size_t)16 * 1024 * 1024)
 
+/* The cache name of a message's structure (a part name has no letters). */
+#define ENG_STRUCTURE_KEY "structure"
+/* Bytes of a cached structure read back at most. */
+#define ENG_STRUCTURE_MAX ((size_t)16 * 1024 * 1024)
+
 struct eng_sink {
 	struct eng_worker *w;
 	struct eng_task *t;
 	struct pt_buf buf;
 	int fd;
+	struct mime_stream *decode; /* to fd, when the job asked */
 	size_t len;
+	size_t written; /* bytes that reached fd */
 	size_t expect;
 	struct pt_error err;
 };
 
 static int eng_sink_data(void *, const char *, size_t);
+static int eng_sink_write(void *, const char *, size_t);
+static int eng_fetch_mark(struct eng_worker *, struct eng_task *, int,
+    struct pt_error *);
+static char *eng_structure_pack(const struct eng_structure *, size_t *);
+static struct eng_structure *eng_structure_unpack(const char *, size_t);
+static void eng_pack_u32(struct pt_buf *, uint32_t);
+static void eng_pack_str(struct pt_buf *, const char *, size_t);
+struct eng_unpack;
+static uint32_t eng_unpack_u32(struct eng_unpack *);
+static char *eng_unpack_str(struct eng_unpack *, size_t *, int);
 static int eng_ops_prepare(struct eng_worker *, struct eng_task *,
     struct pt_error *);
 static uint32_t eng_folder_uidvalidity(struct eng_worker *, const char *);
+
+/* Writes to the job's file (decoded bytes, or the bytes as sent). */
+static int
+eng_sink_write(void *arg, const char *data, size_t len)
+{
+	struct eng_sink *s = arg;
+
+	if (pt_fd_write_all(s->fd, data, len) != 0) {
+		pt_error_set(&s->err, PT_E_IO, errno,
+		    _("cannot write the message: %s"), strerror(errno));
+		return -1;
+	}
+	s->written += len;
+	return 0;
+}
 
 static int
 eng_sink_data(void *arg, const char *data, size_t len)
 {
 	struct eng_sink *s = arg;
 
-	if (s->fd >= 0) {
-		if (pt_fd_write_all(s->fd, data, len) != 0) {
-			pt_error_set(&s->err, PT_E_IO, errno,
-			    _("cannot write the message: %s"), strerror(errno));
+	if (s->decode != NULL) {
+		if (mime_stream_feed(s->decode, data, len, NULL) != 0) {
+			if (s->err.class == PT_OK)
+				pt_error_set(&s->err, PT_E_IO, 0, "%s",
+				    _("cannot write the message"));
 			return -1;
 		}
+	} else if (s->fd >= 0) {
+		if (eng_sink_write(s, data, len) != 0)
+			return -1;
 	} else if (pt_buf_add(&s->buf, data, len, &s->err) == -1) {
 		pt_error_set(&s->err, PT_E_PROTO, 0,
 		    _("the message is too large to show (over %zu MB); save "
@@ -115,6 +151,7 @@ eng_fetch_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 	sink.w = w;
 	sink.t = t;
 	sink.fd = -1;
+	sink.expect = j->len;
 	pt_error_init(&sink.err);
 	pt_buf_init(&sink.buf, MIME_MAX_SIZE);
 	/* The body cache first: it works offline too. */
@@ -156,6 +193,9 @@ eng_fetch_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 				    _("cannot create '%s': %s"), j->path,
 				    strerror(errno));
 			}
+			if (j->decode != NULL)
+				sink.decode = mime_stream_new(j->decode,
+				    eng_sink_write, &sink);
 		}
 		if (imap_fetch_body(w->s, j->uid, part, eng_sink_data, &sink,
 			&found, err) == -1) {
@@ -165,9 +205,21 @@ eng_fetch_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 				close(sink.fd);
 				(void)unlink(j->path);
 			}
+			mime_stream_free(&sink.decode);
 			pt_buf_release(&sink.buf);
 			return -1;
 		}
+		if (sink.decode != NULL &&
+		    mime_stream_end(sink.decode, NULL, err) != 0) {
+			if (sink.err.class != PT_OK)
+				*err = sink.err;
+			close(sink.fd);
+			(void)unlink(j->path);
+			mime_stream_free(&sink.decode);
+			pt_buf_release(&sink.buf);
+			return -1;
+		}
+		mime_stream_free(&sink.decode);
 		if (sink.fd >= 0 && close(sink.fd) == -1) {
 			pt_buf_release(&sink.buf);
 			return pt_error_set(err, PT_E_IO, errno,
@@ -186,7 +238,7 @@ eng_fetch_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 		body->part = pt_xstrdup(part);
 		if (j->path != NULL) {
 			body->path = pt_xstrdup(j->path);
-			body->len = sink.len;
+			body->len = sink.written;
 			pt_buf_release(&sink.buf);
 		} else {
 			if (w->store != NULL &&
@@ -207,61 +259,270 @@ eng_fetch_run(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 		ev->u.body = body;
 		eng_event_post(w, ev);
 	}
-	if (j->flags_add != 0) {
-		struct imap_uidset us;
+	return eng_fetch_mark(w, t, from_cache, err);
+}
 
-		memset(&us, 0, sizeof us);
-		us.uids = &j->uid;
-		us.n = 1;
-		/* Offline, reading a cached message: mark it later. */
-		if (from_cache && eng_ops_prepare(w, t, err) == -1) {
-			pt_error_init(err);
-			return 0;
-		}
-		if (imap_store_flags(w->s, &us, 1,
-			eng_flags_to_store(j->flags_add), err) == -1)
-			return -1;
-		eng_worker_apply(w, t);
+/* FETCH's and STRUCTURE's flags_add: the message was read. */
+static int
+eng_fetch_mark(struct eng_worker *w, struct eng_task *t, int from_cache,
+    struct pt_error *err)
+{
+	struct eng_job *j = t->job;
+	struct imap_uidset us;
+
+	if (j->flags_add == 0)
+		return 0;
+	memset(&us, 0, sizeof us);
+	us.uids = &j->uid;
+	us.n = 1;
+	/* Offline, reading a cached message: mark it later. */
+	if (from_cache && eng_ops_prepare(w, t, err) == -1) {
+		pt_error_init(err);
+		return 0;
 	}
+	if (imap_store_flags(w->s, &us, 1, eng_flags_to_store(j->flags_add),
+		err) == -1)
+		return -1;
+	eng_worker_apply(w, t);
 	return 0;
+}
+
+/*
+ * A structure as one cache file: "PTS1", the part count, then per part
+ * its numbers and its seven strings, each a 32-bit length (0xFFFFFFFF
+ * for NULL) and the bytes; all little endian.
+ */
+static void
+eng_pack_u32(struct pt_buf *b, uint32_t v)
+{
+	unsigned char x[4];
+
+	x[0] = (unsigned char)(v & 0xFF);
+	x[1] = (unsigned char)((v >> 8) & 0xFF);
+	x[2] = (unsigned char)((v >> 16) & 0xFF);
+	x[3] = (unsigned char)((v >> 24) & 0xFF);
+	(void)pt_buf_add(b, (const char *)x, 4, NULL);
+}
+
+static void
+eng_pack_str(struct pt_buf *b, const char *s, size_t n)
+{
+	if (s == NULL) {
+		eng_pack_u32(b, 0xFFFFFFFFu);
+		return;
+	}
+	eng_pack_u32(b, (uint32_t)n);
+	(void)pt_buf_add(b, s, n, NULL);
+}
+
+static char *
+eng_structure_pack(const struct eng_structure *st, size_t *lenp)
+{
+	struct pt_buf b;
+	size_t i;
+
+	pt_buf_init(&b, 0);
+	(void)pt_buf_add(&b, "PTS1", 4, NULL);
+	eng_pack_u32(&b, (uint32_t)st->n);
+	for (i = 0; i < st->n; i++) {
+		const struct eng_part *p = &st->v[i];
+
+		eng_pack_u32(&b, p->size);
+		eng_pack_u32(&b, (uint32_t)p->depth);
+		eng_pack_u32(&b, (uint32_t)p->attachment);
+		eng_pack_u32(&b, (uint32_t)p->msgroot);
+		eng_pack_str(&b, p->section, p->section ? strlen(p->section) : 0);
+		eng_pack_str(&b, p->type, p->type ? strlen(p->type) : 0);
+		eng_pack_str(&b, p->charset, p->charset ? strlen(p->charset) : 0);
+		eng_pack_str(&b, p->encoding,
+		    p->encoding ? strlen(p->encoding) : 0);
+		eng_pack_str(&b, p->filename,
+		    p->filename ? strlen(p->filename) : 0);
+		eng_pack_str(&b, p->header, p->headerlen);
+		eng_pack_str(&b, p->body, p->bodylen);
+	}
+	return pt_buf_detach(&b, lenp);
+}
+
+struct eng_unpack {
+	const unsigned char *p;
+	size_t left;
+	int bad;
+};
+
+static uint32_t
+eng_unpack_u32(struct eng_unpack *u)
+{
+	uint32_t v;
+
+	if (u->left < 4) {
+		u->bad = 1;
+		return 0;
+	}
+	v = (uint32_t)u->p[0] | (uint32_t)u->p[1] << 8 |
+	    (uint32_t)u->p[2] << 16 | (uint32_t)u->p[3] << 24;
+	u->p += 4;
+	u->left -= 4;
+	return v;
+}
+
+/* A string of the cache file; NULL when absent or bad (u->bad). */
+static char *
+eng_unpack_str(struct eng_unpack *u, size_t *lenp, int need)
+{
+	uint32_t n = eng_unpack_u32(u);
+	char *s;
+
+	if (u->bad || n == 0xFFFFFFFFu) {
+		if (need)
+			u->bad = 1;
+		return NULL;
+	}
+	if (n > u->left) {
+		u->bad = 1;
+		return NULL;
+	}
+	s = pt_xmalloc((size_t)n + 1);
+	memcpy(s, u->p, n);
+	s[n] = '\0';
+	u->p += n;
+	u->left -= n;
+	if (lenp != NULL)
+		*lenp = n;
+	return s;
+}
+
+/* The structure of a cache file, or NULL when the file is damaged. */
+static struct eng_structure *
+eng_structure_unpack(const char *data, size_t len)
+{
+	struct eng_unpack u;
+	struct eng_structure *st;
+	size_t i, n;
+
+	if (len < 8 || memcmp(data, "PTS1", 4) != 0)
+		return NULL;
+	u.p = (const unsigned char *)data + 4;
+	u.left = len - 4;
+	u.bad = 0;
+	n = eng_unpack_u32(&u);
+	if (n == 0 || n > MIME_MAX_PARTS + 1 || n > u.left / 44)
+		return NULL;
+	st = pt_xcalloc(1, sizeof *st);
+	st->v = pt_xcalloc(n, sizeof *st->v);
+	st->n = n;
+	for (i = 0; i < n && !u.bad; i++) {
+		struct eng_part *p = &st->v[i];
+
+		p->size = eng_unpack_u32(&u);
+		p->depth = (int)(eng_unpack_u32(&u) & 0xFF);
+		p->attachment = eng_unpack_u32(&u) != 0;
+		p->msgroot = eng_unpack_u32(&u) != 0;
+		p->section = eng_unpack_str(&u, NULL, 1);
+		p->type = eng_unpack_str(&u, NULL, 1);
+		p->charset = eng_unpack_str(&u, NULL, 0);
+		p->encoding = eng_unpack_str(&u, NULL, 1);
+		p->filename = eng_unpack_str(&u, NULL, 0);
+		p->header = eng_unpack_str(&u, &p->headerlen, 0);
+		p->body = eng_unpack_str(&u, &p->bodylen, 0);
+	}
+	if (u.bad || u.left != 0)
+		eng_structure_free(&st);
+	return st;
 }
 
 static int
 eng_structure_run(struct eng_worker *w, struct eng_task *t,
     struct pt_error *err)
 {
+	struct eng_job *j = t->job;
 	struct imap_part *v = NULL;
-	struct eng_structure *st;
+	struct eng_structure *st = NULL;
 	struct eng_event *ev;
+	uint32_t uv = j->uidvalidity != 0
+			  ? j->uidvalidity
+			  : eng_folder_uidvalidity(w, j->folder);
 	size_t n = 0, i;
 
-	if (eng_ops_prepare(w, t, err) == -1 ||
-	    imap_fetch_structure(w->s, t->job->uid, &v, &n, err) == -1)
-		return -1;
-	if (n == 0)
-		return pt_error_set(err, PT_E_REFUSED, 0,
-		    _("the message is no longer in '%s'"), t->job->folder);
-	st = pt_xcalloc(1, sizeof *st);
-	st->uid = t->job->uid;
-	st->v = pt_xcalloc(n, sizeof *st->v);
-	st->n = n;
-	for (i = 0; i < n; i++) {
-		st->v[i].section = v[i].section;
-		st->v[i].type = v[i].type;
-		st->v[i].charset = v[i].charset;
-		st->v[i].encoding = v[i].encoding;
-		st->v[i].filename = v[i].filename;
-		st->v[i].size = v[i].size;
-		st->v[i].depth = v[i].depth;
-		st->v[i].attachment = v[i].attachment;
+	/* The body cache first: a whole message, else a structure. */
+	if (w->store != NULL && uv != 0) {
+		struct pt_error e2;
+		char *data = NULL;
+		size_t len = 0;
+
+		pt_error_init(&e2);
+		if (store_body_get(w->store, j->folder, uv, j->uid, "", &data,
+			&len, &e2) == 1) {
+			struct eng_body *body = pt_xcalloc(1, sizeof *body);
+
+			body->uid = j->uid;
+			body->part = pt_xstrdup("");
+			body->data = data;
+			body->len = len;
+			body->from_cache = 1;
+			ev = eng_event_new(w, ENG_EV_BODY, t, j->folder);
+			ev->uidvalidity = uv;
+			ev->u.body = body;
+			eng_event_post(w, ev);
+			return eng_fetch_mark(w, t, 1, err);
+		}
+		if (store_body_get(w->store, j->folder, uv, j->uid,
+			ENG_STRUCTURE_KEY, &data, &len, &e2) == 1) {
+			if (len <= ENG_STRUCTURE_MAX &&
+			    (st = eng_structure_unpack(data, len)) != NULL) {
+				st->uid = j->uid;
+				st->from_cache = 1;
+			}
+			free(data);
+		}
 	}
-	free(v); /* the strings moved to st */
-	ev = eng_event_new(w, ENG_EV_STRUCTURE, t, t->job->folder);
-	ev->uidvalidity = w->cur_uidvalidity;
+	if (st == NULL) {
+		if (eng_ops_prepare(w, t, err) == -1 ||
+		    imap_fetch_structure(w->s, j->uid, &v, &n, err) == -1)
+			return -1;
+		if (n == 0)
+			return pt_error_set(err, PT_E_REFUSED, 0,
+			    _("the message is no longer in '%s'"), j->folder);
+		uv = w->cur_uidvalidity;
+		st = pt_xcalloc(1, sizeof *st);
+		st->uid = j->uid;
+		st->v = pt_xcalloc(n, sizeof *st->v);
+		st->n = n;
+		for (i = 0; i < n; i++) {
+			st->v[i].section = v[i].section;
+			st->v[i].type = v[i].type;
+			st->v[i].charset = v[i].charset;
+			st->v[i].encoding = v[i].encoding;
+			st->v[i].filename = v[i].filename;
+			st->v[i].size = v[i].size;
+			st->v[i].depth = v[i].depth;
+			st->v[i].attachment = v[i].attachment;
+			st->v[i].msgroot = v[i].msgroot;
+			st->v[i].header = v[i].header;
+			st->v[i].headerlen = v[i].headerlen;
+			st->v[i].body = v[i].body;
+			st->v[i].bodylen = v[i].bodylen;
+		}
+		free(v); /* the strings moved to st */
+		if (w->store != NULL && uv != 0) {
+			struct pt_error e2;
+			size_t len;
+			char *data = eng_structure_pack(st, &len);
+
+			pt_error_init(&e2);
+			if (store_body_put(w->store, j->folder, uv, j->uid,
+				ENG_STRUCTURE_KEY, data, len, &e2) == -1)
+				pt_warn("engine: body cache: %s", e2.msg);
+			free(data);
+		}
+	}
+	ev = eng_event_new(w, ENG_EV_STRUCTURE, t, j->folder);
+	ev->uidvalidity = uv;
 	ev->u.structure = st;
 	eng_event_post(w, ev);
-	eng_worker_apply(w, t);
-	return 0;
+	if (!st->from_cache)
+		eng_worker_apply(w, t);
+	return eng_fetch_mark(w, t, st->from_cache, err);
 }
 
 int

@@ -27,6 +27,15 @@ static int imap_fetch_finish(struct imap_session *, struct imap_ext_fetch *,
 static bool imap_body_cb(int, struct mailimap_msg_att_body_section *,
     const char *, size_t, void *);
 static int imap_body_msg(void *, const struct imap_msg *);
+struct imap_parts;
+
+static struct mailimap_section_part *imap_section_part(const char *);
+static struct mailimap_section *imap_section_new(const char *, const char *);
+static char *imap_section_name(const struct mailimap_section *);
+static int imap_structure_extras(struct imap_session *, uint32_t,
+    struct imap_parts *, struct pt_error *);
+static void imap_structure_take(struct imap_parts *, const char *, int,
+    const struct mailimap_msg_att_body_section *);
 
 static int
 imap_uid_cmp(const void *a, const void *b)
@@ -264,6 +273,46 @@ imap_body_msg(void *arg, const struct imap_msg *m)
 	return 0;
 }
 
+/* "1.2" as a section part, or NULL when it is not one. */
+static struct mailimap_section_part *
+imap_section_part(const char *part)
+{
+	clist *ids = clist_new();
+	struct mailimap_section_part *sp;
+	const char *p = part;
+
+	if (ids == NULL)
+		pt_fatal("out of memory");
+	while (*p != '\0') {
+		char *end;
+		unsigned long v = strtoul(p, &end, 10);
+		uint32_t *x;
+
+		if (end == p || v == 0 || v > 100000 ||
+		    (*end != '.' && *end != '\0') ||
+		    (*end == '.' && end[1] == '\0')) {
+			clistiter *it;
+
+			for (it = clist_begin(ids); it != NULL;
+			     it = clist_next(it))
+				free(clist_content(it));
+			clist_free(ids);
+			return NULL;
+		}
+		x = pt_xmalloc(sizeof *x);
+		*x = (uint32_t)v;
+		clist_append(ids, x);
+		p = *end == '.' ? end + 1 : end;
+	}
+	if (clist_count(ids) == 0) {
+		clist_free(ids);
+		return NULL;
+	}
+	if ((sp = mailimap_section_part_new(ids)) == NULL)
+		pt_fatal("out of memory");
+	return sp;
+}
+
 int
 imap_fetch_body(struct imap_session *s, uint32_t uid, const char *part,
     imap_data_fn fn, void *arg, int *found, struct pt_error *err)
@@ -282,33 +331,12 @@ imap_fetch_body(struct imap_session *s, uint32_t uid, const char *part,
 	b.arg = arg;
 	b.uid = uid;
 	if (part != NULL && *part != '\0') {
-		clist *ids = clist_new();
-		const char *p = part;
+		struct mailimap_section_part *sp = imap_section_part(part);
 
-		if (ids == NULL)
-			pt_fatal("out of memory");
-		while (*p != '\0') {
-			char *end;
-			unsigned long v = strtoul(p, &end, 10);
-			uint32_t *x;
-
-			if (end == p || v == 0 || v > 100000 ||
-			    (*end != '.' && *end != '\0')) {
-				clistiter *it;
-
-				for (it = clist_begin(ids); it != NULL;
-				     it = clist_next(it))
-					free(clist_content(it));
-				clist_free(ids);
-				return pt_error_set(err, PT_E_INTERNAL, 0,
-				    _("bad part number '%s'"), part);
-			}
-			x = pt_xmalloc(sizeof *x);
-			*x = (uint32_t)v;
-			clist_append(ids, x);
-			p = *end == '.' ? end + 1 : end;
-		}
-		sec = mailimap_section_new_part(mailimap_section_part_new(ids));
+		if (sp == NULL)
+			return pt_error_set(err, PT_E_INTERNAL, 0,
+			    _("bad part number '%s'"), part);
+		sec = mailimap_section_new_part(sp);
 	} else
 		sec = mailimap_section_new(NULL);
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -376,6 +404,9 @@ imap_param(struct mailimap_body_fld_param *prm, const char *name)
 	}
 	return NULL;
 }
+
+static void imap_parts_walk(struct imap_parts *, struct mailimap_body *,
+    const char *, int, int);
 
 static void
 imap_parts_add_1part(struct imap_parts *ps, struct mailimap_body_type_1part *b,
@@ -494,17 +525,32 @@ imap_parts_add_1part(struct imap_parts *ps, struct mailimap_body_type_1part *b,
 		p->filename = pt_sanitize_line(dec, strlen(dec));
 		free(dec);
 	}
+	/* The enclosed message follows (p may move: copy the section). */
+	if (b->bd_type == MAILIMAP_BODY_TYPE_1PART_MSG &&
+	    b->bd_data.bd_type_msg->bd_body != NULL) {
+		char *sec = pt_xstrdup(section);
+
+		imap_parts_walk(ps, b->bd_data.bd_type_msg->bd_body, sec,
+		    depth + 1, 1);
+		free(sec);
+	}
 }
 
 static void
 imap_parts_walk(struct imap_parts *ps, struct mailimap_body *b,
-    const char *prefix, int depth)
+    const char *prefix, int depth, int msgroot)
 {
-	if (b == NULL || depth > 32 || ps->n > 10000)
+	size_t first = ps->n;
+
+	if (b == NULL || depth > MIME_MAX_DEPTH || ps->n > MIME_MAX_PARTS)
 		return;
 	if (b->bd_type == MAILIMAP_BODY_1PART) {
-		imap_parts_add_1part(ps, b->bd_data.bd_body_1part,
-		    *prefix != '\0' ? prefix : "1", depth);
+		char *sec = msgroot ? pt_xasprintf("%s.1", prefix)
+				    : pt_xstrdup(*prefix != '\0' ? prefix : "1");
+
+		imap_parts_add_1part(ps, b->bd_data.bd_body_1part, sec, depth);
+		free(sec);
+		ps->v[first].msgroot = msgroot;
 		return;
 	}
 	{
@@ -527,16 +573,266 @@ imap_parts_walk(struct imap_parts *ps, struct mailimap_body *b,
 		p->section = pt_xstrdup(*prefix != '\0' ? prefix : "");
 		p->encoding = pt_xstrdup("7bit");
 		p->depth = depth;
+		p->msgroot = msgroot;
 		for (it = clist_begin(mp->bd_list); it != NULL;
 		     it = clist_next(it), i++) {
 			char *sec = *prefix != '\0'
 					? pt_xasprintf("%s.%d", prefix, i)
 					: pt_xasprintf("%d", i);
 
-			imap_parts_walk(ps, clist_content(it), sec, depth + 1);
+			imap_parts_walk(ps, clist_content(it), sec, depth + 1,
+			    0);
 			free(sec);
 		}
 	}
+}
+
+/* BODY[part] or BODY[part.text] ("MIME", "HEADER"); part "": the message. */
+static struct mailimap_section *
+imap_section_new(const char *part, const char *text)
+{
+	struct mailimap_section_part *sp;
+	struct mailimap_section *sec;
+
+	if (*part == '\0')
+		sec = text != NULL ? mailimap_section_new_header()
+				   : mailimap_section_new(NULL);
+	else if ((sp = imap_section_part(part)) == NULL)
+		return NULL;
+	else if (text == NULL)
+		sec = mailimap_section_new_part(sp);
+	else if (strcmp(text, "MIME") == 0)
+		sec = mailimap_section_new_part_mime(sp);
+	else
+		sec = mailimap_section_new_part_header(sp);
+	if (sec == NULL)
+		pt_fatal("out of memory");
+	return sec;
+}
+
+/* "HEADER", "1.2", "1.2.MIME", "3.HEADER" for a response's section. */
+static char *
+imap_section_name(const struct mailimap_section *sec)
+{
+	const struct mailimap_section_spec *sp = sec->sec_spec;
+	struct pt_buf b;
+	clistiter *it;
+
+	pt_buf_init(&b, 1024);
+	if (sp == NULL)
+		return pt_xstrdup("");
+	if (sp->sec_type == MAILIMAP_SECTION_SPEC_SECTION_MSGTEXT) {
+		if (sp->sec_data.sec_msgtext != NULL &&
+		    sp->sec_data.sec_msgtext->sec_type ==
+			MAILIMAP_SECTION_MSGTEXT_HEADER)
+			return pt_xstrdup("HEADER");
+		return pt_xstrdup("?");
+	}
+	if (sp->sec_data.sec_part != NULL)
+		for (it = clist_begin(sp->sec_data.sec_part->sec_id); it != NULL;
+		     it = clist_next(it))
+			(void)pt_buf_printf(&b, NULL, "%s%u",
+			    b.len > 0 ? "." : "",
+			    *(uint32_t *)clist_content(it));
+	if (sp->sec_text != NULL) {
+		if (sp->sec_text->sec_type == MAILIMAP_SECTION_TEXT_MIME)
+			(void)pt_buf_addstr(&b, ".MIME", NULL);
+		else if (sp->sec_text->sec_msgtext != NULL &&
+			 sp->sec_text->sec_msgtext->sec_type ==
+			     MAILIMAP_SECTION_MSGTEXT_HEADER)
+			(void)pt_buf_addstr(&b, ".HEADER", NULL);
+		else
+			(void)pt_buf_addstr(&b, ".?", NULL);
+	}
+	(void)pt_buf_addch(&b, '\0', NULL);
+	return pt_buf_detach(&b, NULL);
+}
+
+/* The name under which the skeleton wants part i's header. */
+static char *
+imap_part_header_name(const struct imap_parts *ps, size_t i)
+{
+	const struct imap_part *p = &ps->v[i];
+
+	if (i == 0)
+		return pt_xstrdup("HEADER");
+	if (p->msgroot) {
+		/* The enclosed message's header: its message part's. */
+		size_t len = strlen(p->section);
+
+		if (strncmp(p->type, "multipart/", 10) != 0 && len > 2)
+			len -= 2; /* "3.1" is message "3" */
+		return pt_xasprintf("%.*s.HEADER", (int)len, p->section);
+	}
+	return pt_xasprintf("%s.MIME", p->section);
+}
+
+/* Keeps a header or body the server sent for the structure. */
+static void
+imap_structure_take(struct imap_parts *ps, const char *name, int is_header,
+    const struct mailimap_msg_att_body_section *bs)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		struct imap_part *p = &ps->v[i];
+		char *want;
+		int match;
+
+		if (is_header) {
+			if (p->header != NULL)
+				continue;
+			want = imap_part_header_name(ps, i);
+			match = strcmp(want, name) == 0;
+			free(want);
+		} else
+			match = p->body == NULL &&
+				strncmp(p->type, "multipart/", 10) != 0 &&
+				strcmp(p->section, name) == 0;
+		if (!match)
+			continue;
+		if (is_header) {
+			p->header = pt_xmalloc(bs->sec_length + 1);
+			memcpy(p->header, bs->sec_body_part, bs->sec_length);
+			p->header[bs->sec_length] = '\0';
+			p->headerlen = bs->sec_length;
+		} else {
+			p->body = pt_xmalloc(bs->sec_length + 1);
+			memcpy(p->body, bs->sec_body_part, bs->sec_length);
+			p->body[bs->sec_length] = '\0';
+			p->bodylen = bs->sec_length;
+		}
+		/* A message part and its enclosed message share a name. */
+		if (!is_header || !p->msgroot)
+			return;
+	}
+}
+
+/* Takes the header and body sections of a FETCH result for uid. */
+static void
+imap_structure_collect(struct imap_parts *ps, clist *res, uint32_t uid,
+    struct mailimap_body **bodyp)
+{
+	clistiter *it, *j;
+
+	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att *att = clist_content(it);
+		uint32_t got = 0;
+
+		for (j = clist_begin(att->att_list); j != NULL;
+		     j = clist_next(j)) {
+			struct mailimap_msg_att_item *item = clist_content(j);
+
+			if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+			    item->att_data.att_static->att_type ==
+				MAILIMAP_MSG_ATT_UID)
+				got =
+				    item->att_data.att_static->att_data.att_uid;
+		}
+		if (got != uid)
+			continue;
+		for (j = clist_begin(att->att_list); j != NULL;
+		     j = clist_next(j)) {
+			struct mailimap_msg_att_item *item = clist_content(j);
+			struct mailimap_msg_att_static *st;
+			const struct mailimap_msg_att_body_section *bs;
+			char *name;
+			size_t n;
+
+			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+				continue;
+			st = item->att_data.att_static;
+			if (st->att_type == MAILIMAP_MSG_ATT_BODYSTRUCTURE &&
+			    bodyp != NULL && *bodyp == NULL)
+				*bodyp = st->att_data.att_bodystructure;
+			if (st->att_type != MAILIMAP_MSG_ATT_BODY_SECTION ||
+			    (bs = st->att_data.att_body_section) == NULL ||
+			    bs->sec_section == NULL ||
+			    bs->sec_body_part == NULL || bs->sec_origin_octet != 0)
+				continue;
+			name = imap_section_name(bs->sec_section);
+			n = strlen(name);
+			if (strcmp(name, "HEADER") == 0 ||
+			    (n > 5 && strcmp(name + n - 5, ".MIME") == 0) ||
+			    (n > 7 && strcmp(name + n - 7, ".HEADER") == 0))
+				imap_structure_take(ps, name, 1, bs);
+			else
+				imap_structure_take(ps, name, 0, bs);
+			free(name);
+		}
+	}
+}
+
+/*
+ * The second command: every part's header block and the small bodies,
+ * in one UID FETCH.
+ */
+static int
+imap_structure_extras(struct imap_session *s, uint32_t uid,
+    struct imap_parts *ps, struct pt_error *err)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	clist *res = NULL;
+	size_t i, total = 0, asked = 0;
+	int r;
+
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	if (ft == NULL)
+		pt_fatal("out of memory");
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	for (i = 0; i < ps->n; i++) {
+		struct imap_part *p = &ps->v[i];
+		struct mailimap_section *sec = NULL;
+
+		if (i > 0 && p->header == NULL) {
+			char *want = imap_part_header_name(ps, i);
+			char *dot = strrchr(want, '.');
+
+			*dot = '\0';
+			sec = imap_section_new(want, dot + 1);
+			free(want);
+			if (sec != NULL) {
+				mailimap_fetch_type_new_fetch_att_list_add(ft,
+				    mailimap_fetch_att_new_body_peek_section(
+					sec));
+				asked++;
+			}
+		}
+		if (strncmp(p->type, "multipart/", 10) == 0 ||
+		    (i + 1 < ps->n && ps->v[i + 1].depth > p->depth) ||
+		    p->size > IMAP_PREFETCH_PART ||
+		    total + p->size > IMAP_PREFETCH_TOTAL)
+			continue;
+		if ((sec = imap_section_new(p->section, NULL)) == NULL)
+			continue;
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section(sec));
+		total += p->size;
+		asked++;
+	}
+	if (asked == 0) {
+		mailimap_fetch_type_free(ft);
+		return 0;
+	}
+	set = mailimap_set_new_single(uid);
+	{
+		struct imap_updates *u = imap_ext_updates(s);
+
+		imap_session_watch(s, NULL);
+		imap_ext_begin(s);
+		r = mailimap_uid_fetch(s->imap, set, ft, &res);
+		if (u != NULL)
+			imap_session_watch(s, u);
+	}
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (imap_ext_end(s, r, _("reading the message parts"), err) == -1)
+		return -1;
+	imap_structure_collect(ps, res, uid, NULL);
+	mailimap_fetch_list_free(res);
+	return 0;
 }
 
 int
@@ -544,10 +840,10 @@ imap_fetch_structure(struct imap_session *s, uint32_t uid,
     struct imap_part **vp, size_t *np, struct pt_error *err)
 {
 	struct mailimap_fetch_type *ft;
+	struct mailimap_body *body = NULL;
 	struct mailimap_set *set;
 	struct imap_parts ps;
 	clist *res = NULL;
-	clistiter *it;
 	int r;
 
 	*vp = NULL;
@@ -560,6 +856,9 @@ imap_fetch_structure(struct imap_session *s, uint32_t uid,
 	    mailimap_fetch_att_new_uid());
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_bodystructure());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_body_peek_section(
+		imap_section_new("", "HEADER")));
 	set = mailimap_set_new_single(uid);
 	/* A result list is fine for one message: no handler here. */
 	{
@@ -575,31 +874,18 @@ imap_fetch_structure(struct imap_session *s, uint32_t uid,
 	mailimap_set_free(set);
 	if (imap_ext_end(s, r, _("reading the message structure"), err) == -1)
 		return -1;
-	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
-		struct mailimap_msg_att *att = clist_content(it);
-		struct mailimap_body *body = NULL;
-		uint32_t got = 0;
-		clistiter *j;
-
-		for (j = clist_begin(att->att_list); j != NULL;
-		     j = clist_next(j)) {
-			struct mailimap_msg_att_item *item = clist_content(j);
-
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-				continue;
-			if (item->att_data.att_static->att_type ==
-			    MAILIMAP_MSG_ATT_UID)
-				got =
-				    item->att_data.att_static->att_data.att_uid;
-			else if (item->att_data.att_static->att_type ==
-				 MAILIMAP_MSG_ATT_BODYSTRUCTURE)
-				body = item->att_data.att_static->att_data
-					   .att_bodystructure;
-		}
-		if (got == uid && body != NULL && ps.n == 0)
-			imap_parts_walk(&ps, body, "", 0);
-	}
+	/* The structure first, then the header for its first part. */
+	imap_structure_collect(&ps, res, uid, &body);
+	if (body != NULL)
+		imap_parts_walk(&ps, body, "", 0, 0);
+	if (ps.n > 0)
+		imap_structure_collect(&ps, res, uid, NULL);
 	mailimap_fetch_list_free(res);
+	if (ps.n > 0 && ps.n <= MIME_SKEL_MAX_PARTS &&
+	    imap_structure_extras(s, uid, &ps, err) == -1) {
+		imap_part_list_free(&ps.v, ps.n);
+		return -1;
+	}
 	*vp = ps.v;
 	*np = ps.n;
 	return 0;
@@ -618,6 +904,8 @@ imap_part_list_free(struct imap_part **vp, size_t n)
 		free((*vp)[i].charset);
 		free((*vp)[i].encoding);
 		free((*vp)[i].filename);
+		free((*vp)[i].header);
+		free((*vp)[i].body);
 	}
 	free(*vp);
 	*vp = NULL;

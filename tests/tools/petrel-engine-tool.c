@@ -21,6 +21,12 @@
  *	open FOLDER [ROWS]           (also "open-bg": return at the first
  *	                              index batch, the rest keeps coming)
  *	fetch FOLDER UID [PART [PATH]] | structure FOLDER UID
+ *	save FOLDER UID PART PATH ENCODING  (the part decoded into PATH)
+ *	read FOLDER UID [WIDTH]      (as the pager reads a big message:
+ *	                              structure, the parts the rendering
+ *	                              needs, or the whole message when the
+ *	                              structure fails; prints the text
+ *	                              between TEXT-BEGIN and TEXT-END)
  *	flags FOLDER +FLAGS|-FLAGS UID,UID,...   (FLAGS: S A F D, e.g. +SF)
  *	copy|move FOLDER TARGET UID,...   expunge FOLDER [UID,...]
  *	append FOLDER FILE [FLAGS]   search FOLDER TEXT [WHERE]
@@ -52,6 +58,7 @@
 #include "petrel/config.h"
 #include "petrel/core.h"
 #include "petrel/engine.h"
+#include "petrel/mime.h"
 
 /* The index as the UI would hold it: UID -> flags, subject. */
 struct tool_msg {
@@ -76,6 +83,10 @@ static int tool_first_batch_only;
 static size_t tool_account;
 static uint64_t tool_last_id;
 static int tool_nowait;
+/* read: the structure or body the last job sent, moved out of its event. */
+static int tool_capture;
+static struct eng_structure *tool_st;
+static struct eng_body *tool_body;
 
 static long long
 tool_ms(void)
@@ -405,7 +416,8 @@ tool_event(struct eng_event *ev, uint64_t want)
 		}
 		break;
 	case ENG_EV_STRUCTURE:
-		printf(" n=%zu", ev->u.structure->n);
+		printf(" n=%zu cache=%d", ev->u.structure->n,
+		    ev->u.structure->from_cache);
 		for (i = 0; i < ev->u.structure->n; i++)
 			printf(" [%s %s%s%s]", ev->u.structure->v[i].section,
 			    ev->u.structure->v[i].type,
@@ -441,6 +453,17 @@ tool_wait(uint64_t id, int secs, int kind)
 		while ((ev = eng_event_next(tool_eng)) != NULL) {
 			int k = (int)ev->kind;
 			int fin = tool_event(ev, id);
+
+			if (tool_capture && ev->job_id == id &&
+			    ev->kind == ENG_EV_STRUCTURE && tool_st == NULL) {
+				tool_st = ev->u.structure;
+				ev->u.structure = NULL;
+			}
+			if (tool_capture && ev->job_id == id &&
+			    ev->kind == ENG_EV_BODY && tool_body == NULL) {
+				tool_body = ev->u.body;
+				ev->u.body = NULL;
+			}
 
 			eng_event_free(&ev);
 			if (fin || (kind >= 0 && k == kind))
@@ -484,6 +507,121 @@ tool_usage(void)
 	    "usage: petrel-engine-tool -F CONFIG [-C DIR] [-n] [-I] "
 	    "[-P SECS] [-b MS] [-a N] [-p PW] [-T TRUST] COMMAND...\n");
 	return 2;
+}
+
+/* Submits a job and waits for its end, keeping its structure or body. */
+static int
+tool_run_capture(struct eng_job *j)
+{
+	struct pt_error err;
+	uint64_t id;
+	int failed = tool_failed;
+
+	pt_error_init(&err);
+	tool_capture = 1;
+	id = eng_submit(tool_eng, j, &err);
+	if (id == 0) {
+		printf("REFUSED class=%s msg=%s\n", pt_errclass_name(err.class),
+		    err.msg);
+		tool_capture = 0;
+		return -1;
+	}
+	tool_failed = 0;
+	(void)tool_wait(id, 120, -1);
+	tool_capture = 0;
+	if (tool_failed) {
+		tool_failed = failed;
+		return -1;
+	}
+	tool_failed = failed;
+	return 0;
+}
+
+static void
+tool_read_print(const char *via, unsigned rounds, const char *text, size_t n)
+{
+	printf("READ via=%s rounds=%u t=%lld\nTEXT-BEGIN\n", via, rounds,
+	    tool_ms());
+	fwrite(text, 1, n, stdout);
+	printf("TEXT-END\n");
+	fflush(stdout);
+}
+
+/*
+ * What the pager does for a message too big to fetch whole: the
+ * structure, then the parts the rendering asks for, at most 4 rounds;
+ * the whole message when the structure cannot be used.
+ */
+static void
+tool_read(const char *folder, uint32_t uid, unsigned width)
+{
+	struct mime_render_opts o;
+	struct mime_missing ms = {NULL, 0};
+	struct pt_error err;
+	struct eng_job *j;
+	struct mime_msg *m = NULL;
+	unsigned rounds = 0;
+	size_t len, i;
+	char *text;
+
+	eng_structure_free(&tool_st);
+	eng_body_free(&tool_body);
+	j = eng_job_new(ENG_JOB_STRUCTURE, tool_account);
+	eng_job_set_folder(j, folder);
+	j->uid = uid;
+	pt_error_init(&err);
+	memset(&o, 0, sizeof o);
+	o.width = width;
+	o.missing = &ms;
+	if (tool_run_capture(j) == 0 && tool_st != NULL) {
+		for (rounds = 1; rounds <= 4; rounds++) {
+			mime_msg_free(&m);
+			mime_missing_release(&ms);
+			if ((m = eng_structure_parse(tool_st, &err)) == NULL)
+				break;
+			text = mime_render_msg(m, &o, &len);
+			if (ms.n == 0 || rounds == 4) {
+				tool_read_print("structure", rounds, text, len);
+				free(text);
+				mime_msg_free(&m);
+				mime_missing_release(&ms);
+				eng_structure_free(&tool_st);
+				return;
+			}
+			free(text);
+			for (i = 0; i < ms.n; i++) {
+				j = eng_job_new(ENG_JOB_FETCH, tool_account);
+				eng_job_set_folder(j, folder);
+				j->uid = uid;
+				j->part = pt_xstrdup(ms.v[i]);
+				if (tool_run_capture(j) == 0 && tool_body != NULL) {
+					(void)eng_structure_set_body(tool_st,
+					    ms.v[i], tool_body->data,
+					    tool_body->len);
+					tool_body->data = NULL;
+				}
+				eng_body_free(&tool_body);
+			}
+		}
+		printf("READ fallback: %s\n", err.msg);
+	}
+	mime_missing_release(&ms);
+	eng_structure_free(&tool_st);
+	if (tool_body == NULL) {
+		j = eng_job_new(ENG_JOB_FETCH, tool_account);
+		eng_job_set_folder(j, folder);
+		j->uid = uid;
+		if (tool_run_capture(j) != 0 || tool_body == NULL) {
+			printf("READ failed\n");
+			tool_failed = 1;
+			eng_body_free(&tool_body);
+			return;
+		}
+	}
+	text = mime_render(tool_body->data, tool_body->len, &o, &len, NULL);
+	tool_read_print("whole", rounds, text, len);
+	free(text);
+	eng_body_free(&tool_body);
 }
 
 /* Runs one command at argv; returns the number of words used or -1. */
@@ -553,6 +691,25 @@ tool_command(int argc, char **argv)
 			j->path = pt_xstrdup(argv[used]);
 			used++;
 		}
+	} else if (strcmp(cmd, "save") == 0) {
+		if (argc < 6)
+			return -1;
+		j = eng_job_new(ENG_JOB_FETCH, tool_account);
+		eng_job_set_folder(j, argv[1]);
+		j->uid = (uint32_t)strtoul(argv[2], NULL, 10);
+		j->part = pt_xstrdup(argv[3]);
+		j->path = pt_xstrdup(argv[4]);
+		j->decode = pt_xstrdup(argv[5]);
+		used = 6;
+	} else if (strcmp(cmd, "read") == 0) {
+		if (argc < 3)
+			return -1;
+		used = 3;
+		if (argc > 3 && argv[3][0] >= '0' && argv[3][0] <= '9')
+			used = 4;
+		tool_read(argv[1], (uint32_t)strtoul(argv[2], NULL, 10),
+		    used == 4 ? (unsigned)strtoul(argv[3], NULL, 10) : 80);
+		return used;
 	} else if (strcmp(cmd, "flags") == 0) {
 		if (argc < 4)
 			return -1;

@@ -1,0 +1,132 @@
+#!/bin/bash
+# Reading a big message from its structure against the real Dovecot: a
+# message with a 20 MB attachment shows its text after fetching well
+# under 1 MB (Dovecot's own count of the bytes it sent), renders exactly
+# as the whole message does, opens again from the cache without the
+# server, and its attachment saved decoded on the way to the file has
+# the original's sha256.
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/harness/netlib.sh"
+
+ET=$top_builddir/tests/tools/petrel-engine-tool
+MS=$top_srcdir/tests/servers/mailservers.sh
+[ -x "$ET" ] || pt_skip "petrel-engine-tool is not built"
+pt_need python3 sha256sum
+mailservers_start
+tmp=$(pt_tmpdir)
+
+cat >"$tmp/rc" <<EOF
+[account lab]
+email = $PT_ALICE_USER
+imap_host = $PT_HOST
+imap_port = $PT_IMAPS_PORT
+imap_security = tls
+smtp_host = $PT_HOST
+smtp_port = $PT_SUBMISSION_PORT
+smtp_security = starttls
+password = $PT_ALICE_PASS
+ca_file = $PT_CA_FILE
+connect_timeout = 5
+read_timeout = 30
+EOF
+chmod 600 "$tmp/rc"
+
+# et ARGS...: the tool with the cache in $tmp/cache; output in $out.
+et() {
+	out=$("$ET" -F "$tmp/rc" -C "$tmp/cache" -b 300 "$@" 2>&1)
+	et_rc=$?
+	printf '%s\n' "$out" | grep -v ' progress ' | cut -c1-200 | head -n 60 |
+		sed 's/^/    | /'
+}
+has() { printf '%s\n' "$out" | grep -q -- "$1"; }
+hasnt() { ! has "$1"; }
+text() { printf '%s\n' "$out" | sed -n '/^TEXT-BEGIN$/,/^TEXT-END$/p'; }
+# The bytes Dovecot sent in the last session that logged out.
+sent() {
+	grep -E 'imap\(.*(Logged out|Disconnected).* out=' "$PT_DOVECOT_LOG" |
+		tail -n 1 | sed -n 's/.* out=\([0-9]*\).*/\1/p'
+}
+
+mkdir "$tmp/gen"
+python3 - "$tmp/gen/big.eml" "$tmp/orig.bin" <<'EOF'
+import base64, random, sys
+random.seed(6)
+data = bytes(random.getrandbits(8) for _ in range(1 << 16)) * 320  # 20 MiB
+open(sys.argv[2], "wb").write(data)
+b64 = base64.encodebytes(data).replace(b"\n", b"\r\n")
+inner = (b"From: Old <old@example.test>\r\nSubject: the old one\r\n"
+         b"Content-Type: text/plain; charset=utf-8\r\n\r\nForwarded words.\r\n")
+msg = (b"From: Ann <ann@example.test>\r\nTo: alice@example.test\r\n"
+       b"Subject: the big report\r\nDate: Mon, 1 Jan 2001 10:00:00 +0000\r\n"
+       b"Message-ID: <big@example.test>\r\nMIME-Version: 1.0\r\n"
+       b"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+       b"--b1\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n"
+       b"--b2\r\nContent-Type: text/plain; charset=utf-8\r\n"
+       b"Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+       b"Here is the report, caf=C3=A9 included.\r\n"
+       b"--b2\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+       b"<p>Here is the <b>report</b>.</p>\r\n--b2--\r\n"
+       b"--b1\r\nContent-Type: application/octet-stream; name=\"report.bin\"\r\n"
+       b"Content-Disposition: attachment; filename=\"report.bin\"\r\n"
+       b"Content-Transfer-Encoding: base64\r\n\r\n" + b64 +
+       b"--b1\r\nContent-Type: message/rfc822\r\n\r\n" + inner +
+       b"--b1--\r\n")
+open(sys.argv[1], "wb").write(msg)
+EOF
+bash "$MS" deliver "$ms_dir" "$PT_ALICE_USER" "$tmp/gen/big.eml" >/dev/null ||
+	pt_fail "deliver the big message"
+
+echo "# the big message, read from its structure"
+et read INBOX 1
+pt_check "structure: exit 0" [ "$et_rc" = 0 ]
+pt_check "structure: read from the structure" has "READ via=structure rounds=1"
+pt_check "structure: the text part shows" has "^Here is the report, caf"
+pt_check "structure: the attachment line with its size" \
+	has "Attachment #1: report.bin (application/octet-stream, 20.0 MiB)"
+pt_check "structure: the forwarded message inline" has "^Forwarded words.$"
+pt_check "structure: not the HTML alternative" hasnt "<p>"
+text >"$tmp/structure.txt"
+bytes=$(sent)
+echo "    Dovecot sent ${bytes:-?} bytes"
+pt_check "structure: the server sent well under 1 MB" \
+	[ -n "$bytes" ] && [ "$bytes" -lt 1000000 ]
+
+echo "# the same message fetched whole renders identically"
+et -n fetch INBOX 1 "$tmp/whole.eml"
+pt_check "whole: fetched" has "EV body job=1 folder=INBOX uid=1 part= "
+"$top_builddir/petrel" --render "$tmp/whole.eml" --width 80 >"$tmp/whole.txt"
+sed '1d;$d' "$tmp/structure.txt" >"$tmp/structure.body"
+pt_check "whole: byte-identical rendering at width 80" \
+	cmp "$tmp/whole.txt" "$tmp/structure.body"
+diff -u "$tmp/whole.txt" "$tmp/structure.body" | head -n 20 | sed 's/^/    | /'
+
+echo "# again: from the body cache, no round trip"
+et open INBOX read INBOX 1
+pt_check "cache: read from the structure" has "READ via=structure rounds=1"
+pt_check "cache: the structure came from the cache" has "EV structure job=2 .*cache=1"
+pt_check "cache: same text" [ "$(text)" = "$(cat "$tmp/structure.txt")" ]
+
+echo "# offline: the cached structure still reads"
+sed -i "s/^imap_port = .*/imap_port = 1/" "$tmp/rc"
+et open INBOX read INBOX 1
+pt_check "offline: read from the cached structure" has "READ via=structure rounds=1"
+pt_check "offline: the text shows" has "^Here is the report, caf"
+sed -i "s/^imap_port = .*/imap_port = $PT_IMAPS_PORT/" "$tmp/rc"
+
+echo "# save the attachment: decoded on its way to disk"
+et save INBOX 1 2 "$tmp/saved.bin" base64
+pt_check "save: exit 0" [ "$et_rc" = 0 ]
+pt_check "save: the body event names the file" has "part=2 len=20971520 cache=0 path=$tmp/saved.bin"
+pt_check "save: sha256 equal to the original" \
+	[ "$(sha256sum <"$tmp/saved.bin")" = "$(sha256sum <"$tmp/orig.bin")" ]
+pt_check "save: the file is private" [ "$(stat -c %a "$tmp/saved.bin")" = 600 ]
+
+echo "# cancelling a save leaves no file"
+et cancel-after 150 save INBOX 1 2 "$tmp/cancelled.bin" base64
+pt_check "cancel: failed as cancelled (or done first)" \
+	has "EV failed job=1 folder=INBOX class=cancelled\|EV done job=1"
+if has "class=cancelled"; then
+	pt_check "cancel: no partial file" [ ! -e "$tmp/cancelled.bin" ]
+fi
+
+pt_done
