@@ -243,7 +243,11 @@ void eng_body_free(struct eng_body **);
  * structure (still transfer-encoded).  Either is NULL when the server
  * gave none; both are NULL for messages of over MIME_SKEL_MAX_PARTS
  * parts.  Strings come from the server: filename is sanitized, the
- * others are not.
+ * others are not.  ENG_JOB_STRUCTURE answers with the whole message
+ * (ENG_EV_BODY, as ENG_JOB_FETCH would) instead when that is in the body
+ * cache, or when the server's BODYSTRUCTURE cannot be parsed.  It sets
+ * flags_add like ENG_JOB_FETCH.  The structure is cached too (with the
+ * headers and small bodies), so a message read once opens offline.
  */
 struct eng_part {
 	char *section;  /* "1.2" ("1" for a single-part message) */
@@ -333,7 +337,7 @@ enum eng_job_kind {
 	ENG_JOB_CLOSE,       /* leave the open folder (no more IDLE) */
 	ENG_JOB_CHECK,       /* look for new mail in the open folder now */
 	ENG_JOB_FETCH,       /* folder, uid, part, path, decode: BODY */
-	ENG_JOB_STRUCTURE,   /* folder, uid: STRUCTURE, or BODY if cached */
+	ENG_JOB_STRUCTURE,   /* folder, uid: STRUCTURE (see eng_part) */
 	ENG_JOB_FLAGS,       /* folder, uids, flags_add/remove: FLAGS */
 	ENG_JOB_COPY,        /* folder, uids, target */
 	ENG_JOB_MOVE,        /* folder, uids, target: EXPUNGED */

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -477,9 +478,24 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 		}
 	}
 	if (st == NULL) {
-		if (eng_ops_prepare(w, t, err) == -1 ||
-		    imap_fetch_structure(w->s, j->uid, &v, &n, err) == -1)
+		if (eng_ops_prepare(w, t, err) == -1)
 			return -1;
+		if (imap_fetch_structure(w->s, j->uid, &v, &n, err) == -1) {
+			/*
+			 * A structure libetpan cannot parse leaves the session
+			 * unusable: make a new one now and fetch the whole
+			 * message instead (the job's part is NULL).
+			 */
+			if (err->class != PT_E_PROTO || j->part != NULL)
+				return -1;
+			pt_warn("engine: structure of %" PRIu32 ": %s; "
+				"fetching the whole message",
+			    j->uid, err->msg);
+			if (w->s != NULL && imap_session_dead(w->s))
+				eng_worker_drop(w, NULL, 0);
+			pt_error_init(err);
+			return eng_fetch_run(w, t, err);
+		}
 		if (n == 0)
 			return pt_error_set(err, PT_E_REFUSED, 0,
 			    _("the message is no longer in '%s'"), j->folder);

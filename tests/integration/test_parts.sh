@@ -129,4 +129,68 @@ if has "class=cancelled"; then
 	pt_check "cancel: no partial file" [ ! -e "$tmp/cancelled.bin" ]
 fi
 
+# Hostile structures from a fault server: the whole message instead, or
+# the structure's parts shown harmlessly; never a crash.
+FAULT=$top_srcdir/tests/harness/imapfault.py
+start_fault() {
+	rm -f "$tmp/port"
+	python3 "$FAULT" "$1" --port-file "$tmp/port" 2>"$tmp/fault.err" &
+	fault_pid=$!
+	pt_at_exit "kill $fault_pid 2>/dev/null; wait $fault_pid 2>/dev/null"
+	pt_wait_for 10 test -s "$tmp/port" || {
+		cat "$tmp/fault.err" >&2
+		exit 99
+	}
+	cat >"$tmp/frc" <<EOF
+[account fault]
+email = f@example.test
+imap_host = 127.0.0.1
+imap_port = $(cat "$tmp/port")
+imap_security = none
+smtp_host = 127.0.0.1
+smtp_port = 1
+smtp_security = none
+password = x
+connect_timeout = 2
+read_timeout = 2
+EOF
+	chmod 600 "$tmp/frc"
+}
+stop_fault() { kill "$fault_pid" 2>/dev/null; wait "$fault_pid" 2>/dev/null; }
+fet() {
+	out=$("$ET" -F "$tmp/frc" -n -b 100 "$@" 2>&1)
+	et_rc=$?
+	printf '%s\n' "$out" | cut -c1-200 | head -n 40 | sed 's/^/    | /'
+}
+no_escapes() { ! text | LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')"; }
+
+echo "# a BODYSTRUCTURE that does not parse: the whole message"
+start_fault bad-structure
+fet read INBOX 1
+pt_check "bad: the whole message is shown" has "READ via=whole"
+pt_check "bad: its text" has "^The whole message.$"
+stop_fault
+
+echo "# multiparts 40 deep: the whole message"
+start_fault deep-structure
+fet read INBOX 1
+pt_check "deep: exit 0" [ "$et_rc" = 0 ]
+pt_check "deep: falls back to the whole message" has "READ via=whole"
+pt_check "deep: its text" has "^The whole message.$"
+stop_fault
+
+echo "# absurd sizes, escapes and bidi controls: shown harmlessly"
+start_fault hostile-structure
+fet read INBOX 1
+pt_check "hostile: exit 0" [ "$et_rc" = 0 ]
+pt_check "hostile: read from the structure, the text part fetched" \
+	has "READ via=structure rounds=2"
+pt_check "hostile: the body's words" has "text .* body"
+pt_check "hostile: no control character reaches the output" no_escapes
+pt_check "hostile: no bidi override either" \
+	eval '! text | grep -q "$(printf "\342\200\256")"'
+pt_check "hostile: the attachment with the size the server claimed" \
+	has "application/octet-stream, 3.0 GiB\|application/octet-stream, [0-9.]* MiB"
+stop_fault
+
 pt_done
