@@ -1,7 +1,12 @@
 /*
  * attach.c: the attachments of the message in the pager, and a plain
  * text viewer.  Parts come from mime_parse of the message the pager
- * already holds, so nothing is fetched again.  An attachment is viewed
+ * already holds, so nothing is fetched again; for a message the pager
+ * read from its structure, from that structure, and a part that was
+ * not fetched is fetched when it is saved or opened: the engine writes
+ * it to a file, transfer encoding undone on the way, so a part of any
+ * size is never whole in memory (progress in the status line, ^G
+ * cancels).  An attachment is viewed
  * as text, opened with its mailcap(5) entry (the terminal is handed to
  * the viewer, or its output shown when the entry says copiousoutput),
  * or saved: the suggested file name is the part's own, stripped of
@@ -23,6 +28,7 @@
 
 #include "petrel/config.h"
 #include "petrel/core.h"
+#include "petrel/engine.h"
 #include "petrel/mime.h"
 #include "petrel/ui.h"
 
@@ -36,6 +42,8 @@ struct ui_att {
 	char *type;
 	char *name; /* as the message says, sanitized; or NULL */
 	size_t size;
+	int absent;    /* not fetched: fetch it to save or open it */
+	char *section; /* its IMAP section */
 };
 
 static struct {
@@ -43,7 +51,21 @@ static struct {
 	struct ui_att *v;
 	size_t n;
 	struct ui_list list;
+	uint32_t uid; /* the message, when read from its structure */
 } ui_at;
+
+/* What to do with a part once the engine has written it to a file. */
+enum ui_fetched { UI_FETCHED_SAVE, UI_FETCHED_VIEW, UI_FETCHED_TEXT };
+
+struct ui_fetch {
+	enum ui_fetched then;
+	char *tmp;  /* the file the engine writes */
+	char *dest; /* SAVE: renamed to this when complete */
+	char *type;
+	char *title;
+	char *cmd; /* VIEW: the mailcap command */
+	int copious;
+};
 
 /* The text viewer. */
 static struct {
@@ -77,6 +99,12 @@ static void ui_text_fini(struct ui *);
 static void ui_text_key(struct ui *, enum ui_op, uint32_t);
 static void ui_text_draw(struct ui *, int, int);
 static void ui_text_show(struct ui *, const char *, const char *, size_t);
+static int ui_attach_fetch(struct ui *, size_t, struct ui_fetch *);
+static void ui_attach_fetch_cb(struct ui *, struct eng_event *, void *);
+static void ui_fetch_free(void *);
+static int ui_attach_save_absent(struct ui *, const char *, size_t, int);
+static void ui_attach_run(struct ui *, const char *, const char *,
+    const char *, const char *, int);
 
 const struct ui_screen ui_attach_screen = {
     .name = "attach",
@@ -117,7 +145,10 @@ ui_attach_walk(const struct mime_part *p, int depth)
 			a->name = pt_sanitize_line(name, strlen(name));
 			free(name);
 		}
-		{
+		a->section = mime_part_section(p);
+		if (mime_part_absent(p, &a->size))
+			a->absent = 1;
+		else {
 			struct pt_buf b;
 
 			pt_buf_init(&b, MIME_MAX_SIZE);
@@ -134,13 +165,19 @@ ui_attach_walk(const struct mime_part *p, int depth)
 }
 
 void
-ui_attach_show(struct ui *ui, const char *data, size_t len)
+ui_attach_show(struct ui *ui, const char *data, size_t len,
+    const struct eng_structure *st, uint32_t uid)
 {
 	struct pt_error err;
 
 	ui_attach_fini(ui);
 	pt_error_init(&err);
-	if ((ui_at.msg = mime_parse(data, len, &err)) == NULL) {
+	ui_at.uid = uid;
+	if (st != NULL)
+		ui_at.msg = eng_structure_parse(st, &err);
+	else
+		ui_at.msg = mime_parse(data, len, &err);
+	if (ui_at.msg == NULL) {
 		ui_error(ui, "%s", err.msg);
 		return;
 	}
@@ -159,6 +196,7 @@ ui_attach_fini(struct ui *ui)
 	for (i = 0; i < ui_at.n; i++) {
 		free(ui_at.v[i].type);
 		free(ui_at.v[i].name);
+		free(ui_at.v[i].section);
 	}
 	free(ui_at.v);
 	ui_at.v = NULL;
@@ -220,8 +258,12 @@ ui_attach_overwrite_answer(struct ui *ui, int answer, const char *text,
 	struct ui_save *sv = arg;
 
 	(void)text;
-	if (answer == 1)
-		ui_attach_write(ui, sv->path, sv->idx, 0);
+	if (answer != 1 || sv->idx >= ui_at.n)
+		return;
+	if (ui_at.v[sv->idx].absent)
+		(void)ui_attach_save_absent(ui, sv->path, sv->idx, 0);
+	else
+		(void)ui_attach_write(ui, sv->path, sv->idx, 0);
 }
 
 static void
@@ -246,7 +288,8 @@ ui_attach_save_answer(struct ui *ui, int answer, const char *text, void *arg)
 		path = pt_xasprintf("%s/%s", home, text + 2);
 	else
 		path = pt_xstrdup(text);
-	if (ui_attach_write(ui, path, idx, 1) == 1) {
+	if ((ui_at.v[idx].absent ? ui_attach_save_absent(ui, path, idx, 1)
+				  : ui_attach_write(ui, path, idx, 1)) == 1) {
 		struct ui_save *sv = pt_xmalloc(sizeof *sv);
 		char *q = pt_xasprintf(_("'%s' exists. Replace it?"), path);
 
@@ -260,14 +303,162 @@ ui_attach_save_answer(struct ui *ui, int answer, const char *text, void *arg)
 	free(path);
 }
 
+/*
+ * Fetches absent attachment idx into f->tmp (a new file), decoded, and
+ * then does f->then; takes f.  0, or -1 (said to the user).
+ */
+static int
+ui_attach_fetch(struct ui *ui, size_t idx, struct ui_fetch *f)
+{
+	const struct ui_att *a = &ui_at.v[idx];
+	struct ui_folder *fo = &ui->folder;
+	struct eng_job *job;
+	const char *cte;
+	char *label;
+	size_t n = 0;
+
+	job = eng_job_new(ENG_JOB_FETCH, fo->account);
+	eng_job_set_folder(job, fo->name);
+	job->uid = ui_at.uid;
+	job->uidvalidity = fo->uidvalidity;
+	job->part = pt_xstrdup(a->section);
+	job->path = pt_xstrdup(f->tmp);
+	job->len = a->size;
+	cte = mime_part_header(a->part, "Content-Transfer-Encoding", &n);
+	if (cte != NULL) {
+		char *v = pt_xstrndup(cte, n), *p = v, *e;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p; *e != '\0' && *e != ' ' && *e != '\t' &&
+			    *e != '\r' && *e != '\n' && *e != ';';
+		     e++)
+			;
+		*e = '\0';
+		job->decode = pt_xstrdup(p);
+		free(v);
+	}
+	label = pt_xasprintf(f->then == UI_FETCHED_SAVE ? _("Saving %s")
+							 : _("Loading %s"),
+	    a->name != NULL ? a->name : a->type);
+	if (ui_job_submit(ui, job, label, ui_attach_fetch_cb, f,
+		ui_fetch_free) == 0) {
+		free(label);
+		return -1;
+	}
+	free(label);
+	return 0;
+}
+
+static void
+ui_fetch_free(void *arg)
+{
+	struct ui_fetch *f = arg;
+
+	if (f->tmp != NULL)
+		(void)unlink(f->tmp); /* a file that was not used */
+	free(f->tmp);
+	free(f->dest);
+	free(f->type);
+	free(f->title);
+	free(f->cmd);
+	free(f);
+}
+
+static void
+ui_attach_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
+{
+	struct ui_fetch *f = arg;
+
+	switch (ev->kind) {
+	case ENG_EV_BODY:
+		if (ev->u.body == NULL || ev->u.body->path == NULL)
+			return;
+		if (f->then == UI_FETCHED_SAVE) {
+			if (rename(f->tmp, f->dest) != 0) {
+				ui_error(ui, _("cannot write '%s': %s"), f->dest,
+				    strerror(errno));
+				return;
+			}
+			free(f->tmp);
+			f->tmp = NULL;
+			ui_msg(ui, _("Saved to %s (%zu bytes)."), f->dest,
+			    ev->u.body->len);
+		} else if (f->then == UI_FETCHED_TEXT) {
+			struct pt_error err;
+			struct pt_buf b;
+			size_t len;
+			char *data;
+
+			pt_error_init(&err);
+			data = pt_file_read(f->tmp, MIME_MAX_SIZE, &len, &err);
+			if (data == NULL) {
+				ui_error(ui, "%s", err.msg);
+				return;
+			}
+			pt_buf_init(&b, MIME_MAX_SIZE);
+			mime_charset_to_utf8(&b, f->cmd, data, len, NULL, NULL);
+			ui_text_show(ui, f->title, b.data, b.len);
+			pt_buf_release(&b);
+			free(data);
+		} else {
+			/* The viewer removes the file when it is done. */
+			ui_attach_run(ui, f->tmp, f->cmd, f->type, f->title,
+			    f->copious);
+			free(f->tmp);
+			f->tmp = NULL;
+		}
+		return;
+	case ENG_EV_FAILED:
+		if (ev->err.class == PT_E_CANCELLED)
+			ui_msg(ui, "%s", _("Cancelled."));
+		else
+			ui_error(ui, "%s", ev->err.msg);
+		return;
+	default:
+		return;
+	}
+}
+
+/*
+ * Saves absent attachment idx to path through the engine: into a new
+ * file beside it, renamed to path when complete, so a cancelled or
+ * failed save leaves nothing behind.  excl: 1 when path exists.
+ */
+static int
+ui_attach_save_absent(struct ui *ui, const char *path, size_t idx, int excl)
+{
+	struct ui_fetch *f;
+	struct stat sb;
+	const char *slash = strrchr(path, '/');
+	char *tmp;
+	int fd;
+
+	if (excl && lstat(path, &sb) == 0)
+		return 1;
+	tmp = slash != NULL ? pt_xasprintf("%.*s/.%s.petrel-XXXXXX",
+				  (int)(slash - path), path, slash + 1)
+			    : pt_xasprintf(".%s.petrel-XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		ui_error(ui, _("cannot write '%s': %s"), path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	f = pt_xcalloc(1, sizeof *f);
+	f->then = UI_FETCHED_SAVE;
+	f->tmp = tmp;
+	f->dest = pt_xstrdup(path);
+	return ui_attach_fetch(ui, idx, f);
+}
+
 /* Runs the viewer of attachment idx (mailcap), or shows it as text. */
 static void
 ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 {
 	const struct ui_att *a = &ui_at.v[idx];
 	const char *tmpdir = getenv("TMPDIR");
-	char *cmd = NULL, *tmpl, *name, *data, *q, *full;
-	struct pt_buf c;
+	char *cmd = NULL, *tmpl, *name, *data;
 	size_t len, i;
 	int copious, fd;
 
@@ -277,6 +468,30 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 			struct pt_buf b;
 			char *cs = mime_part_param(a->part, "charset");
 
+			if (a->absent) {
+				struct ui_fetch *f = pt_xcalloc(1, sizeof *f);
+
+				f->then = UI_FETCHED_TEXT;
+				f->tmp = pt_xasprintf("%s/petrel-XXXXXX",
+				    tmpdir != NULL && *tmpdir != '\0' ? tmpdir
+								      : "/tmp");
+				f->title = pt_xstrdup(
+				    a->name != NULL ? a->name : a->type);
+				f->cmd = cs; /* the charset */
+				if ((fd = mkstemp(f->tmp)) < 0) {
+					ui_error(ui,
+					    _("cannot create a temporary file: "
+					      "%s"),
+					    strerror(errno));
+					free(f->tmp);
+					f->tmp = NULL;
+					ui_fetch_free(f);
+					return;
+				}
+				close(fd);
+				(void)ui_attach_fetch(ui, idx, f);
+				return;
+			}
 			data = ui_attach_decode(a, &len);
 			pt_buf_init(&b, MIME_MAX_SIZE);
 			mime_charset_to_utf8(&b, cs, data, len, NULL, NULL);
@@ -312,6 +527,19 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 		free(cmd);
 		return;
 	}
+	if (a->absent) {
+		struct ui_fetch *f = pt_xcalloc(1, sizeof *f);
+
+		close(fd);
+		f->then = UI_FETCHED_VIEW;
+		f->tmp = tmpl;
+		f->cmd = cmd;
+		f->copious = copious;
+		f->type = pt_xstrdup(a->type);
+		f->title = pt_xstrdup(a->name != NULL ? a->name : a->type);
+		(void)ui_attach_fetch(ui, idx, f);
+		return;
+	}
 	data = ui_attach_decode(a, &len);
 	for (i = 0; i < len;) {
 		ssize_t w = write(fd, data + i, len - i);
@@ -323,6 +551,24 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 	}
 	free(data);
 	close(fd);
+	ui_attach_run(ui, tmpl, cmd, a->type, a->name != NULL ? a->name : a->type,
+	    copious);
+	free(tmpl);
+	free(cmd);
+}
+
+/*
+ * Runs mailcap command cmd on the file tmpl (its output shown when
+ * copious), then removes the file.
+ */
+static void
+ui_attach_run(struct ui *ui, const char *tmpl, const char *cmd,
+    const char *type, const char *title, int copious)
+{
+	char *q, *full;
+	struct pt_buf c;
+	size_t i;
+
 	/* %s becomes the quoted file name, %t the type. */
 	pt_buf_init(&c, 0);
 	/* No quote in the name (above), nor in TMPDIR's: checked here. */
@@ -330,8 +576,6 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 		ui_error(ui, "%s",
 		    _("TMPDIR holds a quote: no viewer is run."));
 		unlink(tmpl);
-		free(tmpl);
-		free(cmd);
 		return;
 	}
 	q = pt_xasprintf("'%s'", tmpl);
@@ -340,7 +584,7 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 			pt_buf_addstr(&c, q, NULL);
 			i++;
 		} else if (cmd[i] == '%' && cmd[i + 1] == 't') {
-			pt_buf_addstr(&c, a->type, NULL);
+			pt_buf_addstr(&c, type, NULL);
 			i++;
 		} else if (cmd[i] == '\\' && cmd[i + 1] != '\0')
 			pt_buf_addch(&c, cmd[++i], NULL);
@@ -356,12 +600,11 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 
 		pt_buf_init(&out, UI_VIEW_MAX);
 		pt_error_init(&err);
-		if (ui_mailcap_run(cmd, a->type, tmpl, UI_MAILCAP_TIMEOUT_MS,
-			&out, &err) != 0)
+		if (ui_mailcap_run(cmd, type, tmpl, UI_MAILCAP_TIMEOUT_MS, &out,
+			&err) != 0)
 			ui_error(ui, "%s", err.msg);
 		else
-			ui_text_show(ui, a->name != NULL ? a->name : a->type,
-			    out.data, out.len);
+			ui_text_show(ui, title, out.data, out.len);
 		pt_buf_release(&out);
 	} else {
 		int status;
@@ -376,8 +619,6 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 	unlink(tmpl);
 	free(full);
 	free(q);
-	free(tmpl);
-	free(cmd);
 }
 
 static void

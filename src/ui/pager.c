@@ -1,6 +1,12 @@
 /*
  * pager.c: reading a message.  The engine fetches it (from the body
- * cache or the server, marking it read); the mime module renders it to
+ * cache or the server, marking it read); a message over
+ * UI_PAGER_WHOLE_MAX bytes is read from its structure instead: the
+ * engine sends the structure with every part's header and the small
+ * bodies, the renderer says which other parts it needs (the text, not
+ * the attachments), and only those are fetched, so the text of a mail
+ * with a 30 MB attachment shows after a few KB.  A structure that cannot
+ * be used falls back to the whole message.  The mime module renders it to
  * wrapped, sanitized text; the pager adds the configured headers (or
  * every header, or the raw source), colours quoted text by depth, the
  * signature, attachment notes and links, and searches within it.  j/k
@@ -40,11 +46,21 @@ struct ui_pshown {
 	size_t hidden; /* > 0: a marker standing for that many lines */
 };
 
+/* Messages up to this size are fetched whole (one round trip). */
+#define UI_PAGER_WHOLE_MAX ((uint32_t)256 * 1024)
+/* Rounds of part fetches the renderer may ask for. */
+#define UI_PAGER_ROUNDS 4
+
 static struct ui_pager {
 	uint32_t uid;
-	int have; /* the message arrived */
+	int have; /* the message (or its structure) arrived */
 	char *data;
 	size_t len;
+	/* Read from the structure: st holds it and the parts fetched. */
+	struct eng_structure *st;
+	struct mime_missing want; /* parts the rendering asked for */
+	size_t want_next;         /* the next of them to fetch */
+	unsigned rounds;
 	char *text;
 	size_t textlen;
 	struct ui_pline *lines;
@@ -73,7 +89,10 @@ static void ui_pager_draw(struct ui *, int, int);
 static void ui_pager_event(struct ui *, const struct eng_event *);
 static void ui_pager_reset(void);
 static void ui_pager_fetch(struct ui *);
+static void ui_pager_fetch_whole(struct ui *, int);
+static void ui_pager_fetch_part(struct ui *);
 static void ui_pager_fetch_cb(struct ui *, struct eng_event *, void *);
+static void ui_pager_arrived(struct ui *);
 static void ui_pager_render(struct ui *, int);
 static void ui_pager_headers(struct ui *, const struct mime_msg *,
     struct pt_buf *, unsigned);
@@ -104,6 +123,10 @@ ui_pager_reset(void)
 	free(ui_pg.lines);
 	free(ui_pg.shown);
 	free(ui_pg.error);
+	eng_structure_free(&ui_pg.st);
+	mime_missing_release(&ui_pg.want);
+	ui_pg.want_next = 0;
+	ui_pg.rounds = 0;
 	ui_pg.data = ui_pg.text = ui_pg.error = NULL;
 	ui_pg.lines = NULL;
 	ui_pg.shown = NULL;
@@ -155,10 +178,22 @@ static void
 ui_pager_fetch(struct ui *ui)
 {
 	struct ui_folder *f = &ui->folder;
+	int32_t s = ui_model_find(&f->model, ui_pg.uid);
+
+	ui_pager_fetch_whole(ui,
+	    s >= 0 && f->model.msg[s].size > UI_PAGER_WHOLE_MAX);
+}
+
+/* The message, or (structure) its structure: then the parts it needs. */
+static void
+ui_pager_fetch_whole(struct ui *ui, int structure)
+{
+	struct ui_folder *f = &ui->folder;
 	struct eng_job *job;
 	int32_t s = ui_model_find(&f->model, ui_pg.uid);
 
-	job = eng_job_new(ENG_JOB_FETCH, f->account);
+	job = eng_job_new(structure ? ENG_JOB_STRUCTURE : ENG_JOB_FETCH,
+	    f->account);
 	eng_job_set_folder(job, f->name);
 	job->uid = ui_pg.uid;
 	job->uidvalidity = f->uidvalidity;
@@ -174,6 +209,41 @@ ui_pager_fetch(struct ui *ui)
 	    ui_pager_fetch_cb, NULL, NULL);
 }
 
+/* Fetches the next part the rendering asked for. */
+static void
+ui_pager_fetch_part(struct ui *ui)
+{
+	struct ui_folder *f = &ui->folder;
+	struct eng_job *job;
+	const char *sec = ui_pg.want.v[ui_pg.want_next++];
+	size_t i;
+
+	job = eng_job_new(ENG_JOB_FETCH, f->account);
+	eng_job_set_folder(job, f->name);
+	job->uid = ui_pg.uid;
+	job->uidvalidity = f->uidvalidity;
+	job->part = pt_xstrdup(sec);
+	for (i = 0; i < ui_pg.st->n; i++)
+		if (strcmp(ui_pg.st->v[i].section, sec) == 0)
+			job->len = ui_pg.st->v[i].size;
+	ui_pg.job = ui_job_submit(ui, job, _("Loading the message"),
+	    ui_pager_fetch_cb, NULL, NULL);
+}
+
+/* The message or a part of it came: show it, fetch what is missing. */
+static void
+ui_pager_arrived(struct ui *ui)
+{
+	ui_pg.have = 1;
+	ui_pager_render(ui, 1);
+	if (ui_pg.then != UI_OP_NONE && ui_pg.job == 0) {
+		enum ui_op op = ui_pg.then;
+
+		ui_pg.then = UI_OP_NONE;
+		ui_pager_then(ui, op);
+	}
+}
+
 static void
 ui_pager_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
 {
@@ -181,29 +251,53 @@ ui_pager_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
 	if (ev->job_id != ui_pg.job)
 		return;
 	switch (ev->kind) {
+	case ENG_EV_STRUCTURE:
+		eng_structure_free(&ui_pg.st);
+		ui_pg.st = ev->u.structure;
+		ev->u.structure = NULL;
+		break;
 	case ENG_EV_BODY:
 		if (ev->u.body == NULL || ev->u.body->data == NULL)
 			return;
+		if (ev->u.body->part[0] != '\0') {
+			if (ui_pg.st != NULL)
+				(void)eng_structure_set_body(ui_pg.st,
+				    ev->u.body->part, ev->u.body->data,
+				    ev->u.body->len);
+			else
+				free(ev->u.body->data);
+			ev->u.body->data = NULL;
+			break;
+		}
+		/* The whole message (also for a structure job). */
+		eng_structure_free(&ui_pg.st);
 		free(ui_pg.data);
 		ui_pg.data = ev->u.body->data;
 		ui_pg.len = ev->u.body->len;
 		ev->u.body->data = NULL;
-		ui_pg.have = 1;
-		ui_pager_render(ui, 0);
-		if (ui_pg.then != UI_OP_NONE) {
-			enum ui_op op = ui_pg.then;
-
-			ui_pg.then = UI_OP_NONE;
-			ui_pager_then(ui, op);
-		}
 		break;
 	case ENG_EV_FAILED:
+		ui_pg.job = 0;
+		if (ev->job_kind == ENG_JOB_STRUCTURE &&
+		    ev->err.class != PT_E_CANCELLED &&
+		    ev->err.class != PT_E_NET && ev->err.class != PT_E_REFUSED) {
+			/* No structure: the whole message after all. */
+			ui_pager_fetch_whole(ui, 0);
+			break;
+		}
 		free(ui_pg.error);
 		ui_pg.error = pt_xstrdup(ev->err.msg);
-		ui_pg.job = 0;
+		if (ui_pg.have)
+			ui_error(ui, "%s", ev->err.msg);
 		break;
 	case ENG_EV_DONE:
 		ui_pg.job = 0;
+		if (ui_pg.st != NULL && ui_pg.want_next < ui_pg.want.n) {
+			ui_pager_fetch_part(ui);
+			break;
+		}
+		if (ui_pg.st != NULL || ui_pg.data != NULL)
+			ui_pager_arrived(ui);
 		break;
 	default:
 		break;
@@ -247,17 +341,24 @@ ui_pager_headers(struct ui *ui, const struct mime_msg *m, struct pt_buf *out,
 	if (ui_pg.full_headers) {
 		/* Every field as it came, control characters made visible. */
 		const char *d = ui_pg.data, *end = NULL;
+		size_t n = ui_pg.len;
 
-		for (i = 0; i + 1 < ui_pg.len; i++) {
+		if (ui_pg.st != NULL) {
+			d = ui_pg.st->v[0].header != NULL
+				? ui_pg.st->v[0].header
+				: "";
+			n = ui_pg.st->v[0].headerlen;
+		}
+		for (i = 0; i + 1 < n; i++) {
 			if (d[i] == '\n' &&
 			    (d[i + 1] == '\n' ||
-				(d[i + 1] == '\r' && i + 2 < ui_pg.len &&
+				(d[i + 1] == '\r' && i + 2 < n &&
 				    d[i + 2] == '\n'))) {
 				end = d + i + 1;
 				break;
 			}
 		}
-		len = end != NULL ? (size_t)(end - d) : ui_pg.len;
+		len = end != NULL ? (size_t)(end - d) : n;
 		pt_sanitize(&b, d, len, PT_SAN_NEWLINES | PT_SAN_TABS, NULL);
 		mime_wrap(out, b.data, b.len, width, "    ", NULL);
 		pt_buf_release(&b);
@@ -416,7 +517,8 @@ ui_pager_render(struct ui *ui, int keep)
 		    PT_SAN_NEWLINES | PT_SAN_TABS, NULL);
 		mime_wrap(&out, san.data, san.len, (unsigned)w, "", NULL);
 		pt_buf_release(&san);
-	} else if ((m = mime_parse(ui_pg.data, ui_pg.len, &err)) == NULL) {
+	} else if (ui_pg.st == NULL &&
+		   (m = mime_parse(ui_pg.data, ui_pg.len, &err)) == NULL) {
 		/* Too big to parse: show it raw, with the reason. */
 		memset(&opts, 0, sizeof opts);
 		opts.width = (unsigned)w;
@@ -424,12 +526,27 @@ ui_pager_render(struct ui *ui, int keep)
 		pt_buf_add(&out, body, blen, NULL);
 		free(body);
 		ui_msg(ui, "%s", err.msg);
+	} else if (ui_pg.st != NULL &&
+		   (m = eng_structure_parse(ui_pg.st, &err)) == NULL) {
+		/* The structure cannot be shown: the whole message then. */
+		pt_buf_release(&out);
+		pt_warn("pager: %s; fetching the whole message", err.msg);
+		eng_structure_free(&ui_pg.st);
+		mime_missing_release(&ui_pg.want);
+		ui_pg.have = 0;
+		if (ui_pg.job == 0)
+			ui_pager_fetch_whole(ui, 0);
+		return;
 	} else {
+		struct mime_missing ms = {NULL, 0};
+
 		memset(&opts, 0, sizeof opts);
 		opts.width = (unsigned)w;
 		opts.prefer_html = cfg_get_bool(ui->cfg, "ui", "prefer_html");
 		if (cfg_get_bool(ui->cfg, "ui", "html_mailcap"))
 			opts.html_filter = ui_mailcap_html;
+		if (ui_pg.st != NULL)
+			opts.missing = &ms;
 		/* The pager shows the configured headers, not the renderer's.
 		 */
 		opts.no_headers = 1;
@@ -439,6 +556,16 @@ ui_pager_render(struct ui *ui, int keep)
 		pt_buf_add(&out, body, blen, NULL);
 		free(body);
 		mime_msg_free(&m);
+		/* Parts the text needs and that were not fetched yet. */
+		if (ms.n > 0 && ui_pg.job == 0 &&
+		    ui_pg.rounds < UI_PAGER_ROUNDS) {
+			ui_pg.rounds++;
+			mime_missing_release(&ui_pg.want);
+			ui_pg.want = ms;
+			ui_pg.want_next = 0;
+			ui_pager_fetch_part(ui);
+		} else
+			mime_missing_release(&ms);
 	}
 	ui_pg.text = pt_buf_detach(&out, &ui_pg.textlen);
 	ui_pager_lines();
@@ -454,7 +581,7 @@ ui_pager_then(struct ui *ui, enum ui_op op)
 {
 	switch (op) {
 	case UI_OP_VIEW_ATTACH:
-		ui_attach_show(ui, ui_pg.data, ui_pg.len);
+		ui_attach_show(ui, ui_pg.data, ui_pg.len, ui_pg.st, ui_pg.uid);
 		break;
 	case UI_OP_VIEW_URLS:
 		ui_urls_show(ui, ui_pg.text, ui_pg.textlen);
@@ -466,6 +593,16 @@ ui_pager_then(struct ui *ui, enum ui_op op)
 		break;
 	case UI_OP_VIEW_RAW:
 		ui_pg.raw = !ui_pg.raw;
+		if (ui_pg.raw && ui_pg.st != NULL) {
+			/* The source is the whole message: fetch it now. */
+			eng_structure_free(&ui_pg.st);
+			mime_missing_release(&ui_pg.want);
+			ui_pg.have = 0;
+			if (ui_pg.job != 0)
+				eng_cancel(ui->eng, ui_pg.job);
+			ui_pager_fetch_whole(ui, 0);
+			break;
+		}
 		ui_pager_render(ui, 0);
 		break;
 	default:

@@ -761,7 +761,14 @@ void ui_pager_show(struct ui *, uint32_t);
 void ui_help_for(struct ui *, const struct ui_screen *);
 
 /* attach.c, urls.c: lists from the pager's message. */
-void ui_attach_show(struct ui *, const char *, size_t);
+/*
+ * The attachment list of the message in data, or, when st is not NULL,
+ * of the message read from that structure (uid in the open folder): a
+ * part that was not fetched is fetched when it is saved or opened,
+ * decoded on its way to the file.  Both are borrowed for the call.
+ */
+void ui_attach_show(struct ui *, const char *, size_t,
+    const struct eng_structure *, uint32_t);
 /*
  * mailcap.c.  ui_mailcap_find: the command of type's first mailcap
  * entry (with need_copious, its first copiousoutput entry), and
