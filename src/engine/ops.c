@@ -452,8 +452,8 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 		size_t len = 0;
 
 		pt_error_init(&e2);
-		if (store_body_get(w->store, j->folder, uv, j->uid, "", &data,
-			&len, &e2) == 1) {
+		if (j->or_body && store_body_get(w->store, j->folder, uv,
+				      j->uid, "", &data, &len, &e2) == 1) {
 			struct eng_body *body = pt_xcalloc(1, sizeof *body);
 
 			body->uid = j->uid;
@@ -486,7 +486,8 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 			 * unusable: make a new one now and fetch the whole
 			 * message instead (the job's part is NULL).
 			 */
-			if (err->class != PT_E_PROTO || j->part != NULL)
+			if (err->class != PT_E_PROTO || !j->or_body ||
+			    j->part != NULL)
 				return -1;
 			pt_warn("engine: structure of %" PRIu32 ": %s; "
 				"fetching the whole message",

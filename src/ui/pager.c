@@ -197,6 +197,7 @@ ui_pager_fetch_whole(struct ui *ui, int structure)
 	eng_job_set_folder(job, f->name);
 	job->uid = ui_pg.uid;
 	job->uidvalidity = f->uidvalidity;
+	job->or_body = 1;
 	if (s >= 0 && !(f->model.msg[s].flags & UI_F_SEEN)) {
 		/* Read now; the engine sets \Seen once it has it. */
 		job->flags_add = ENG_F_SEEN;

@@ -569,6 +569,7 @@ tool_read(const char *folder, uint32_t uid, unsigned width)
 	j = eng_job_new(ENG_JOB_STRUCTURE, tool_account);
 	eng_job_set_folder(j, folder);
 	j->uid = uid;
+	j->or_body = 1;
 	pt_error_init(&err);
 	memset(&o, 0, sizeof o);
 	o.width = width;
