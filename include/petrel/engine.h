@@ -246,8 +246,8 @@ void eng_body_free(struct eng_body **);
  * others are not.  With or_body set, ENG_JOB_STRUCTURE answers with the
  * whole message (ENG_EV_BODY, as ENG_JOB_FETCH would) instead when that
  * is in the body cache, or when the server's BODYSTRUCTURE cannot be
- * parsed.  It sets flags_add like ENG_JOB_FETCH.  The structure is cached too (with the
- * headers and small bodies), so a message read once opens offline.
+ * parsed.  It sets flags_add like ENG_JOB_FETCH.  The structure is cached too
+ * (with the headers and small bodies), so a message read once opens offline.
  */
 struct eng_part {
 	char *section;  /* "1.2" ("1" for a single-part message) */
@@ -403,10 +403,10 @@ struct eng_job {
 	 * body's len is then the decoded size.  NULL: bytes as sent.
 	 */
 	char *decode;
-	int or_body; /* STRUCTURE: or the whole message (see eng_part) */
-	size_t rows;           /* OPEN: rows of the first batch (0: 50) */
-	char *data;            /* APPEND: the message (CRLF lines) */
-	size_t len;            /* FETCH: bytes expected, for PROGRESS */
+	int or_body;  /* STRUCTURE: or the whole message (see eng_part) */
+	size_t rows;  /* OPEN: rows of the first batch (0: 50) */
+	char *data;   /* APPEND: the message (CRLF lines) */
+	size_t len;   /* FETCH: bytes expected, for PROGRESS */
 	int64_t date; /* APPEND: internal date, 0 for now */
 	struct eng_search search;
 	unsigned send_flags; /* SEND: ENG_SEND_* */

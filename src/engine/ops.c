@@ -332,9 +332,11 @@ eng_structure_pack(const struct eng_structure *st, size_t *lenp)
 		eng_pack_u32(&b, (uint32_t)p->depth);
 		eng_pack_u32(&b, (uint32_t)p->attachment);
 		eng_pack_u32(&b, (uint32_t)p->msgroot);
-		eng_pack_str(&b, p->section, p->section ? strlen(p->section) : 0);
+		eng_pack_str(&b, p->section,
+		    p->section ? strlen(p->section) : 0);
 		eng_pack_str(&b, p->type, p->type ? strlen(p->type) : 0);
-		eng_pack_str(&b, p->charset, p->charset ? strlen(p->charset) : 0);
+		eng_pack_str(&b, p->charset,
+		    p->charset ? strlen(p->charset) : 0);
 		eng_pack_str(&b, p->encoding,
 		    p->encoding ? strlen(p->encoding) : 0);
 		eng_pack_str(&b, p->filename,
@@ -443,7 +445,7 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 	uint32_t uv = j->uidvalidity != 0
 			  ? j->uidvalidity
 			  : eng_folder_uidvalidity(w, j->folder);
-	size_t n = 0, i;
+	size_t n = 0;
 
 	/* The body cache first: a whole message, else a structure. */
 	if (w->store != NULL && uv != 0) {
@@ -478,6 +480,8 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 		}
 	}
 	if (st == NULL) {
+		size_t i;
+
 		if (eng_ops_prepare(w, t, err) == -1)
 			return -1;
 		if (imap_fetch_structure(w->s, j->uid, &v, &n, err) == -1) {

@@ -545,8 +545,9 @@ imap_parts_walk(struct imap_parts *ps, struct mailimap_body *b,
 	if (b == NULL || depth > MIME_MAX_DEPTH || ps->n > MIME_MAX_PARTS)
 		return;
 	if (b->bd_type == MAILIMAP_BODY_1PART) {
-		char *sec = msgroot ? pt_xasprintf("%s.1", prefix)
-				    : pt_xstrdup(*prefix != '\0' ? prefix : "1");
+		char *sec = msgroot
+				? pt_xasprintf("%s.1", prefix)
+				: pt_xstrdup(*prefix != '\0' ? prefix : "1");
 
 		imap_parts_add_1part(ps, b->bd_data.bd_body_1part, sec, depth);
 		free(sec);
@@ -616,9 +617,7 @@ imap_section_name(const struct mailimap_section *sec)
 {
 	const struct mailimap_section_spec *sp = sec->sec_spec;
 	struct pt_buf b;
-	clistiter *it;
 
-	pt_buf_init(&b, 1024);
 	if (sp == NULL)
 		return pt_xstrdup("");
 	if (sp->sec_type == MAILIMAP_SECTION_SPEC_SECTION_MSGTEXT) {
@@ -628,12 +627,16 @@ imap_section_name(const struct mailimap_section *sec)
 			return pt_xstrdup("HEADER");
 		return pt_xstrdup("?");
 	}
-	if (sp->sec_data.sec_part != NULL)
-		for (it = clist_begin(sp->sec_data.sec_part->sec_id); it != NULL;
-		     it = clist_next(it))
+	pt_buf_init(&b, 1024);
+	if (sp->sec_data.sec_part != NULL) {
+		clistiter *it;
+
+		for (it = clist_begin(sp->sec_data.sec_part->sec_id);
+		     it != NULL; it = clist_next(it))
 			(void)pt_buf_printf(&b, NULL, "%s%u",
 			    b.len > 0 ? "." : "",
 			    *(uint32_t *)clist_content(it));
+	}
 	if (sp->sec_text != NULL) {
 		if (sp->sec_text->sec_type == MAILIMAP_SECTION_TEXT_MIME)
 			(void)pt_buf_addstr(&b, ".MIME", NULL);
@@ -676,10 +679,11 @@ imap_structure_take(struct imap_parts *ps, const char *name, int is_header,
 
 	for (i = 0; i < ps->n; i++) {
 		struct imap_part *p = &ps->v[i];
-		char *want;
 		int match;
 
 		if (is_header) {
+			char *want;
+
 			if (p->header != NULL)
 				continue;
 			want = imap_part_header_name(ps, i);
@@ -748,7 +752,8 @@ imap_structure_collect(struct imap_parts *ps, clist *res, uint32_t uid,
 			if (st->att_type != MAILIMAP_MSG_ATT_BODY_SECTION ||
 			    (bs = st->att_data.att_body_section) == NULL ||
 			    bs->sec_section == NULL ||
-			    bs->sec_body_part == NULL || bs->sec_origin_octet != 0)
+			    bs->sec_body_part == NULL ||
+			    bs->sec_origin_octet != 0)
 				continue;
 			name = imap_section_name(bs->sec_section);
 			n = strlen(name);

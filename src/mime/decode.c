@@ -58,8 +58,7 @@ static int mime_sink_flush(struct mime_sink *);
 static int mime_b64_value(unsigned char);
 static void mime_b64_step(struct mime_b64 *, struct mime_sink *, const char *,
     size_t);
-static void mime_qp_step(struct mime_sink *, const char *, size_t, int,
-    int *);
+static void mime_qp_step(struct mime_sink *, const char *, size_t, int, int *);
 static int mime_stream_sink_fail(struct mime_stream *, struct pt_error *);
 static int mime_uu_line(struct mime_sink *, const char *, size_t);
 

@@ -61,9 +61,9 @@ mime_skel_header(struct mime_skel *k, const struct mime_skel_part *p)
 	while (n > 0 && (p->header[n - 1] == '\n' || p->header[n - 1] == '\r'))
 		n--;
 	for (i = 0; i < n; i++)
-		if (p->header[i] == '\n' && (i + 1 == n ||
-						p->header[i + 1] == '\n' ||
-						p->header[i + 1] == '\r'))
+		if (p->header[i] == '\n' &&
+		    (i + 1 == n || p->header[i + 1] == '\n' ||
+			p->header[i + 1] == '\r'))
 			/* An empty line would end the header early. */
 			return pt_error_set(k->err, PT_E_PROTO, 0,
 			    _("the header of part %s is damaged"), p->section);
@@ -212,8 +212,7 @@ mime_skel_size(const struct mime_skel_part *p)
 {
 	size_t lines;
 
-	if (mime_cte_parse(p->encoding, strlen(p->encoding)) !=
-	    MIME_CTE_BASE64)
+	if (mime_cte_parse(p->encoding, strlen(p->encoding)) != MIME_CTE_BASE64)
 		return p->size;
 	lines = (p->size + 77) / 78;
 	if (p->size < lines * 2)

@@ -103,8 +103,8 @@ static int ui_attach_fetch(struct ui *, size_t, struct ui_fetch *);
 static void ui_attach_fetch_cb(struct ui *, struct eng_event *, void *);
 static void ui_fetch_free(void *);
 static int ui_attach_save_absent(struct ui *, const char *, size_t, int);
-static void ui_attach_run(struct ui *, const char *, const char *,
-    const char *, const char *, int);
+static void ui_attach_run(struct ui *, const char *, const char *, const char *,
+    const char *, int);
 
 const struct ui_screen ui_attach_screen = {
     .name = "attach",
@@ -289,7 +289,7 @@ ui_attach_save_answer(struct ui *ui, int answer, const char *text, void *arg)
 	else
 		path = pt_xstrdup(text);
 	if ((ui_at.v[idx].absent ? ui_attach_save_absent(ui, path, idx, 1)
-				  : ui_attach_write(ui, path, idx, 1)) == 1) {
+				 : ui_attach_write(ui, path, idx, 1)) == 1) {
 		struct ui_save *sv = pt_xmalloc(sizeof *sv);
 		char *q = pt_xasprintf(_("'%s' exists. Replace it?"), path);
 
@@ -339,7 +339,7 @@ ui_attach_fetch(struct ui *ui, size_t idx, struct ui_fetch *f)
 		free(v);
 	}
 	label = pt_xasprintf(f->then == UI_FETCHED_SAVE ? _("Saving %s")
-							 : _("Loading %s"),
+							: _("Loading %s"),
 	    a->name != NULL ? a->name : a->type);
 	if (ui_job_submit(ui, job, label, ui_attach_fetch_cb, f,
 		ui_fetch_free) == 0) {
@@ -376,8 +376,8 @@ ui_attach_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
 			return;
 		if (f->then == UI_FETCHED_SAVE) {
 			if (rename(f->tmp, f->dest) != 0) {
-				ui_error(ui, _("cannot write '%s': %s"), f->dest,
-				    strerror(errno));
+				ui_error(ui, _("cannot write '%s': %s"),
+				    f->dest, strerror(errno));
 				return;
 			}
 			free(f->tmp);
@@ -551,8 +551,8 @@ ui_attach_view(struct ui *ui, size_t idx, int mailcap_only)
 	}
 	free(data);
 	close(fd);
-	ui_attach_run(ui, tmpl, cmd, a->type, a->name != NULL ? a->name : a->type,
-	    copious);
+	ui_attach_run(ui, tmpl, cmd, a->type,
+	    a->name != NULL ? a->name : a->type, copious);
 	free(tmpl);
 	free(cmd);
 }

@@ -281,7 +281,8 @@ ui_pager_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
 		ui_pg.job = 0;
 		if (ev->job_kind == ENG_JOB_STRUCTURE &&
 		    ev->err.class != PT_E_CANCELLED &&
-		    ev->err.class != PT_E_NET && ev->err.class != PT_E_REFUSED) {
+		    ev->err.class != PT_E_NET &&
+		    ev->err.class != PT_E_REFUSED) {
 			/* No structure: the whole message after all. */
 			ui_pager_fetch_whole(ui, 0);
 			break;
@@ -510,6 +511,10 @@ ui_pager_render(struct ui *ui, int keep)
 	ui_pg.text = NULL;
 	pt_buf_init(&out, 0);
 	pt_error_init(&err);
+	m = NULL;
+	if (!ui_pg.raw)
+		m = ui_pg.st != NULL ? eng_structure_parse(ui_pg.st, &err)
+				     : mime_parse(ui_pg.data, ui_pg.len, &err);
 	if (ui_pg.raw) {
 		struct pt_buf san;
 
@@ -518,8 +523,7 @@ ui_pager_render(struct ui *ui, int keep)
 		    PT_SAN_NEWLINES | PT_SAN_TABS, NULL);
 		mime_wrap(&out, san.data, san.len, (unsigned)w, "", NULL);
 		pt_buf_release(&san);
-	} else if (ui_pg.st == NULL &&
-		   (m = mime_parse(ui_pg.data, ui_pg.len, &err)) == NULL) {
+	} else if (m == NULL && ui_pg.st == NULL) {
 		/* Too big to parse: show it raw, with the reason. */
 		memset(&opts, 0, sizeof opts);
 		opts.width = (unsigned)w;
@@ -527,8 +531,7 @@ ui_pager_render(struct ui *ui, int keep)
 		pt_buf_add(&out, body, blen, NULL);
 		free(body);
 		ui_msg(ui, "%s", err.msg);
-	} else if (ui_pg.st != NULL &&
-		   (m = eng_structure_parse(ui_pg.st, &err)) == NULL) {
+	} else if (m == NULL) {
 		/* The structure cannot be shown: the whole message then. */
 		pt_buf_release(&out);
 		pt_warn("pager: %s; fetching the whole message", err.msg);

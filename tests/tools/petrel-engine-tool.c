@@ -595,7 +595,8 @@ tool_read(const char *folder, uint32_t uid, unsigned width)
 				eng_job_set_folder(j, folder);
 				j->uid = uid;
 				j->part = pt_xstrdup(ms.v[i]);
-				if (tool_run_capture(j) == 0 && tool_body != NULL) {
+				if (tool_run_capture(j) == 0 &&
+				    tool_body != NULL) {
 					(void)eng_structure_set_body(tool_st,
 					    ms.v[i], tool_body->data,
 					    tool_body->len);

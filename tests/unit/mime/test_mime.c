@@ -1670,7 +1670,6 @@ test_mime_render_width_clamped(void)
 	free(s);
 }
 
-
 /*
  * The skeleton tests: a message made of pieces, so that the whole
  * message and the parts IMAP would give (HEADER, section.MIME, bodies)
@@ -1690,7 +1689,8 @@ static const char skel_m11[] =
     "Content-Transfer-Encoding: quoted-printable\r\n";
 static const char skel_b11[] = "Hello, the report is attached. Caf=C3=A9.\r\n";
 static const char skel_m12[] = "Content-Type: text/html; charset=utf-8\r\n";
-static const char skel_b12[] = "<p>Hello, the <b>report</b> is attached.</p>\r\n";
+static const char skel_b12[] =
+    "<p>Hello, the <b>report</b> is attached.</p>\r\n";
 static const char skel_m2[] =
     "Content-Type: application/pdf; name=\"report.pdf\"\r\n"
     "Content-Disposition: attachment;\r\n filename*=utf-8''r%C3%A9port.pdf\r\n"
@@ -1704,7 +1704,8 @@ static const char skel_m31[] = "Content-Type: text/plain\r\n";
 static const char skel_b31[] = "Inner text.\r\n";
 static const char skel_m32[] =
     "Content-Type: image/png\r\n"
-    "Content-Disposition: attachment; filename=\"a\x1b[31mred\xe2\x80\xaegnp.exe\"\r\n"
+    "Content-Disposition: attachment; "
+    "filename=\"a\x1b[31mred\xe2\x80\xaegnp.exe\"\r\n"
     "Content-Transfer-Encoding: base64\r\n";
 
 /* base64 of n bytes (n a multiple of 3), in lines of 76 with CRLF. */
@@ -1766,8 +1767,10 @@ skel_make(struct skel_msg *k)
 	k->full = pt_buf_detach(&b, &k->fulllen);
 	memset(k->v, 0, sizeof k->v);
 	skel_set(&k->v[0], "", "multipart/mixed", "7bit", 0, skel_h0, NULL);
-	skel_set(&k->v[1], "1", "multipart/alternative", "7bit", 1, skel_m1, NULL);
-	skel_set(&k->v[2], "1.1", "text/plain", "quoted-printable", 2, skel_m11, skel_b11);
+	skel_set(&k->v[1], "1", "multipart/alternative", "7bit", 1, skel_m1,
+	    NULL);
+	skel_set(&k->v[2], "1.1", "text/plain", "quoted-printable", 2, skel_m11,
+	    skel_b11);
 	skel_set(&k->v[3], "1.2", "text/html", "7bit", 2, skel_m12, skel_b12);
 	skel_set(&k->v[4], "2", "application/pdf", "base64", 1, skel_m2, k->b2);
 	skel_set(&k->v[5], "3", "message/rfc822", "7bit", 1, skel_m3, k->inner);
@@ -1820,7 +1823,8 @@ test_mime_skeleton_all_fetched(void)
 	sk = skel_render(&k, &ms);
 	CHECK_STR(sk, full);
 	CHECK(ms.n == 0);
-	CHECK(strstr(full, "r\xC3\xA9port.pdf (application/pdf, 2.9 KiB)") != NULL);
+	CHECK(strstr(full, "r\xC3\xA9port.pdf (application/pdf, 2.9 KiB)") !=
+	      NULL);
 	CHECK(strstr(full, "Caf\xC3\xA9") != NULL);
 	free(full);
 	free(sk);
@@ -1998,8 +2002,8 @@ stream_check(const char *cte, const char *in, size_t step)
 	pt_buf_init(&o.b, 0);
 	st = mime_stream_new(cte, stream_put, &o);
 	for (i = 0; i < len; i += step)
-		CHECK(mime_stream_feed(st, in + i, len - i < step ? len - i : step,
-			  NULL) == 0);
+		CHECK(mime_stream_feed(st, in + i,
+			  len - i < step ? len - i : step, NULL) == 0);
 	CHECK(mime_stream_end(st, &n2, NULL) == 0);
 	mime_stream_free(&st);
 	CHECK(st == NULL);
