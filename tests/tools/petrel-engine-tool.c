@@ -27,6 +27,7 @@
  *	                              needs, or the whole message when the
  *	                              structure fails; prints the text
  *	                              between TEXT-BEGIN and TEXT-END)
+ *	read-whole FOLDER UID [WIDTH] (the same from the whole message)
  *	flags FOLDER +FLAGS|-FLAGS UID,UID,...   (FLAGS: S A F D, e.g. +SF)
  *	copy|move FOLDER TARGET UID,...   expunge FOLDER [UID,...]
  *	append FOLDER FILE [FLAGS]   search FOLDER TEXT [WHERE]
@@ -553,7 +554,7 @@ tool_read_print(const char *via, unsigned rounds, const char *text, size_t n)
  * the whole message when the structure cannot be used.
  */
 static void
-tool_read(const char *folder, uint32_t uid, unsigned width)
+tool_read(const char *folder, uint32_t uid, unsigned width, int structure)
 {
 	struct mime_render_opts o;
 	struct mime_missing ms = {NULL, 0};
@@ -566,15 +567,17 @@ tool_read(const char *folder, uint32_t uid, unsigned width)
 
 	eng_structure_free(&tool_st);
 	eng_body_free(&tool_body);
-	j = eng_job_new(ENG_JOB_STRUCTURE, tool_account);
-	eng_job_set_folder(j, folder);
-	j->uid = uid;
-	j->or_body = 1;
 	pt_error_init(&err);
 	memset(&o, 0, sizeof o);
 	o.width = width;
 	o.missing = &ms;
-	if (tool_run_capture(j) == 0 && tool_st != NULL) {
+	j = eng_job_new(ENG_JOB_STRUCTURE, tool_account);
+	eng_job_set_folder(j, folder);
+	j->uid = uid;
+	j->or_body = 1;
+	if (!structure)
+		eng_job_free(&j);
+	else if (tool_run_capture(j) == 0 && tool_st != NULL) {
 		for (rounds = 1; rounds <= 4; rounds++) {
 			mime_msg_free(&m);
 			mime_missing_release(&ms);
@@ -703,14 +706,15 @@ tool_command(int argc, char **argv)
 		j->path = pt_xstrdup(argv[4]);
 		j->decode = pt_xstrdup(argv[5]);
 		used = 6;
-	} else if (strcmp(cmd, "read") == 0) {
+	} else if (strcmp(cmd, "read") == 0 || strcmp(cmd, "read-whole") == 0) {
 		if (argc < 3)
 			return -1;
 		used = 3;
 		if (argc > 3 && argv[3][0] >= '0' && argv[3][0] <= '9')
 			used = 4;
 		tool_read(argv[1], (uint32_t)strtoul(argv[2], NULL, 10),
-		    used == 4 ? (unsigned)strtoul(argv[3], NULL, 10) : 80);
+		    used == 4 ? (unsigned)strtoul(argv[3], NULL, 10) : 80,
+		    strcmp(cmd, "read") == 0);
 		return used;
 	} else if (strcmp(cmd, "flags") == 0) {
 		if (argc < 4)
