@@ -263,6 +263,7 @@ struct eng_part {
 	size_t headerlen;
 	char *body; /* or NULL */
 	size_t bodylen;
+	uint32_t decoded; /* a base64 leaf without body: decoded size, or 0 */
 };
 
 struct eng_structure {

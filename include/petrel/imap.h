@@ -316,11 +316,15 @@ int imap_fetch_body(struct imap_session *, uint32_t, const char *, imap_data_fn,
  * skeleton needs (mime.h: HEADER for the message, section.MIME for a
  * part, section.HEADER for an enclosed message) and the bodies of the
  * small leaves (IMAP_PREFETCH_PART bytes each, IMAP_PREFETCH_TOTAL in
- * all); header or body is NULL when the server sent none.  Messages of
+ * all), and for the other base64 leaves the first IMAP_PROBE_HEAD and
+ * last IMAP_PROBE_TAIL bytes, which tell their decoded size; header or
+ * body is NULL when the server sent none.  Messages of
  * more than MIME_SKEL_MAX_PARTS parts come without them.
  */
 #define IMAP_PREFETCH_PART  ((uint32_t)64 * 1024)
 #define IMAP_PREFETCH_TOTAL ((size_t)512 * 1024)
+#define IMAP_PROBE_HEAD     128
+#define IMAP_PROBE_TAIL     8
 
 struct imap_part {
 	char *section, *type, *charset, *encoding, *filename;
@@ -332,6 +336,14 @@ struct imap_part {
 	size_t headerlen;
 	char *body; /* or NULL */
 	size_t bodylen;
+	/*
+	 * A base64 leaf not fetched: its decoded size, from its first and
+	 * last bytes (fetched with the headers; mime_base64_size), or 0.
+	 */
+	uint32_t decoded;
+	char *head, *tail; /* those bytes while they are fetched */
+	size_t headlen, taillen;
+	int probe; /* they were asked for */
 };
 int imap_fetch_structure(struct imap_session *, uint32_t, struct imap_part **,
     size_t *, struct pt_error *);

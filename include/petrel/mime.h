@@ -159,6 +159,13 @@ int mime_part_decode(const struct mime_part *, struct pt_buf *, unsigned *,
 
 int mime_decode_base64(struct pt_buf *, const char *, size_t, unsigned *,
     struct pt_error *);
+/*
+ * The decoded size of a base64 body of that many bytes, from its first
+ * bytes (a line and its end) and its last few, when its lines all have
+ * the length of the first (as encoders write them); 0 when that cannot
+ * be told.  For parts not fetched (IMAP partial fetches give both ends).
+ */
+size_t mime_base64_size(size_t, const char *, size_t, const char *, size_t);
 /* Quoted-printable; header != 0 selects RFC 2047 "Q" ("_" is a space). */
 int mime_decode_qp(struct pt_buf *, const char *, size_t, int, unsigned *,
     struct pt_error *);
@@ -294,7 +301,8 @@ struct mime_skel_part {
 	size_t headerlen;
 	const char *body;
 	size_t bodylen;
-	size_t size; /* encoded bytes (BODYSTRUCTURE) */
+	size_t size;    /* encoded bytes (BODYSTRUCTURE) */
+	size_t decoded; /* a body not fetched: its decoded size, 0 unknown */
 };
 
 #define MIME_SKEL_MAX_PARTS 1000

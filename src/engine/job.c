@@ -354,6 +354,7 @@ eng_structure_parse(const struct eng_structure *st, struct pt_error *err)
 		v[i].body = p->body;
 		v[i].bodylen = p->bodylen;
 		v[i].size = p->size;
+		v[i].decoded = p->decoded;
 	}
 	m = mime_skeleton_parse(v, st->n, err);
 	free(v);

@@ -289,8 +289,8 @@ eng_fetch_mark(struct eng_worker *w, struct eng_task *t, int from_cache,
 }
 
 /*
- * A structure as one cache file: "PTS1", the part count, then per part
- * its numbers and its seven strings, each a 32-bit length (0xFFFFFFFF
+ * A structure as one cache file: "PTS2", the part count, then per part
+ * its five numbers and its seven strings, each a 32-bit length (0xFFFFFFFF
  * for NULL) and the bytes; all little endian.
  */
 static void
@@ -323,7 +323,7 @@ eng_structure_pack(const struct eng_structure *st, size_t *lenp)
 	size_t i;
 
 	pt_buf_init(&b, 0);
-	(void)pt_buf_add(&b, "PTS1", 4, NULL);
+	(void)pt_buf_add(&b, "PTS2", 4, NULL);
 	eng_pack_u32(&b, (uint32_t)st->n);
 	for (i = 0; i < st->n; i++) {
 		const struct eng_part *p = &st->v[i];
@@ -332,6 +332,7 @@ eng_structure_pack(const struct eng_structure *st, size_t *lenp)
 		eng_pack_u32(&b, (uint32_t)p->depth);
 		eng_pack_u32(&b, (uint32_t)p->attachment);
 		eng_pack_u32(&b, (uint32_t)p->msgroot);
+		eng_pack_u32(&b, p->decoded);
 		eng_pack_str(&b, p->section,
 		    p->section ? strlen(p->section) : 0);
 		eng_pack_str(&b, p->type, p->type ? strlen(p->type) : 0);
@@ -403,13 +404,13 @@ eng_structure_unpack(const char *data, size_t len)
 	struct eng_structure *st;
 	size_t i, n;
 
-	if (len < 8 || memcmp(data, "PTS1", 4) != 0)
+	if (len < 8 || memcmp(data, "PTS2", 4) != 0)
 		return NULL;
 	u.p = (const unsigned char *)data + 4;
 	u.left = len - 4;
 	u.bad = 0;
 	n = eng_unpack_u32(&u);
-	if (n == 0 || n > MIME_MAX_PARTS + 1 || n > u.left / 44)
+	if (n == 0 || n > MIME_MAX_PARTS + 1 || n > u.left / 48)
 		return NULL;
 	st = pt_xcalloc(1, sizeof *st);
 	st->v = pt_xcalloc(n, sizeof *st->v);
@@ -421,6 +422,7 @@ eng_structure_unpack(const char *data, size_t len)
 		p->depth = (int)(eng_unpack_u32(&u) & 0xFF);
 		p->attachment = eng_unpack_u32(&u) != 0;
 		p->msgroot = eng_unpack_u32(&u) != 0;
+		p->decoded = eng_unpack_u32(&u);
 		p->section = eng_unpack_str(&u, NULL, 1);
 		p->type = eng_unpack_str(&u, NULL, 1);
 		p->charset = eng_unpack_str(&u, NULL, 0);
@@ -523,6 +525,7 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 			st->v[i].headerlen = v[i].headerlen;
 			st->v[i].body = v[i].body;
 			st->v[i].bodylen = v[i].bodylen;
+			st->v[i].decoded = v[i].decoded;
 		}
 		free(v); /* the strings moved to st */
 		if (w->store != NULL && uv != 0) {

@@ -36,6 +36,8 @@ static int imap_structure_extras(struct imap_session *, uint32_t,
     struct imap_parts *, struct pt_error *);
 static void imap_structure_take(struct imap_parts *, const char *, int,
     const struct mailimap_msg_att_body_section *);
+static int imap_structure_probe(struct imap_parts *, const char *,
+    const struct mailimap_msg_att_body_section *);
 
 static int
 imap_uid_cmp(const void *a, const void *b)
@@ -712,6 +714,41 @@ imap_structure_take(struct imap_parts *ps, const char *name, int is_header,
 	}
 }
 
+/* 1 when the response is one of the probes asked for, and kept. */
+static int
+imap_structure_probe(struct imap_parts *ps, const char *name,
+    const struct mailimap_msg_att_body_section *bs)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		struct imap_part *p = &ps->v[i];
+		char **dst;
+		size_t *lenp, max;
+
+		if (!p->probe || strcmp(p->section, name) != 0)
+			continue;
+		if (bs->sec_origin_octet == 0 &&
+		    (p->size > IMAP_PROBE_TAIL || p->head == NULL)) {
+			dst = &p->head;
+			lenp = &p->headlen;
+			max = IMAP_PROBE_HEAD;
+		} else {
+			dst = &p->tail;
+			lenp = &p->taillen;
+			max = IMAP_PROBE_TAIL;
+		}
+		if (*dst != NULL || bs->sec_length > max)
+			return 1;
+		*dst = pt_xmalloc(bs->sec_length + 1);
+		memcpy(*dst, bs->sec_body_part, bs->sec_length);
+		(*dst)[bs->sec_length] = '\0';
+		*lenp = bs->sec_length;
+		return 1;
+	}
+	return 0;
+}
+
 /* Takes the header and body sections of a FETCH result for uid. */
 static void
 imap_structure_collect(struct imap_parts *ps, clist *res, uint32_t uid,
@@ -752,14 +789,19 @@ imap_structure_collect(struct imap_parts *ps, clist *res, uint32_t uid,
 			if (st->att_type != MAILIMAP_MSG_ATT_BODY_SECTION ||
 			    (bs = st->att_data.att_body_section) == NULL ||
 			    bs->sec_section == NULL ||
-			    bs->sec_body_part == NULL ||
-			    bs->sec_origin_octet != 0)
+			    bs->sec_body_part == NULL)
 				continue;
 			name = imap_section_name(bs->sec_section);
 			n = strlen(name);
-			if (strcmp(name, "HEADER") == 0 ||
-			    (n > 5 && strcmp(name + n - 5, ".MIME") == 0) ||
-			    (n > 7 && strcmp(name + n - 7, ".HEADER") == 0))
+			if (imap_structure_probe(ps, name, bs))
+				; /* the first or last bytes of a leaf */
+			else if (bs->sec_origin_octet != 0)
+				; /* nothing asked for */
+			else if (strcmp(name, "HEADER") == 0 ||
+				 (n > 5 &&
+				     strcmp(name + n - 5, ".MIME") == 0) ||
+				 (n > 7 &&
+				     strcmp(name + n - 7, ".HEADER") == 0))
 				imap_structure_take(ps, name, 1, bs);
 			else
 				imap_structure_take(ps, name, 0, bs);
@@ -806,16 +848,32 @@ imap_structure_extras(struct imap_session *s, uint32_t uid,
 			}
 		}
 		if (strncmp(p->type, "multipart/", 10) == 0 ||
-		    (i + 1 < ps->n && ps->v[i + 1].depth > p->depth) ||
-		    p->size > IMAP_PREFETCH_PART ||
-		    total + p->size > IMAP_PREFETCH_TOTAL)
+		    (i + 1 < ps->n && ps->v[i + 1].depth > p->depth))
 			continue;
-		if ((sec = imap_section_new(p->section, NULL)) == NULL)
+		if (p->size <= IMAP_PREFETCH_PART &&
+		    total + p->size <= IMAP_PREFETCH_TOTAL) {
+			if ((sec = imap_section_new(p->section, NULL)) == NULL)
+				continue;
+			mailimap_fetch_type_new_fetch_att_list_add(ft,
+			    mailimap_fetch_att_new_body_peek_section(sec));
+			total += p->size;
+			asked++;
+			continue;
+		}
+		/* Too big to fetch now: its ends tell its decoded size. */
+		if (strcmp(p->encoding, "base64") != 0 ||
+		    p->size <= IMAP_PROBE_HEAD ||
+		    (sec = imap_section_new(p->section, NULL)) == NULL)
 			continue;
 		mailimap_fetch_type_new_fetch_att_list_add(ft,
-		    mailimap_fetch_att_new_body_peek_section(sec));
-		total += p->size;
-		asked++;
+		    mailimap_fetch_att_new_body_peek_section_partial(sec, 0,
+			IMAP_PROBE_HEAD));
+		sec = imap_section_new(p->section, NULL);
+		mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section_partial(sec,
+			p->size - IMAP_PROBE_TAIL, IMAP_PROBE_TAIL));
+		p->probe = 1;
+		asked += 2;
 	}
 	if (asked == 0) {
 		mailimap_fetch_type_free(ft);
@@ -837,6 +895,17 @@ imap_structure_extras(struct imap_session *s, uint32_t uid,
 		return -1;
 	imap_structure_collect(ps, res, uid, NULL);
 	mailimap_fetch_list_free(res);
+	for (i = 0; i < ps->n; i++) {
+		struct imap_part *p = &ps->v[i];
+		size_t d = mime_base64_size(p->size, p->head, p->headlen,
+		    p->tail, p->taillen);
+
+		if (p->head != NULL && p->tail != NULL && d <= UINT32_MAX)
+			p->decoded = (uint32_t)d;
+		free(p->head);
+		free(p->tail);
+		p->head = p->tail = NULL;
+	}
 	return 0;
 }
 
@@ -911,6 +980,8 @@ imap_part_list_free(struct imap_part **vp, size_t n)
 		free((*vp)[i].filename);
 		free((*vp)[i].header);
 		free((*vp)[i].body);
+		free((*vp)[i].head);
+		free((*vp)[i].tail);
 	}
 	free(*vp);
 	*vp = NULL;

@@ -409,3 +409,48 @@ mime_stream_free(struct mime_stream **stp)
 	free(*stp);
 	*stp = NULL;
 }
+
+/*
+ * The decoded size of a base64 body of size bytes from its first bytes
+ * (the line length and line end) and its last ones (the padding, and
+ * whether it ends with a line end), assuming lines of one length as
+ * every encoder writes them.  0 when that cannot be told.
+ */
+size_t
+mime_base64_size(size_t size, const char *head, size_t headlen,
+    const char *tail, size_t taillen)
+{
+	size_t line, eol, lines, chars, n;
+	unsigned pad = 0;
+	int ends;
+
+	if (size == 0 || headlen == 0 || taillen == 0)
+		return 0;
+	ends = tail[taillen - 1] == '\n';
+	n = taillen;
+	while (n > 0 && (tail[n - 1] == '\r' || tail[n - 1] == '\n'))
+		n--;
+	while (n > 0 && tail[n - 1] == '=' && pad < 2) {
+		pad++;
+		n--;
+	}
+	for (line = 0;
+	     line < headlen && head[line] != '\r' && head[line] != '\n'; line++)
+		if (mime_b64_value((unsigned char)head[line]) < 0 &&
+		    head[line] != '=')
+			return 0;
+	if (line == headlen) /* one line, no end in sight */
+		return line == size && size % 4 == 0 ? size / 4 * 3 - pad : 0;
+	if (line == 0)
+		return 0;
+	eol = head[line] == '\r' ? 2 : 1;
+	/* Whole lines of line + eol bytes, the last maybe shorter. */
+	lines =
+	    ends ? (size + line + eol - 1) / (line + eol) : size / (line + eol);
+	if (lines * eol > size)
+		return 0;
+	chars = size - lines * eol;
+	if (chars % 4 != 0)
+		return 0;
+	return chars / 4 * 3 - pad;
+}

@@ -205,13 +205,16 @@ mime_part_section(const struct mime_part *p)
 
 /*
  * The size the renderer shows for a part that was not fetched: its
- * decoded size, estimated for base64 from lines of 76 characters.
+ * decoded size when the caller knows it, else estimated for base64 from
+ * lines of 76 characters.
  */
 static size_t
 mime_skel_size(const struct mime_skel_part *p)
 {
 	size_t lines;
 
+	if (p->decoded != 0)
+		return p->decoded;
 	if (mime_cte_parse(p->encoding, strlen(p->encoding)) != MIME_CTE_BASE64)
 		return p->size;
 	lines = (p->size + 77) / 78;

@@ -54,6 +54,10 @@ random.seed(6)
 data = bytes(random.getrandbits(8) for _ in range(1 << 16)) * 320  # 20 MiB
 open(sys.argv[2], "wb").write(data)
 b64 = base64.encodebytes(data).replace(b"\n", b"\r\n")
+# A second attachment as Thunderbird writes base64: 72-column lines.
+small = bytes(random.getrandbits(8) for _ in range(150001))
+b72 = base64.b64encode(small)
+b72 = b"\r\n".join(b72[i:i + 72] for i in range(0, len(b72), 72)) + b"\r\n"
 inner = (b"From: Old <old@example.test>\r\nSubject: the old one\r\n"
          b"Content-Type: text/plain; charset=utf-8\r\n\r\nForwarded words.\r\n")
 msg = (b"From: Ann <ann@example.test>\r\nTo: alice@example.test\r\n"
@@ -69,6 +73,9 @@ msg = (b"From: Ann <ann@example.test>\r\nTo: alice@example.test\r\n"
        b"--b1\r\nContent-Type: application/octet-stream; name=\"report.bin\"\r\n"
        b"Content-Disposition: attachment; filename=\"report.bin\"\r\n"
        b"Content-Transfer-Encoding: base64\r\n\r\n" + b64 +
+       b"--b1\r\nContent-Type: image/png\r\n"
+       b"Content-Disposition: attachment; filename=\"chart.png\"\r\n"
+       b"Content-Transfer-Encoding: base64\r\n\r\n" + b72 +
        b"--b1\r\nContent-Type: message/rfc822\r\n\r\n" + inner +
        b"--b1--\r\n")
 open(sys.argv[1], "wb").write(msg)
@@ -83,6 +90,8 @@ pt_check "structure: read from the structure" has "READ via=structure rounds=1"
 pt_check "structure: the text part shows" has "^Here is the report, caf"
 pt_check "structure: the attachment line with its size" \
 	has "Attachment #1: report.bin (application/octet-stream, 20.0 MiB)"
+pt_check "structure: the 72-column attachment's exact size" \
+	has "Attachment #2: chart.png (image/png, 146.5 KiB)"
 pt_check "structure: the forwarded message inline" has "^Forwarded words.$"
 pt_check "structure: not the HTML alternative" hasnt "<p>"
 text >"$tmp/structure.txt"

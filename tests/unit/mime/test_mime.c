@@ -2065,6 +2065,67 @@ test_mime_stream_identity_and_failure(void)
 	mime_stream_free(&st);
 }
 
+/* base64 of n bytes in lines of width, CRLF or LF, ending in one or not. */
+static char *
+b64_lines(size_t n, size_t width, const char *eol, int end)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct pt_buf b;
+	size_t chars = (n + 2) / 3 * 4, i, col = 0;
+
+	pt_buf_init(&b, 0);
+	for (i = 0; i < chars; i++) {
+		char c = a[i % 64];
+
+		if (n % 3 == 1 && i >= chars - 2)
+			c = '=';
+		else if (n % 3 == 2 && i == chars - 1)
+			c = '=';
+		pt_buf_addch(&b, c, NULL);
+		if (++col == width && i + 1 < chars) {
+			pt_buf_addstr(&b, eol, NULL);
+			col = 0;
+		}
+	}
+	if (end)
+		pt_buf_addstr(&b, eol, NULL);
+	return pt_buf_detach(&b, NULL);
+}
+
+static void
+test_mime_base64_size(void)
+{
+	static const size_t widths[] = {76, 72, 64, 60};
+	static const size_t sizes[] = {1, 2, 3, 100, 1000, 65536, 65537, 65538,
+	    300000};
+	size_t w, k, end;
+
+	for (w = 0; w < PT_NELEM(widths); w++)
+		for (k = 0; k < PT_NELEM(sizes); k++)
+			for (end = 0; end < 4; end++) {
+				char *b = b64_lines(sizes[k], widths[w],
+				    end & 2 ? "\n" : "\r\n", end & 1);
+				size_t len = strlen(b);
+				size_t hl = len < 128 ? len : 128;
+				size_t tl = len < 8 ? len : 8;
+				size_t got = mime_base64_size(len, b, hl,
+				    b + len - tl, tl);
+
+				if (got != sizes[k])
+					fprintf(stderr,
+					    "  width %zu size %zu end %zu: "
+					    "%zu\n",
+					    widths[w], sizes[k], end, got);
+				CHECK(got == sizes[k]);
+				free(b);
+			}
+	/* What cannot be told. */
+	CHECK(mime_base64_size(0, "", 0, "", 0) == 0);
+	CHECK(mime_base64_size(100, "not base64!\r\n", 13, "AA==", 4) == 0);
+	CHECK(mime_base64_size(1001, "QUJD\r\n", 6, "QUJD", 4) == 0);
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_mime_decode_base64_plain),
     PT_TEST(test_mime_decode_base64_no_padding),
@@ -2158,6 +2219,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_part_section_numbers),
     PT_TEST(test_mime_stream_equals_whole),
     PT_TEST(test_mime_stream_identity_and_failure),
+    PT_TEST(test_mime_base64_size),
     {NULL, NULL},
 };
 
