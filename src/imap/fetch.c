@@ -38,6 +38,8 @@ static void imap_structure_take(struct imap_parts *, const char *, int,
     const struct mailimap_msg_att_body_section *);
 static int imap_structure_probe(struct imap_parts *, const char *,
     const struct mailimap_msg_att_body_section *);
+static clist *imap_fetch_one(struct imap_session *, uint32_t,
+    struct mailimap_fetch_type *, const char *, struct pt_error *);
 
 static int
 imap_uid_cmp(const void *a, const void *b)
@@ -811,6 +813,34 @@ imap_structure_collect(struct imap_parts *ps, clist *res, uint32_t uid,
 }
 
 /*
+ * UID FETCH of one message into a result list (fine for one message: no
+ * handler), freeing ft; NULL with err set on failure.  what names the
+ * step for the message.
+ */
+static clist *
+imap_fetch_one(struct imap_session *s, uint32_t uid,
+    struct mailimap_fetch_type *ft, const char *what, struct pt_error *err)
+{
+	struct imap_updates *u = imap_ext_updates(s);
+	struct mailimap_set *set = mailimap_set_new_single(uid);
+	clist *res = NULL;
+	int r;
+
+	imap_session_watch(s, NULL);
+	imap_ext_begin(s);
+	r = mailimap_uid_fetch(s->imap, set, ft, &res);
+	if (u != NULL)
+		imap_session_watch(s, u);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(set);
+	if (imap_ext_end(s, r, what, err) == -1)
+		return NULL;
+	if (res == NULL && (res = clist_new()) == NULL)
+		pt_fatal("out of memory");
+	return res;
+}
+
+/*
  * The second command: every part's header block and the small bodies,
  * in one UID FETCH.
  */
@@ -819,10 +849,8 @@ imap_structure_extras(struct imap_session *s, uint32_t uid,
     struct imap_parts *ps, struct pt_error *err)
 {
 	struct mailimap_fetch_type *ft;
-	struct mailimap_set *set;
-	clist *res = NULL;
+	clist *res;
 	size_t i, total = 0, asked = 0;
-	int r;
 
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	if (ft == NULL)
@@ -879,19 +907,8 @@ imap_structure_extras(struct imap_session *s, uint32_t uid,
 		mailimap_fetch_type_free(ft);
 		return 0;
 	}
-	set = mailimap_set_new_single(uid);
-	{
-		struct imap_updates *u = imap_ext_updates(s);
-
-		imap_session_watch(s, NULL);
-		imap_ext_begin(s);
-		r = mailimap_uid_fetch(s->imap, set, ft, &res);
-		if (u != NULL)
-			imap_session_watch(s, u);
-	}
-	mailimap_fetch_type_free(ft);
-	mailimap_set_free(set);
-	if (imap_ext_end(s, r, _("reading the message parts"), err) == -1)
+	if ((res = imap_fetch_one(s, uid, ft, _("reading the message parts"),
+		 err)) == NULL)
 		return -1;
 	imap_structure_collect(ps, res, uid, NULL);
 	mailimap_fetch_list_free(res);
@@ -915,10 +932,8 @@ imap_fetch_structure(struct imap_session *s, uint32_t uid,
 {
 	struct mailimap_fetch_type *ft;
 	struct mailimap_body *body = NULL;
-	struct mailimap_set *set;
 	struct imap_parts ps;
-	clist *res = NULL;
-	int r;
+	clist *res;
 
 	*vp = NULL;
 	*np = 0;
@@ -933,20 +948,8 @@ imap_fetch_structure(struct imap_session *s, uint32_t uid,
 	mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    mailimap_fetch_att_new_body_peek_section(
 		imap_section_new("", "HEADER")));
-	set = mailimap_set_new_single(uid);
-	/* A result list is fine for one message: no handler here. */
-	{
-		struct imap_updates *u = imap_ext_updates(s);
-
-		imap_session_watch(s, NULL);
-		imap_ext_begin(s);
-		r = mailimap_uid_fetch(s->imap, set, ft, &res);
-		if (u != NULL)
-			imap_session_watch(s, u);
-	}
-	mailimap_fetch_type_free(ft);
-	mailimap_set_free(set);
-	if (imap_ext_end(s, r, _("reading the message structure"), err) == -1)
+	if ((res = imap_fetch_one(s, uid, ft,
+		 _("reading the message structure"), err)) == NULL)
 		return -1;
 	/* The structure first, then the header for its first part. */
 	imap_structure_collect(&ps, res, uid, &body);
