@@ -178,7 +178,8 @@ int mime_decode_uu(struct pt_buf *, const char *, size_t, unsigned *,
  * MIME_NOTE_UNKNOWN_CTE), for parts too big to hold: feed the encoded
  * bytes in pieces of any size, the decoded bytes go to fn in chunks of
  * at most 4 KiB (fn returns 0, or -1 to stop: feed and end then fail).
- * The output equals mime_part_decode's for the same bytes.
+ * The output and notes equal mime_part_decode's for the same bytes,
+ * except that uuencode passes through (it is not streamed).
  * mime_stream_end flushes and adds the notes; free with mime_stream_free.
  */
 struct mime_stream;
