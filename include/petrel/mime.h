@@ -318,8 +318,10 @@ struct mime_skel_part {
 struct mime_msg *mime_skeleton_parse(const struct mime_skel_part *, size_t,
     struct pt_error *);
 /*
- * 1 when the part's body was not fetched (a skeleton), with its size
- * (decoded bytes; estimated for base64) in *size (may be NULL).
+ * 1 when the part's bytes in a skeleton are not the server's: a leaf
+ * that was not fetched, or a message part rebuilt from its parts (to
+ * save one, fetch it).  Its size (decoded bytes) goes to *size (may be
+ * NULL).
  */
 int mime_part_absent(const struct mime_part *, size_t *);
 /* The part's IMAP section ("1.2"; "" for a multipart message). */

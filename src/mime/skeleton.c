@@ -290,7 +290,7 @@ mime_skeleton_parse(const struct mime_skel_part *v, size_t n,
 int
 mime_part_absent(const struct mime_part *p, size_t *sizep)
 {
-	if (!(p->flags & MIME_PART_ABSENT))
+	if (!(p->flags & MIME_PART_SIZED))
 		return 0;
 	if (sizep != NULL)
 		*sizep = p->known_size;

@@ -1850,6 +1850,25 @@ test_mime_skeleton_attachments_absent(void)
 	CHECK(ms.n == 0);
 	free(full);
 	free(sk);
+	{
+		struct mime_msg *m = mime_skeleton_parse(k.v, 9, NULL);
+		const struct mime_part *alt, *pdf, *msg;
+		size_t size = 0;
+
+		CHECK(m != NULL);
+		if (m != NULL) {
+			alt = mime_part_child(mime_msg_root(m));
+			pdf = mime_part_next(alt);
+			msg = mime_part_next(pdf);
+			CHECK(!mime_part_absent(mime_part_child(alt), NULL));
+			CHECK(mime_part_absent(pdf, &size));
+			CHECK_INT(size, 3000);
+			/* A rebuilt message part is not the server's bytes. */
+			CHECK(mime_part_absent(msg, &size));
+			CHECK_INT(size, strlen(k.inner));
+			mime_msg_free(&m);
+		}
+	}
 	skel_free(&k);
 }
 
