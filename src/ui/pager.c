@@ -61,6 +61,7 @@ static struct ui_pager {
 	struct mime_missing want; /* parts the rendering asked for */
 	size_t want_next;         /* the next of them to fetch */
 	unsigned rounds;
+	uint64_t part_job; /* the part being fetched */
 	char *text;
 	size_t textlen;
 	struct ui_pline *lines;
@@ -151,7 +152,9 @@ ui_pager_fini(struct ui *ui)
 {
 	if (ui_pg.job != 0)
 		eng_cancel(ui->eng, ui_pg.job);
-	ui_pg.job = 0;
+	if (ui_pg.part_job != 0)
+		eng_cancel(ui->eng, ui_pg.part_job);
+	ui_pg.job = ui_pg.part_job = 0;
 	ui_pager_reset();
 	free(ui_pg.search);
 	ui_pg.search = NULL;
@@ -167,7 +170,9 @@ ui_pager_show(struct ui *ui, uint32_t uid)
 	}
 	if (ui_pg.job != 0)
 		eng_cancel(ui->eng, ui_pg.job);
-	ui_pg.job = 0;
+	if (ui_pg.part_job != 0)
+		eng_cancel(ui->eng, ui_pg.part_job);
+	ui_pg.job = ui_pg.part_job = 0;
 	ui_pager_reset();
 	ui_pg.uid = uid;
 	ui_pg.full_headers = ui_pg.raw = 0;
@@ -227,7 +232,7 @@ ui_pager_fetch_part(struct ui *ui)
 	for (i = 0; i < ui_pg.st->n; i++)
 		if (strcmp(ui_pg.st->v[i].section, sec) == 0)
 			job->len = ui_pg.st->v[i].size;
-	ui_pg.job = ui_job_submit(ui, job, _("Loading the message"),
+	ui_pg.part_job = ui_job_submit(ui, job, _("Loading the message"),
 	    ui_pager_fetch_cb, NULL, NULL);
 }
 
@@ -237,7 +242,7 @@ ui_pager_arrived(struct ui *ui)
 {
 	ui_pg.have = 1;
 	ui_pager_render(ui, 1);
-	if (ui_pg.then != UI_OP_NONE && ui_pg.job == 0) {
+	if (ui_pg.then != UI_OP_NONE && ui_pg.part_job == 0) {
 		enum ui_op op = ui_pg.then;
 
 		ui_pg.then = UI_OP_NONE;
@@ -245,17 +250,26 @@ ui_pager_arrived(struct ui *ui)
 	}
 }
 
+/*
+ * Events of the message's job (ui_pg.job: the whole message, or its
+ * structure) and of the part being fetched (ui_pg.part_job).  Part jobs
+ * queue behind the message's job on the account, so the text shows as
+ * soon as the structure (or the message) is there.
+ */
 static void
 ui_pager_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
 {
+	int part = ev->job_id == ui_pg.part_job;
+
 	(void)arg;
-	if (ev->job_id != ui_pg.job)
+	if (ev->job_id == 0 || (ev->job_id != ui_pg.job && !part))
 		return;
 	switch (ev->kind) {
 	case ENG_EV_STRUCTURE:
 		eng_structure_free(&ui_pg.st);
 		ui_pg.st = ev->u.structure;
 		ev->u.structure = NULL;
+		ui_pager_arrived(ui);
 		break;
 	case ENG_EV_BODY:
 		if (ev->u.body == NULL || ev->u.body->data == NULL)
@@ -276,11 +290,15 @@ ui_pager_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
 		ui_pg.data = ev->u.body->data;
 		ui_pg.len = ev->u.body->len;
 		ev->u.body->data = NULL;
+		ui_pager_arrived(ui);
 		break;
 	case ENG_EV_FAILED:
-		ui_pg.job = 0;
-		if (ev->job_kind == ENG_JOB_STRUCTURE &&
-		    ev->err.class != PT_E_CANCELLED &&
+		if (part)
+			ui_pg.part_job = 0;
+		else
+			ui_pg.job = 0;
+		if (!part && ev->job_kind == ENG_JOB_STRUCTURE &&
+		    ui_pg.st == NULL && ev->err.class != PT_E_CANCELLED &&
 		    ev->err.class != PT_E_NET &&
 		    ev->err.class != PT_E_REFUSED) {
 			/* No structure: the whole message after all. */
@@ -293,12 +311,14 @@ ui_pager_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
 			ui_error(ui, "%s", ev->err.msg);
 		break;
 	case ENG_EV_DONE:
-		ui_pg.job = 0;
-		if (ui_pg.st != NULL && ui_pg.want_next < ui_pg.want.n) {
-			ui_pager_fetch_part(ui);
+		if (!part) {
+			ui_pg.job = 0;
 			break;
 		}
-		if (ui_pg.st != NULL || ui_pg.data != NULL)
+		ui_pg.part_job = 0;
+		if (ui_pg.st != NULL && ui_pg.want_next < ui_pg.want.n)
+			ui_pager_fetch_part(ui);
+		else if (ui_pg.st != NULL)
 			ui_pager_arrived(ui);
 		break;
 	default:
@@ -538,8 +558,7 @@ ui_pager_render(struct ui *ui, int keep)
 		eng_structure_free(&ui_pg.st);
 		mime_missing_release(&ui_pg.want);
 		ui_pg.have = 0;
-		if (ui_pg.job == 0)
-			ui_pager_fetch_whole(ui, 0);
+		ui_pager_fetch_whole(ui, 0);
 		return;
 	} else {
 		struct mime_missing ms = {NULL, 0};
@@ -561,7 +580,7 @@ ui_pager_render(struct ui *ui, int keep)
 		free(body);
 		mime_msg_free(&m);
 		/* Parts the text needs and that were not fetched yet. */
-		if (ms.n > 0 && ui_pg.job == 0 &&
+		if (ms.n > 0 && ui_pg.part_job == 0 &&
 		    ui_pg.rounds < UI_PAGER_ROUNDS) {
 			ui_pg.rounds++;
 			mime_missing_release(&ui_pg.want);
@@ -602,8 +621,9 @@ ui_pager_then(struct ui *ui, enum ui_op op)
 			eng_structure_free(&ui_pg.st);
 			mime_missing_release(&ui_pg.want);
 			ui_pg.have = 0;
-			if (ui_pg.job != 0)
-				eng_cancel(ui->eng, ui_pg.job);
+			if (ui_pg.part_job != 0)
+				eng_cancel(ui->eng, ui_pg.part_job);
+			ui_pg.part_job = 0;
 			ui_pager_fetch_whole(ui, 0);
 			break;
 		}

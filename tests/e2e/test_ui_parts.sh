@@ -44,6 +44,11 @@ ui_keys Enter
 pt_check "the text shows" ui_wait "The video of the launch is attached."
 pt_check "the attachment line with its size" \
 	ui_shows "[-- Attachment #1: launch.mp4 (video/mp4, 20.0 MiB) --]"
+ui_keys h
+pt_check "h shows every header (from the structure)" \
+	ui_wait "Message-ID: <big@e2e.test>"
+ui_keys h
+pt_check "h again hides them" ui_gone "Message-ID: <big@e2e.test>"
 ui_keys v
 pt_check "v lists the attachment" ui_wait "launch.mp4"
 listed() { ui_screen | grep -q "video/mp4 *20M *launch.mp4"; }
