@@ -444,6 +444,7 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 	struct imap_part *v = NULL;
 	struct eng_structure *st = NULL;
 	struct eng_event *ev;
+	int from_cache;
 	uint32_t uv = j->uidvalidity != 0
 			  ? j->uidvalidity
 			  : eng_folder_uidvalidity(w, j->folder);
@@ -540,13 +541,14 @@ eng_structure_run(struct eng_worker *w, struct eng_task *t,
 			free(data);
 		}
 	}
+	from_cache = st->from_cache;
 	ev = eng_event_new(w, ENG_EV_STRUCTURE, t, j->folder);
 	ev->uidvalidity = uv;
-	ev->u.structure = st;
+	ev->u.structure = st; /* the UI's from here on */
 	eng_event_post(w, ev);
-	if (!st->from_cache)
+	if (!from_cache)
 		eng_worker_apply(w, t);
-	return eng_fetch_mark(w, t, st->from_cache, err);
+	return eng_fetch_mark(w, t, from_cache, err);
 }
 
 int
