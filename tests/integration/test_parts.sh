@@ -131,6 +131,28 @@ pt_check "save: sha256 equal to the original" \
 	[ "$(sha256sum <"$tmp/saved.bin")" = "$(sha256sum <"$tmp/orig.bin")" ]
 pt_check "save: the file is private" [ "$(stat -c %a "$tmp/saved.bin")" = 600 ]
 
+echo "# a single-part message: its body is part 1"
+python3 - "$tmp/gen/single.eml" "$tmp/single.bin" <<'EOF'
+import base64, random, sys
+random.seed(8)
+data = bytes(random.getrandbits(8) for _ in range(600000))
+open(sys.argv[2], "wb").write(data)
+b64 = base64.encodebytes(data).replace(b"\n", b"\r\n")
+open(sys.argv[1], "wb").write(
+    b"From: Ann <ann@example.test>\r\nTo: alice@example.test\r\n"
+    b"Subject: just a file\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: application/pdf; name=\"scan.pdf\"\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\n" + b64)
+EOF
+bash "$MS" deliver "$ms_dir" "$PT_ALICE_USER" "$tmp/gen/single.eml" >/dev/null ||
+	pt_fail "deliver the single-part message"
+et -n read INBOX 2
+pt_check "single: read from the structure" has "READ via=structure rounds=1"
+pt_check "single: the file's line, nothing fetched" \
+	has "Attachment #1: scan.pdf (application/pdf, 585.9 KiB)"
+et -n save INBOX 2 1 "$tmp/single.out" base64
+pt_check "single: saved byte for byte" cmp -s "$tmp/single.out" "$tmp/single.bin"
+
 echo "# cancelling a save leaves no file"
 et cancel-after 150 save INBOX 1 2 "$tmp/cancelled.bin" base64
 pt_check "cancel: failed as cancelled (or done first)" \
