@@ -44,6 +44,7 @@ struct ui_att {
 	size_t size;
 	int absent;    /* not fetched: fetch it to save or open it */
 	char *section; /* its IMAP section */
+	size_t wire;   /* its bytes as sent (the structure's), for progress */
 };
 
 static struct {
@@ -169,6 +170,7 @@ ui_attach_show(struct ui *ui, const char *data, size_t len,
     const struct eng_structure *st, uint32_t uid)
 {
 	struct pt_error err;
+	size_t i, k;
 
 	ui_attach_fini(ui);
 	pt_error_init(&err);
@@ -182,6 +184,11 @@ ui_attach_show(struct ui *ui, const char *data, size_t len,
 		return;
 	}
 	ui_attach_walk(mime_msg_root(ui_at.msg), 0);
+	for (i = 0; st != NULL && i < ui_at.n; i++)
+		for (k = 0; k < st->n; k++)
+			if (strcmp(st->v[k].section, ui_at.v[i].section) == 0 &&
+			    strcmp(st->v[k].type, ui_at.v[i].type) == 0)
+				ui_at.v[i].wire = st->v[k].size;
 	memset(&ui_at.list, 0, sizeof ui_at.list);
 	ui_at.list.n = ui_at.n;
 	ui_screen_push(ui, &ui_attach_screen);
@@ -323,7 +330,7 @@ ui_attach_fetch(struct ui *ui, size_t idx, struct ui_fetch *f)
 	job->uidvalidity = fo->uidvalidity;
 	job->part = pt_xstrdup(a->section);
 	job->path = pt_xstrdup(f->tmp);
-	job->len = a->size;
+	job->len = a->wire; /* progress counts the bytes as sent */
 	cte = mime_part_header(a->part, "Content-Transfer-Encoding", &n);
 	if (cte != NULL) {
 		char *v = pt_xstrndup(cte, n), *p = v, *e;
