@@ -314,11 +314,12 @@ int imap_fetch_body(struct imap_session *, uint32_t, const char *, imap_data_fn,
  * its multipart has the part's section, a single part section.1).
  * With the structure come, in a second command, the header blocks the
  * skeleton needs (mime.h: HEADER for the message, section.MIME for a
- * part, section.HEADER for an enclosed message) and the bodies of the
- * small leaves (IMAP_PREFETCH_PART bytes each, IMAP_PREFETCH_TOTAL in
- * all), and for the other base64 leaves the first IMAP_PROBE_HEAD and
- * last IMAP_PROBE_TAIL bytes, which tell their decoded size; header or
- * body is NULL when the server sent none.  Messages of
+ * part, section.HEADER for an enclosed message), the bodies of the
+ * small text leaves and of those whose size the structure does not
+ * tell (IMAP_PREFETCH_PART bytes each, IMAP_PREFETCH_TOTAL in all), and
+ * for the other base64 leaves the first IMAP_PROBE_HEAD and last
+ * IMAP_PROBE_TAIL bytes, which tell their decoded size; header or body
+ * is NULL when the server sent none.  Messages of
  * more than MIME_SKEL_MAX_PARTS parts come without them.
  */
 #define IMAP_PREFETCH_PART  ((uint32_t)64 * 1024)

@@ -40,6 +40,7 @@ static int imap_structure_probe(struct imap_parts *, const char *,
     const struct mailimap_msg_att_body_section *);
 static clist *imap_fetch_one(struct imap_session *, uint32_t,
     struct mailimap_fetch_type *, const char *, struct pt_error *);
+static int imap_part_prefetch(const struct imap_part *);
 
 static int
 imap_uid_cmp(const void *a, const void *b)
@@ -813,6 +814,27 @@ imap_structure_collect(struct imap_parts *ps, clist *res, uint32_t uid,
 }
 
 /*
+ * Whether a small leaf's body comes with the structure: text (which is
+ * likely shown: one round trip less), and whatever's size the structure
+ * does not tell (quoted-printable, unknown encodings, tiny base64).  The
+ * rest is not fetched: an identity encoding's size is the structure's,
+ * a base64 part's is told by its ends.
+ */
+static int
+imap_part_prefetch(const struct imap_part *p)
+{
+	const char *e = p->encoding;
+
+	if (strncmp(p->type, "text/", 5) == 0 ||
+	    strncmp(p->type, "message/", 8) == 0)
+		return 1;
+	if (strcmp(e, "base64") == 0)
+		return p->size <= IMAP_PROBE_HEAD;
+	return strcmp(e, "7bit") != 0 && strcmp(e, "8bit") != 0 &&
+	       strcmp(e, "binary") != 0;
+}
+
+/*
  * UID FETCH of one message into a result list (fine for one message: no
  * handler), freeing ft; NULL with err set on failure.  what names the
  * step for the message.
@@ -878,7 +900,7 @@ imap_structure_extras(struct imap_session *s, uint32_t uid,
 		if (strncmp(p->type, "multipart/", 10) == 0 ||
 		    (i + 1 < ps->n && ps->v[i + 1].depth > p->depth))
 			continue;
-		if (p->size <= IMAP_PREFETCH_PART &&
+		if (imap_part_prefetch(p) && p->size <= IMAP_PREFETCH_PART &&
 		    total + p->size <= IMAP_PREFETCH_TOTAL) {
 			if ((sec = imap_section_new(p->section, NULL)) == NULL)
 				continue;
@@ -888,7 +910,7 @@ imap_structure_extras(struct imap_session *s, uint32_t uid,
 			asked++;
 			continue;
 		}
-		/* Too big to fetch now: its ends tell its decoded size. */
+		/* Not fetched now: a base64 part's ends tell its size. */
 		if (strcmp(p->encoding, "base64") != 0 ||
 		    p->size <= IMAP_PROBE_HEAD ||
 		    (sec = imap_section_new(p->section, NULL)) == NULL)

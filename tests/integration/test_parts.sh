@@ -77,6 +77,13 @@ msg = (b"From: Ann <ann@example.test>\r\nTo: alice@example.test\r\n"
        b"--b1\r\nContent-Type: image/png\r\n"
        b"Content-Disposition: attachment; filename=\"chart.png\"\r\n"
        b"Content-Transfer-Encoding: base64\r\n\r\n" + b72 +
+       b"--b1\r\nContent-Type: application/pgp-keys\r\n\r\n"
+       + b"7bit key material line\r\n" * 90 +
+       b"--b1\r\nContent-Type: application/octet-stream; name=tiny\r\n"
+       b"Content-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n"
+       b"--b1\r\nContent-Type: application/octet-stream; name=mid\r\n"
+       b"Content-Transfer-Encoding: base64\r\n\r\n"
+       + base64.encodebytes(small[:5001]).replace(b"\n", b"\r\n") +
        b"--b1\r\nContent-Type: message/rfc822\r\n\r\n" + inner +
        b"--b1--\r\n")
 open(sys.argv[1], "wb").write(msg)
