@@ -246,8 +246,9 @@ void eng_body_free(struct eng_body **);
  * others are not.  With or_body set, ENG_JOB_STRUCTURE answers with the
  * whole message (ENG_EV_BODY, as ENG_JOB_FETCH would) instead when that
  * is in the body cache, or when the server's BODYSTRUCTURE cannot be
- * parsed.  It sets flags_add like ENG_JOB_FETCH.  The structure is cached too
- * (with the headers and small bodies), so a message read once opens offline.
+ * parsed.  It sets flags_add like ENG_JOB_FETCH.  The structure is
+ * cached too (with the headers and small bodies), so a message read
+ * once opens offline.
  */
 struct eng_part {
 	char *section;  /* "1.2" ("1" for a single-part message) */
