@@ -71,7 +71,8 @@ struct cfg_account {
 	const char *id; /* the NAME of [account NAME] */
 	const char *name;
 	const char *email;
-	const char *username; /* defaults to email */
+	const char *username;   /* defaults to email */
+	const char *identities; /* other From addresses, or NULL */
 	struct cfg_server imap;
 	struct cfg_server smtp;
 	const char *password;         /* NULL unless in the file */

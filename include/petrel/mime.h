@@ -363,6 +363,7 @@ char *mime_render_msg(const struct mime_msg *, const struct mime_render_opts *,
  *	src/mime/addr.c		address lists typed by people: parse,
  *				check, write folded with encoded names
  *	src/mime/mailto.c	mailto: URIs (RFC 6068)
+ *	src/mime/draft.c	the editor's draft file (mutt's -H format)
  *	src/mime/send.h		what those files share
  *
  * What comes out is 7-bit clean with CRLF line ends: header words with
@@ -409,6 +410,16 @@ int mime_addrlist_parse(const char *, struct mime_addrlist *,
  */
 int mime_addr_skip(const char *, size_t, size_t *, int *, int *);
 void mime_addrlist_release(struct mime_addrlist *);
+/* The index of addr in l (compared ignoring case), or -1. */
+int mime_addrlist_find(const struct mime_addrlist *, const char *);
+/*
+ * The addresses an account may send as: "name <email>" first, then
+ * those of extra (its identities option, a list as people type it;
+ * NULL for none), appended to l.  -1 with err set (PT_E_CONFIG) when
+ * extra holds a bad address; l then keeps those before it.
+ */
+int mime_identities(const char *, const char *, const char *,
+    struct mime_addrlist *, struct pt_error *);
 /*
  * 0 when addr is an address petrel can send to: ASCII, a dot-atom or
  * quoted local part of at most 64 bytes, '@', a domain of letters,
@@ -531,6 +542,7 @@ void mime_mailto_release(struct mime_mailto *);
  * are owned by the struct (NULL when absent).
  */
 struct mime_draft {
+	char *from; /* one of the account's addresses, or NULL: its own */
 	char *to, *cc, *bcc, *subject, *reply_to, *in_reply_to, *references;
 	char **attach; /* file paths */
 	size_t nattach;
@@ -538,11 +550,16 @@ struct mime_draft {
 	size_t bodylen;
 };
 
-/* Parses len bytes; PT_E_CONFIG for a header line without a name. */
+/*
+ * Parses len bytes; PT_E_CONFIG for a header line without a name (a
+ * name is printable ASCII).  A NUL in a field becomes a space; the
+ * text keeps every byte.  Written back by mime_draft_format, a draft
+ * reads back the same.
+ */
 int mime_draft_parse(const char *, size_t, struct mime_draft *,
     struct pt_error *);
 void mime_draft_release(struct mime_draft *);
-/* The draft file's text for d (To, Cc, Bcc, Subject always). */
+/* The draft file's text (From if set; To, Cc, Bcc, Subject always). */
 void mime_draft_format(const struct mime_draft *, struct pt_buf *);
 
 /* A part of a message that becomes a file beside the draft. */
@@ -554,12 +571,12 @@ struct mime_draft_part {
 
 /*
  * Turns a message (a postponed draft, an outbox message) back into a
- * draft: To, Cc, Bcc, Subject, Reply-To (RFC 2047 decoded), In-Reply-To
- * and References; the first text/plain part that is not an attachment
- * as the body, decoded to UTF-8 with LF line ends; every other part as
- * a struct mime_draft_part (the caller writes them as files and adds
- * their paths to d->attach).  Free parts with mime_draft_parts_free.
- * PT_E_PROTO when the message is too big.
+ * draft: From, To, Cc, Bcc, Subject, Reply-To (RFC 2047 decoded),
+ * In-Reply-To and References; the first text/plain part that is not an
+ * attachment as the body, decoded to UTF-8 with LF line ends; every
+ * other part as a struct mime_draft_part (the caller writes them as
+ * files and adds their paths to d->attach).  Free parts with
+ * mime_draft_parts_free. PT_E_PROTO when the message is too big.
  */
 int mime_draft_from_message(const char *, size_t, struct mime_draft *,
     struct mime_draft_part **, size_t *, struct pt_error *);

@@ -268,6 +268,7 @@ cli_send_main(const struct cfg *cfg, const struct cli_send_args *a)
 	m.subject = cli_dup(a->subject != NULL   ? a->subject
 			    : dr.subject != NULL ? dr.subject
 						 : mt.subject);
+	m.from = cli_dup(dr.from);
 	m.reply_to = cli_dup(dr.reply_to);
 	m.in_reply_to =
 	    cli_dup(dr.in_reply_to != NULL ? dr.in_reply_to : mt.in_reply_to);

@@ -190,6 +190,8 @@ cfg_account_finish(struct cfg_acct *acct, const char *file, int line,
 	pub->name = cfg_acct_get(acct, "name");
 	pub->email = cfg_acct_get(acct, "email");
 	pub->username = cfg_acct_get(acct, "username");
+	v = cfg_acct_get(acct, "identities");
+	pub->identities = v != NULL && *v != '\0' ? v : NULL;
 	pub->imap.host = cfg_acct_get(acct, "imap_host");
 	pub->imap.port = (int)strtol(cfg_acct_get(acct, "imap_port"), NULL, 10);
 	pub->smtp.host = cfg_acct_get(acct, "smtp_host");

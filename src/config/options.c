@@ -22,6 +22,8 @@ static const char *const cfg_security_choices[] = {"tls", "starttls", "none",
     NULL};
 static const char *const cfg_sort_choices[] = {"date", "threads", "from",
     "subject", "size", "arrival", NULL};
+static const char *const cfg_forward_choices[] = {"inline", "attachment", "ask",
+    NULL};
 static const char *const cfg_loglevel_choices[] = {"debug", "info", "warn",
     "error", NULL};
 
@@ -62,6 +64,9 @@ const struct cfg_def cfg_defs[] = {
 	N_("seconds to wait for a connection")},
     {ACCT, "read_timeout", CFG_INT, "60", NULL, 1, 3600, 0,
 	N_("seconds to wait for a server's reply")},
+    {ACCT, "identities", CFG_STRING, NULL, NULL, 0, 0, 0,
+	N_("other From addresses this account's server lets you send as: "
+	   "\"Name <addr>, ...\"")},
 
     /* [ui] */
     {"ui", "sort", CFG_ENUM, "threads", cfg_sort_choices, 0, 0, 0,
@@ -100,6 +105,8 @@ const struct cfg_def cfg_defs[] = {
 	N_("key bindings for the folder list")},
     {"keys", "attach", CFG_STRING, NULL, NULL, 0, 0, 0,
 	N_("key bindings for the attachment list")},
+    {"keys", "compose", CFG_STRING, NULL, NULL, 0, 0, 0,
+	N_("key bindings for the compose screen")},
 
     /* [colors]: "ATTRIBUTES FOREGROUND BACKGROUND" per element */
     {"colors", "normal", CFG_STRING, "", NULL, 0, 0, 0, N_("ordinary text")},
@@ -153,6 +160,8 @@ const struct cfg_def cfg_defs[] = {
 	N_("a file appended to new messages")},
     {"compose", "quote_prefix", CFG_STRING, "> ", NULL, 0, 0, 0,
 	N_("put before each quoted line of a reply")},
+    {"compose", "forward", CFG_ENUM, "inline", cfg_forward_choices, 0, 0, 0,
+	N_("forward a message inline, as an attachment, or ask")},
 
     /* [general] */
     {"general", "log_level", CFG_ENUM, "warn", cfg_loglevel_choices, 0, 0, 0,

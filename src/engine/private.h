@@ -206,7 +206,11 @@ int eng_sel_fetch_new(struct eng_worker *, struct eng_task *, int,
 enum eng_role eng_mbox_role(const struct imap_mbox *);
 
 /* send.c */
-/* Builds a draft's message (From: the account); keep_bcc for Drafts. */
+/*
+ * Builds a draft's message; keep_bcc for Drafts.  From is the draft's,
+ * which must be one of the account's addresses (email, identities:
+ * PT_E_CONFIG otherwise), else the account's own.
+ */
 int eng_draft_build(const struct cfg_account *, const struct mime_draft *, int,
     struct pt_buf *, struct mime_envelope *, struct pt_error *);
 /* Starts ENG_JOB_SEND's thread; it owns the task then.  0 or -1. */

@@ -58,6 +58,8 @@ static void eng_sender_progress(void *, uint64_t, uint64_t);
 static void *eng_sender_main(void *);
 static int eng_send_password(struct eng_worker *, struct pt_secret *,
     struct pt_error *);
+static int eng_draft_sender(const struct cfg_account *, const char *, char **,
+    struct pt_error *);
 
 void
 eng_send_result_release(struct eng_send_result *r)
@@ -85,6 +87,54 @@ eng_draft_read(const char *path, struct mime_draft *d, struct pt_error *err)
 	return r;
 }
 
+/*
+ * The From of a message: the account's own when the draft has none,
+ * else the draft's, which must be one of the account's addresses (its
+ * email or identities; a missing name is taken from there).
+ */
+static int
+eng_draft_sender(const struct cfg_account *acct, const char *want, char **out,
+    struct pt_error *err)
+{
+	struct mime_addrlist ids = {0}, l = {0};
+	int k, r = -1;
+
+	if (mime_identities(acct->name, acct->email, acct->identities, &ids,
+		err) != 0) {
+		pt_error_prefix(err, _("account '%s'"), acct->id);
+		goto out;
+	}
+	if (want == NULL) {
+		*out = mime_addr_display(&ids.v[0]);
+		r = 0;
+		goto out;
+	}
+	if (mime_addrlist_parse(want, &l, err) != 0) {
+		pt_error_prefix(err, "From");
+		goto out;
+	}
+	if (l.n != 1) {
+		pt_error_set(err, PT_E_CONFIG, 0,
+		    _("From: '%s' is not exactly one address"), want);
+		goto out;
+	}
+	if ((k = mime_addrlist_find(&ids, l.v[0].addr)) < 0) {
+		pt_error_set(err, PT_E_CONFIG, 0,
+		    _("From: '%s' is not an address of the account '%s' (its "
+		      "email or identities)"),
+		    l.v[0].addr, acct->id);
+		goto out;
+	}
+	if (l.v[0].name == NULL && ids.v[k].name != NULL)
+		l.v[0].name = pt_xstrdup(ids.v[k].name);
+	*out = mime_addr_display(&l.v[0]);
+	r = 0;
+out:
+	mime_addrlist_release(&ids);
+	mime_addrlist_release(&l);
+	return r;
+}
+
 int
 eng_draft_build(const struct cfg_account *acct, const struct mime_draft *d,
     int draft, struct pt_buf *msg, struct mime_envelope *env,
@@ -93,8 +143,7 @@ eng_draft_build(const struct cfg_account *acct, const struct mime_draft *d,
 	struct store_attachment *att = NULL;
 	struct mime_attachment *ma = NULL;
 	struct mime_compose mc;
-	struct mime_addr me;
-	char nonce[25], *from;
+	char nonce[25], *from = NULL;
 	struct tm tm;
 	time_t now;
 	size_t i;
@@ -115,14 +164,30 @@ eng_draft_build(const struct cfg_account *acct, const struct mime_draft *d,
 				err->class = PT_E_CONFIG;
 			goto out;
 		}
+		/*
+		 * A message (a forward as attachment) is read whole: it goes
+		 * as message/rfc822 in 7bit when it is 7-bit clean, else as
+		 * application/octet-stream in base64 (mime_compose_build).
+		 */
+		if (strncmp(att[i].type, "message/", 8) == 0) {
+			store_attach_release(&att[i]);
+			if (store_attach_read(d->attach[i], ENG_MAX_MESSAGE,
+				&att[i], err) != 0) {
+				if (err != NULL)
+					err->class = PT_E_CONFIG;
+				goto out;
+			}
+			ma[i].data = att[i].data;
+			ma[i].len = att[i].len;
+		} else {
+			ma[i].read = store_attach_chunk;
+			ma[i].read_arg = &att[i];
+		}
 		ma[i].filename = att[i].name;
 		ma[i].type = att[i].type;
-		ma[i].read = store_attach_chunk;
-		ma[i].read_arg = &att[i];
 	}
-	me.name = (char *)(uintptr_t)acct->name;
-	me.addr = (char *)(uintptr_t)acct->email;
-	from = mime_addr_display(&me);
+	if (eng_draft_sender(acct, d->from, &from, err) != 0)
+		goto out;
 	memset(&mc, 0, sizeof mc);
 	mc.from = from;
 	mc.to = d->to;
@@ -145,8 +210,8 @@ eng_draft_build(const struct cfg_account *acct, const struct mime_draft *d,
 	mc.nonce = nonce;
 	mc.user_agent = "petrel/" PACKAGE_VERSION;
 	r = mime_compose_build(&mc, msg, env, err);
-	free(from);
 out:
+	free(from);
 	for (i = 0; i < d->nattach; i++)
 		store_attach_release(&att[i]);
 	free(att);

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "petrel/core.h"
 #include "petrel/mime.h"
@@ -149,6 +150,32 @@ mime_addrlist_release(struct mime_addrlist *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
+}
+
+int
+mime_addrlist_find(const struct mime_addrlist *l, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcasecmp(l->v[i].addr, addr) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+mime_identities(const char *name, const char *email, const char *extra,
+    struct mime_addrlist *l, struct pt_error *err)
+{
+	if (email != NULL && *email != '\0')
+		mime_addrlist_push(l,
+		    name != NULL && *name != '\0' ? pt_xstrdup(name) : NULL,
+		    pt_xstrdup(email));
+	if (extra != NULL && mime_addrlist_parse(extra, l, err) != 0) {
+		pt_error_prefix(err, "identities");
+		return -1;
+	}
+	return 0;
 }
 
 /*

@@ -1,8 +1,8 @@
 /*
  * draft.c: the draft file that compose, petrel -H and the engine's
- * sender share: editable header fields (To, Cc, Bcc, Subject, Reply-To,
- * In-Reply-To, References, one Attach: per file), an empty line and the
- * text.  mime_draft_parse reads one.
+ * sender share: editable header fields (From, To, Cc, Bcc, Subject,
+ * Reply-To, In-Reply-To, References, one Attach: per file), an empty
+ * line and the text.  mime_draft_parse reads one.
  */
 #include "config.h"
 
@@ -14,6 +14,7 @@
 #include "petrel/mime.h"
 
 enum mime_draft_field {
+	MIME_DF_FROM,
 	MIME_DF_TO,
 	MIME_DF_CC,
 	MIME_DF_BCC,
@@ -25,15 +26,30 @@ enum mime_draft_field {
 	MIME_DF_COUNT
 };
 
-static const char *const mime_draft_names[MIME_DF_COUNT] = {"to", "cc", "bcc",
-    "subject", "reply-to", "in-reply-to", "references", "attach"};
+static const char *const mime_draft_names[MIME_DF_COUNT] = {"from", "to", "cc",
+    "bcc", "subject", "reply-to", "in-reply-to", "references", "attach"};
 
 static char **mime_draft_slot(struct mime_draft *, enum mime_draft_field);
+static int mime_draft_name_ok(const char *, const char *);
+
+/* 1 when [p, colon) is a field name: printable ASCII (RFC 5322). */
+static int
+mime_draft_name_ok(const char *p, const char *colon)
+{
+	if (colon == NULL || colon == p)
+		return 0;
+	for (; p < colon; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7F)
+			return 0;
+	return 1;
+}
 
 static char **
 mime_draft_slot(struct mime_draft *d, enum mime_draft_field f)
 {
 	switch (f) {
+	case MIME_DF_FROM:
+		return &d->from;
 	case MIME_DF_TO:
 		return &d->to;
 	case MIME_DF_CC:
@@ -58,6 +74,7 @@ mime_draft_release(struct mime_draft *d)
 {
 	size_t i;
 
+	free(d->from);
 	free(d->to);
 	free(d->cc);
 	free(d->bcc);
@@ -90,8 +107,7 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 		if (eol == NULL)
 			eol = end;
 		colon = memchr(p, ':', (size_t)(eol - p));
-		if (colon == NULL || colon == p ||
-		    memchr(p, ' ', (size_t)(colon - p)) != NULL) {
+		if (!mime_draft_name_ok(p, colon)) {
 			if (p == file)
 				break; /* no fields: all text */
 			mime_draft_release(d);
@@ -110,8 +126,10 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 			pt_buf_add(&v, p, (size_t)(eol - p), NULL);
 			p = eol + (eol < end);
 		}
+		/* A NUL would cut the value short: a space too. */
 		for (i = 0; i < v.len; i++)
-			if (v.data[i] == '\r' || v.data[i] == '\t')
+			if (v.data[i] == '\r' || v.data[i] == '\t' ||
+			    v.data[i] == '\0')
 				v.data[i] = ' ';
 		for (i = 0; i < MIME_DF_COUNT; i++)
 			if (strlen(mime_draft_names[i]) == nl &&
@@ -132,9 +150,10 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 			dst = mime_draft_slot(d, (enum mime_draft_field)i);
 		if (dst != NULL && *t != '\0') {
 			/* To, Cc, Bcc add up; the others: the last one. */
-			char *n = *dst != NULL && i <= MIME_DF_BCC
-				      ? pt_xasprintf("%s, %s", *dst, t)
-				      : pt_xstrdup(t);
+			char *n =
+			    *dst != NULL && i >= MIME_DF_TO && i <= MIME_DF_BCC
+				? pt_xasprintf("%s, %s", *dst, t)
+				: pt_xstrdup(t);
 
 			free(*dst);
 			*dst = n;
@@ -143,8 +162,11 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 	}
 	if (p < end && p != file) /* the empty line */
 		p += *p == '\r' ? 2 : 1;
+	/* The text as it is, NUL bytes and all. */
 	d->bodylen = (size_t)(end - p);
-	d->body = pt_xstrndup(p, d->bodylen);
+	d->body = pt_xmalloc(d->bodylen + 1);
+	memcpy(d->body, p, d->bodylen);
+	d->body[d->bodylen] = '\0';
 	return 0;
 }
 
@@ -269,6 +291,7 @@ mime_draft_from_message(const char *raw, size_t len, struct mime_draft *d,
 	if ((m = mime_parse(raw, len, err)) == NULL)
 		return -1;
 	root = mime_msg_root(m);
+	d->from = mime_draft_field(root, "From", 1);
 	d->to = mime_draft_field(root, "To", 1);
 	d->cc = mime_draft_field(root, "Cc", 1);
 	d->bcc = mime_draft_field(root, "Bcc", 1);
@@ -361,6 +384,8 @@ mime_draft_format(const struct mime_draft *d, struct pt_buf *out)
 	    "Reply-To", "In-Reply-To", "References"};
 	size_t i;
 
+	if (d->from != NULL)
+		pt_buf_printf(out, NULL, "From: %s\n", d->from);
 	for (i = 0; i < PT_NELEM(v); i++) {
 		/* The editable ones always; the threading ones when set. */
 		if (v[i] == NULL && i >= 4)

@@ -1138,7 +1138,8 @@ test_cfg_defs_table(void)
 	static const char *const keys[] = {"name", "email", "username",
 	    "imap_host", "imap_port", "imap_security", "smtp_host", "smtp_port",
 	    "smtp_security", "password", "password_command", "ca_file",
-	    "imap_tls_pin", "smtp_tls_pin", "connect_timeout", "read_timeout"};
+	    "imap_tls_pin", "smtp_tls_pin", "connect_timeout", "read_timeout",
+	    "identities"};
 	const struct cfg_def *d;
 	size_t n = 0, nglobal = 0;
 	struct cfg *cfg = cfg_new_empty();
@@ -1161,8 +1162,8 @@ test_cfg_defs_table(void)
 			CHECK_STR(cfg_get(cfg, d->section, d->name), d->defval);
 	}
 	CHECK_INT(n, PT_NELEM(keys));
-	/* [ui] 12, [keys] 5, [colors] 22, [compose] 3, [general] 1 */
-	CHECK_INT(nglobal, 43);
+	/* [ui] 12, [keys] 6, [colors] 22, [compose] 4, [general] 1 */
+	CHECK_INT(nglobal, 45);
 	cfg_free(&cfg);
 }
 

@@ -1131,6 +1131,140 @@ test_filename_safe(void)
 	free(s);
 }
 
+/*
+ * A forwarded message: 7-bit clean, it goes as message/rfc822 in 7bit,
+ * byte for byte; with 8-bit bytes (or bare LF), as application/
+ * octet-stream in base64 under the same name, so the wire stays 7-bit.
+ */
+static void
+test_build_forwarded_message(void)
+{
+	static const char clean[] = "From: a@example.test\r\nSubject: hi\r\n"
+				    "\r\nplain text\r\n";
+	static const char eight[] = "From: a@example.test\r\nSubject: hi\r\n"
+				    "\r\nd\xc3\xa9j\xc3\xa0 vu\r\n";
+	struct mime_attachment att = {"orig.eml", "message/rfc822", clean,
+	    sizeof clean - 1, 0, NULL, NULL};
+	struct mime_compose c = {0};
+	struct mime_envelope env;
+	char *m;
+
+	c.from = "a@example.test";
+	c.to = "b@example.test";
+	c.subject = "Fwd: hi";
+	c.body = "";
+	c.att = &att;
+	c.natt = 1;
+	c.date = 1736254000;
+	c.nonce = "abcdef0123456789";
+	m = build(&c, &env);
+	CHECK(m != NULL);
+	if (m != NULL) {
+		CHECK(
+		    strstr(m, "Content-Type: message/rfc822; name=orig.eml\r\n"
+			      "Content-Transfer-Encoding: 7bit\r\n") != NULL);
+		CHECK(strstr(m, clean) != NULL);
+		CHECK(lines_ok(m, strlen(m), 998));
+		mime_envelope_release(&env);
+		free(m);
+	}
+	att.data = eight;
+	att.len = sizeof eight - 1;
+	m = build(&c, &env);
+	CHECK(m != NULL);
+	if (m != NULL) {
+		CHECK(strstr(m, "message/rfc822") == NULL);
+		CHECK(
+		    strstr(m, "Content-Type: application/octet-stream; "
+			      "name=orig.eml\r\n"
+			      "Content-Transfer-Encoding: base64\r\n") != NULL);
+		CHECK(lines_ok(m, strlen(m), 998));
+		mime_envelope_release(&env);
+		free(m);
+	}
+}
+
+/*
+ * The draft's From (the identity to send as), written back first; a
+ * rewritten draft reads back the same; NUL bytes and odd names.
+ */
+static void
+test_draft_from_roundtrip(void)
+{
+	static const char in[] = "To: b@example.test\n"
+				 "From: Alice Work <alice.work@example.test>\n"
+				 "Subject: hi\n"
+				 "From: Alice <alice@example.test>\n"
+				 "Attach: /tmp/one\n"
+				 "\n"
+				 "From: the text, not a field\n";
+	struct mime_draft d, e;
+	struct pt_error err;
+	struct pt_buf b;
+	const char *t;
+
+	pt_error_init(&err);
+	CHECK_INT(mime_draft_parse(in, sizeof in - 1, &d, &err), 0);
+	/* The last From counts; it is not a list. */
+	CHECK_STR(d.from, "Alice <alice@example.test>");
+	pt_buf_init(&b, 0);
+	mime_draft_format(&d, &b);
+	CHECK_STR(b.data, "From: Alice <alice@example.test>\n"
+			  "To: b@example.test\n"
+			  "Cc: \n"
+			  "Bcc: \n"
+			  "Subject: hi\n"
+			  "Attach: /tmp/one\n"
+			  "\n"
+			  "From: the text, not a field\n");
+	CHECK_INT(mime_draft_parse(b.data, b.len, &e, &err), 0);
+	CHECK_STR(e.from, d.from);
+	CHECK_STR(e.subject, d.subject);
+	CHECK_INT(e.nattach, 1);
+	CHECK_STR(e.body, d.body);
+	mime_draft_release(&e);
+	mime_draft_release(&d);
+	pt_buf_release(&b);
+
+	/* NUL bytes: kept in the text, a space in a value. */
+	CHECK_INT(mime_draft_parse("To: a\0b\n\nx\0y", 12, &d, &err), 0);
+	CHECK_STR(d.to, "a b");
+	CHECK_INT(d.bodylen, 3);
+	CHECK(memcmp(d.body, "x\0y", 4) == 0);
+	mime_draft_release(&d);
+
+	/* A field name is printable ASCII: else the line is not a field. */
+	t = "To: a@x\n\x01\x02: y\n\nx";
+	CHECK_INT(mime_draft_parse(t, strlen(t), &d, &err), -1);
+	CHECK_INT(err.class, PT_E_CONFIG);
+}
+
+/* The addresses an account may send as. */
+static void
+test_identities(void)
+{
+	struct mime_addrlist l = {0};
+	struct pt_error err;
+
+	pt_error_init(&err);
+	CHECK_INT(mime_identities("Alice", "alice@example.test",
+		      "Alice Work <Alice.Work@example.test>, "
+		      "alias@example.test",
+		      &l, &err),
+	    0);
+	CHECK_INT(l.n, 3);
+	CHECK_STR(l.v[0].name, "Alice");
+	CHECK_INT(mime_addrlist_find(&l, "alice.work@EXAMPLE.test"), 1);
+	CHECK_INT(mime_addrlist_find(&l, "alias@example.test"), 2);
+	CHECK_INT(mime_addrlist_find(&l, "eve@example.test"), -1);
+	mime_addrlist_release(&l);
+	CHECK_INT(mime_identities(NULL, "a@example.test", "bad", &l, &err), -1);
+	CHECK(strstr(err.msg, "identities") != NULL);
+	CHECK_INT(l.n, 1);
+	CHECK(l.v[0].name == NULL);
+	mime_addrlist_release(&l);
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_date_format),
     PT_TEST(test_header_encode_exact),
@@ -1153,6 +1287,9 @@ static const struct pt_test tests[] = {
     PT_TEST(test_outbox_kill9),
     PT_TEST(test_outbox_live_lock),
     PT_TEST(test_attach_read),
+    PT_TEST(test_build_forwarded_message),
+    PT_TEST(test_draft_from_roundtrip),
+    PT_TEST(test_identities),
     {NULL, NULL},
 };
 
