@@ -286,15 +286,11 @@ static void
 ui_attach_save_answer(struct ui *ui, int answer, const char *text, void *arg)
 {
 	size_t idx = (size_t)(uintptr_t)arg;
-	const char *home = getenv("HOME");
 	char *path;
 
 	if (answer != 1 || text == NULL || *text == '\0' || idx >= ui_at.n)
 		return;
-	if (strncmp(text, "~/", 2) == 0 && home != NULL)
-		path = pt_xasprintf("%s/%s", home, text + 2);
-	else
-		path = pt_xstrdup(text);
+	path = ui_path_expand(text, getenv("HOME"));
 	if ((ui_at.v[idx].absent ? ui_attach_save_absent(ui, path, idx, 1)
 				 : ui_attach_write(ui, path, idx, 1)) == 1) {
 		struct ui_save *sv = pt_xmalloc(sizeof *sv);
@@ -653,7 +649,7 @@ ui_attach_key(struct ui *ui, enum ui_op op, uint32_t key)
 		name = mime_filename_safe(ui_at.v[ui_at.list.cursor].name,
 		    ui_at.list.cursor);
 		ui_prompt_line(ui, _("Save to file:"), name, NULL,
-		    UI_COMPLETE_NONE, ui_attach_save_answer,
+		    UI_COMPLETE_PATH, ui_attach_save_answer,
 		    (void *)(uintptr_t)ui_at.list.cursor);
 		free(name);
 		return;

@@ -1,12 +1,17 @@
 /*
  * edit.c: the line editor behind every text prompt, as a model: code
- * points, a cursor, history and completion.  Keys follow mutt's editor
+ * points, a cursor, history and completion (of a word from a list, and
+ * of file paths from the file system).  Keys follow mutt's editor
  * (and readline's): ^A/Home, ^E/End, ^B/Left, ^F/Right, ^D/Delete,
  * Backspace/^H, ^K kill to the end, ^U kill the line, ^W kill a word,
- * Up/Down (^P/^N) history.  Pure: curses only for the KEY_* constants.
+ * Up/Down (^P/^N) history.  Curses only for the KEY_* constants; only
+ * path completion touches the file system (it reads one folder).
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #define NCURSES_WIDECHAR 1
@@ -19,6 +24,8 @@
 static void ui_edit_reserve(struct ui_edit *, size_t);
 static void ui_edit_delete(struct ui_edit *, size_t, size_t);
 static void ui_edit_history(struct ui_edit *, int);
+static int ui_path_cmp(const void *, const void *);
+static size_t ui_path_list(const char *, const char *, char ***);
 
 void
 ui_hist_init(struct ui_hist *h, size_t max)
@@ -280,4 +287,137 @@ ui_edit_complete(struct ui_edit *e, const char *const *cands, size_t n)
 	}
 	free(text);
 	return matches;
+}
+
+char *
+ui_path_expand(const char *path, const char *home)
+{
+	if (home != NULL && *home != '\0' && path[0] == '~' &&
+	    (path[1] == '/' || path[1] == '\0'))
+		return pt_xasprintf("%s%s", home, path + 1);
+	return pt_xstrdup(path);
+}
+
+static int
+ui_path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The names in dir starting with base (sorted, directories ending in
+ * '/'), as ui_edit_complete_path offers them.  Returns how many.
+ */
+static size_t
+ui_path_list(const char *dir, const char *base, char ***out)
+{
+	size_t n = 0, cap = 0, blen = strlen(base);
+	const struct dirent *de;
+	char **names = NULL;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		*out = NULL;
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat sb;
+		char *full, *san;
+		int odd;
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strncmp(de->d_name, base, blen) != 0 ||
+		    (de->d_name[0] == '.' && base[0] != '.'))
+			continue;
+		/* A name that would not show as it is (control characters,
+		 * bad UTF-8) is not offered. */
+		san = pt_sanitize_line(de->d_name, strlen(de->d_name));
+		odd = strcmp(san, de->d_name) != 0;
+		free(san);
+		if (odd)
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			names = pt_xreallocarray(names, cap, sizeof *names);
+		}
+		full = pt_xasprintf("%s/%s", dir, de->d_name);
+		names[n++] = stat(full, &sb) == 0 && S_ISDIR(sb.st_mode)
+				 ? pt_xasprintf("%s/", de->d_name)
+				 : pt_xstrdup(de->d_name);
+		free(full);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, ui_path_cmp);
+	*out = names;
+	return n;
+}
+
+size_t
+ui_edit_complete_path(struct ui_edit *e, const char *home, char ***out)
+{
+	struct ui_edit pre = *e;
+	char *text, *dirpart, *dir, **names;
+	const char *slash, *base;
+	size_t n, blen, i, common = 0;
+
+	pre.len = e->pos;
+	text = ui_edit_text(&pre);
+	slash = strrchr(text, '/');
+	base = slash != NULL ? slash + 1 : text;
+	/* What was typed before the name ("~/doc/"), and where that is. */
+	dirpart = pt_xstrndup(text, (size_t)(base - text));
+	if (strcmp(text, "~") == 0) {
+		/* "~" alone is the home folder. */
+		free(dirpart);
+		dirpart = pt_xstrdup("~/");
+		base = "";
+	}
+	blen = strlen(base);
+	dir =
+	    *dirpart != '\0' ? ui_path_expand(dirpart, home) : pt_xstrdup(".");
+	n = ui_path_list(dir, base, &names);
+	if (n > 0) {
+		common = strlen(names[0]);
+		for (i = 1; i < n; i++) {
+			size_t k;
+
+			for (k = 0; k < common && names[i][k] == names[0][k];
+			     k++)
+				;
+			common = k;
+		}
+		/* Back to a character boundary. */
+		while (common > blen &&
+		       ((unsigned char)names[0][common] & 0xC0) == 0x80)
+			common--;
+	}
+	if (n > 0 && (common > blen || strcmp(text, "~") == 0)) {
+		/* The line becomes dirpart + common, then what followed. */
+		struct ui_edit tail = *e;
+		char *rest, *line;
+		size_t pos;
+
+		tail.cp += e->pos;
+		tail.len -= e->pos;
+		rest = ui_edit_text(&tail);
+		line = pt_xasprintf("%s%.*s", dirpart, (int)common, names[0]);
+		ui_edit_set(e, line);
+		pos = e->pos;
+		for (i = 0; rest[i] != '\0';) {
+			uint32_t cp;
+
+			i += pt_utf8_decode(rest + i, strlen(rest + i), &cp);
+			ui_edit_insert(e, cp == PT_UTF8_INVALID ? 0xFFFD : cp);
+		}
+		e->pos = pos;
+		free(line);
+		free(rest);
+	}
+	free(dir);
+	free(dirpart);
+	free(text);
+	*out = names;
+	return n;
 }

@@ -453,6 +453,18 @@ int ui_edit_key(struct ui_edit *, uint32_t);
  * matched.
  */
 size_t ui_edit_complete(struct ui_edit *, const char *const *, size_t);
+/*
+ * Completes the line up to the cursor as a file path: "~/" is read as
+ * home, names starting with '.' are offered only after a typed '.',
+ * names that do not show as they are (control characters) never, the
+ * line gets the longest common part of the names in that folder
+ * starting with what was typed, and a lone directory gets its '/'.
+ * Returns how many names matched; *names (sorted, directories ending
+ * in '/', to free with each string) lists them.
+ */
+size_t ui_edit_complete_path(struct ui_edit *, const char *, char ***);
+/* path with a leading "~" or "~/" read as home (allocated). */
+char *ui_path_expand(const char *, const char *);
 
 /*
  * The runtime: everything below runs on the UI thread only.
@@ -606,6 +618,7 @@ struct ui_prompt {
 	int defans;    /* YESNO: the answer Enter gives, or -1 */
 	struct ui_edit edit;
 	enum ui_complete complete;
+	char *cands;          /* LINE: completions, on the status line */
 	struct eng_cert cert; /* CERT */
 	size_t account;       /* CERT, PASSWORD */
 	ui_prompt_cb cb;

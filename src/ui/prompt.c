@@ -1,8 +1,8 @@
 /*
  * prompt.c: questions on the bottom line: yes/no, a choice of keys, a
- * line of text (with the editor of edit.c, history and folder-name
- * completion), a password (never echoed, wiped after use) and the
- * certificate dialog (reject, accept once, accept always).  Prompts
+ * line of text (with the editor of edit.c, history, and completion of
+ * folder names and file paths), a password (never echoed, wiped after
+ * use) and the certificate dialog (reject, accept once, accept always). Prompts
  * never block: the main loop goes on reading engine events while one is
  * up, and the answer arrives through a callback.  Prompts the engine
  * asks for (password, certificate) queue behind the one on screen.
@@ -19,6 +19,7 @@
 #define UI_PROMPT_CANDS 8 /* completion candidates shown */
 
 static void ui_prompt_answer(struct ui *, int, const char *);
+static void ui_prompt_cands(struct ui_prompt *, const char *const *, size_t);
 static void ui_prompt_complete(struct ui *, struct ui_prompt *);
 static void ui_prompt_draw_cert(struct ui *, const struct ui_prompt *);
 
@@ -51,6 +52,7 @@ ui_prompt_free(struct ui_prompt **pp)
 		p->arg_free(p->arg);
 	free(p->question);
 	free(p->choices);
+	free(p->cands);
 	free(p);
 	*pp = NULL;
 }
@@ -117,12 +119,44 @@ ui_prompt_answer(struct ui *ui, int answer, const char *text)
 	ui_prompt_free(&p);
 }
 
+/*
+ * Several candidates: up to UI_PROMPT_CANDS, shown on the status line
+ * until the next key.
+ */
+static void
+ui_prompt_cands(struct ui_prompt *p, const char *const *names, size_t n)
+{
+	struct pt_buf b;
+	size_t i;
+
+	pt_buf_init(&b, 0);
+	for (i = 0; i < n && i < UI_PROMPT_CANDS; i++)
+		pt_buf_printf(&b, NULL, "%s%s", i > 0 ? "  " : "", names[i]);
+	if (n > UI_PROMPT_CANDS)
+		pt_buf_printf(&b, NULL, "  (+%zu)", n - UI_PROMPT_CANDS);
+	free(p->cands);
+	p->cands = pt_buf_detach(&b, NULL);
+}
+
 static void
 ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 {
-	const char **names;
-	size_t n, matches;
+	const char **names, **shown;
+	char *pre, **paths;
+	size_t n, matches, i, k = 0;
 
+	if (p->complete == UI_COMPLETE_PATH) {
+		matches =
+		    ui_edit_complete_path(&p->edit, getenv("HOME"), &paths);
+		if (matches == 0)
+			beep();
+		else if (matches > 1)
+			ui_prompt_cands(p, (const char *const *)paths, matches);
+		for (i = 0; i < matches; i++)
+			free(paths[i]);
+		free(paths);
+		return;
+	}
 	if (p->complete != UI_COMPLETE_FOLDER)
 		return;
 	n = ui_folder_names(ui, &names);
@@ -131,24 +165,14 @@ ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 		beep();
 	else if (matches > 1) {
 		/* Show what is possible on the status line. */
-		struct pt_buf b;
-		char *pre;
-		size_t i, shown = 0;
-
-		pt_buf_init(&b, 0);
 		pre = ui_edit_text(&p->edit);
-		for (i = 0; i < n && shown < UI_PROMPT_CANDS; i++) {
-			if (strncmp(names[i], pre, strlen(pre)) != 0)
-				continue;
-			pt_buf_printf(&b, NULL, "%s%s", shown > 0 ? "  " : "",
-			    names[i]);
-			shown++;
-		}
-		if (matches > shown)
-			pt_buf_printf(&b, NULL, "  (+%zu)", matches - shown);
-		ui_msg(ui, "%s", b.data);
+		shown = pt_xcalloc(n, sizeof *shown);
+		for (i = 0; i < n; i++)
+			if (strncmp(names[i], pre, strlen(pre)) == 0)
+				shown[k++] = names[i];
+		ui_prompt_cands(p, shown, k);
+		free(shown);
 		free(pre);
-		pt_buf_release(&b);
 	}
 	free(names);
 }
@@ -188,6 +212,8 @@ ui_prompt_key(struct ui *ui, uint32_t key)
 		break;
 	case UI_PROMPT_LINE:
 	case UI_PROMPT_PASSWORD:
+		free(p->cands);
+		p->cands = NULL;
 		if (key == '\n') {
 			char *text = ui_edit_text(&p->edit);
 			if (p->kind == UI_PROMPT_LINE && p->edit.hist != NULL)
@@ -319,6 +345,9 @@ ui_prompt_draw(struct ui *ui)
 		}
 		ui_draw_text(LINES - 1, (int)qw, COLS - (int)qw, b.data,
 		    ui->color[UI_C_NORMAL]);
+		if (p->cands != NULL)
+			ui_draw_text(LINES - 2, 0, COLS, p->cands,
+			    ui->color[UI_C_STATUS]);
 		move(LINES - 1, (int)(qw + col));
 		curs_set(1);
 		break;

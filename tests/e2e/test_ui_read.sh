@@ -89,6 +89,15 @@ ui_keys Enter
 pt_check "an existing file is not replaced without asking" \
 	ui_wait "exists. Replace it? (yes/[no]):"
 ui_keys n
+mkdir -p "$out/into"
+ui_keys s C-u
+ui_type "$out/in"
+ui_keys Tab
+pt_check "Tab completes the folder to save into" \
+	ui_wait "Save to file: $out/into/"
+ui_type "tabbed.bin"
+ui_keys Enter
+pt_check "and it is saved there" ui_wait "Saved to $out/into/tabbed.bin (29 bytes)."
 ui_keys m
 pt_check "m opens it with its mailcap entry" \
 	ui_wait "petrel attachment test bytes"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
@@ -884,6 +885,120 @@ test_edit_complete(void)
 	ui_edit_release(&e);
 }
 
+/* Path completion against a real folder. */
+static void
+test_edit_complete_path(void)
+{
+	char base[] = "/tmp/pt-path-XXXXXX", *p, *t, **names;
+	const char *files[] = {"report.pdf", "report-2024.txt", ".hidden",
+	    "\xc3\xbc\x62\x65r.txt", "\x1b[31mred"};
+	struct ui_edit e;
+	size_t i, n;
+
+	CHECK(mkdtemp(base) != NULL);
+	for (i = 0; i < PT_NELEM(files); i++) {
+		p = pt_xasprintf("%s/%s", base, files[i]);
+		CHECK_INT(pt_file_write_atomic(p, "x", 1, 0600, NULL), 0);
+		free(p);
+	}
+	p = pt_xasprintf("%s/photos", base);
+	CHECK_INT(pt_mkdir_p(p, 0700, NULL), 0);
+	free(p);
+
+	/* Two names: the common part, both listed in order. */
+	p = pt_xasprintf("%s/rep", base);
+	ui_edit_init(&e, p, NULL);
+	free(p);
+	n = ui_edit_complete_path(&e, NULL, &names);
+	CHECK_INT(n, 2);
+	t = ui_edit_text(&e);
+	p = pt_xasprintf("%s/report", base);
+	CHECK_STR(t, p);
+	free(p);
+	free(t);
+	CHECK_STR(names[0], "report-2024.txt");
+	CHECK_STR(names[1], "report.pdf");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+
+	/* A lone directory gets its '/'; text after the cursor stays. */
+	p = pt_xasprintf("%s/phEND", base);
+	ui_edit_set(&e, p);
+	free(p);
+	e.pos -= 3;
+	CHECK_INT(ui_edit_complete_path(&e, NULL, &names), 1);
+	t = ui_edit_text(&e);
+	p = pt_xasprintf("%s/photos/END", base);
+	CHECK_STR(t, p);
+	free(p);
+	free(t);
+	CHECK_INT(e.len - e.pos, 3);
+	CHECK_STR(names[0], "photos/");
+	free(names[0]);
+	free(names);
+
+	/* ~ is home; hidden names only after a dot; UTF-8 names. */
+	ui_edit_set(&e, "~/ph");
+	CHECK_INT(ui_edit_complete_path(&e, base, &names), 1);
+	t = ui_edit_text(&e);
+	CHECK_STR(t, "~/photos/");
+	free(t);
+	free(names[0]);
+	free(names);
+	ui_edit_set(&e, "~");
+	CHECK_INT(ui_edit_complete_path(&e, base, &names), 4);
+	t = ui_edit_text(&e);
+	CHECK_STR(t, "~/");
+	free(t);
+	for (i = 0; i < 4; i++)
+		free(names[i]);
+	free(names);
+	ui_edit_set(&e, "~/.");
+	CHECK_INT(ui_edit_complete_path(&e, base, &names), 1);
+	t = ui_edit_text(&e);
+	CHECK_STR(t, "~/.hidden");
+	free(t);
+	free(names[0]);
+	free(names);
+	ui_edit_set(&e, "~/\xc3\xbc");
+	CHECK_INT(ui_edit_complete_path(&e, base, &names), 1);
+	t = ui_edit_text(&e);
+	CHECK_STR(t, "~/\xc3\xbc\x62\x65r.txt");
+	free(t);
+	free(names[0]);
+	free(names);
+
+	/* Nothing matches: the line is left alone. */
+	ui_edit_set(&e, "~/zz");
+	CHECK_INT(ui_edit_complete_path(&e, base, &names), 0);
+	CHECK(names == NULL);
+	t = ui_edit_text(&e);
+	CHECK_STR(t, "~/zz");
+	free(t);
+	ui_edit_release(&e);
+
+	t = ui_path_expand("~/a b", "/home/x");
+	CHECK_STR(t, "/home/x/a b");
+	free(t);
+	t = ui_path_expand("~user/a", "/home/x");
+	CHECK_STR(t, "~user/a");
+	free(t);
+	t = ui_path_expand("/abs", NULL);
+	CHECK_STR(t, "/abs");
+	free(t);
+
+	for (i = 0; i < PT_NELEM(files); i++) {
+		p = pt_xasprintf("%s/%s", base, files[i]);
+		unlink(p);
+		free(p);
+	}
+	p = pt_xasprintf("%s/photos", base);
+	rmdir(p);
+	free(p);
+	rmdir(base);
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_thread_build_simple_chain),
     PT_TEST(test_thread_build_out_of_order_and_missing_parent),
@@ -909,6 +1024,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_keys_documented_in_petrel_1),
     PT_TEST(test_edit_keys_and_history),
     PT_TEST(test_edit_complete),
+    PT_TEST(test_edit_complete_path),
     {NULL, NULL},
 };
 
