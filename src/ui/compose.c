@@ -3,16 +3,20 @@
  *
  *	m  new message        r  reply (Reply-To, else From)
  *	g  group reply        L  list reply (List-Post)
- *	f  forward (inline)   R  recall a postponed message (send.c)
+ *	f  forward (inline, as attachment, or ask: compose.forward)
+ *	R  recall a postponed message (send.c)
  *
- * A draft is a file of editable header fields (To, Cc, Bcc, Subject;
- * In-Reply-To and References for replies), an empty line and the text,
- * written (mode 0600) to $XDG_DATA_HOME/petrel/<account>/drafts/ and
- * opened in compose.editor, $VISUAL, $EDITOR or vi.  For a reply the
- * message is fetched through the engine first and its text quoted.
- * After the editor a review prompt offers: send, edit again, postpone
- * (the draft stays on disk; R brings it back) or abort.  The addresses
- * are checked before that prompt.
+ * A draft is a file of editable header fields (From, To, Cc, Bcc,
+ * Subject; In-Reply-To and References for replies; Attach), an empty
+ * line and the text, written (mode 0600) to $XDG_DATA_HOME/petrel/
+ * <account>/drafts/ and opened in compose.editor, $VISUAL, $EDITOR or
+ * vi.  For a reply or a forward the message is fetched through the
+ * engine first; a reply quotes its text and is written From the
+ * identity the message was addressed to (mutt's reverse_name), a
+ * forward as attachment saves it as NAME.eml in DRAFT.files/ beside the
+ * draft and attaches that, an inline forward saves the original's
+ * attachments there; that folder goes with the draft (send.c).  After
+ * the editor the compose screen (compose_screen.c) takes the draft.
  *
  * Sending, postponing and recalling a draft are in send.c.  The UI
  * itself includes no smtp, store or net header.
@@ -46,10 +50,11 @@ static struct {
 	enum ui_op op;
 	uint64_t job;
 	char *draft;
+	int fwd_attach; /* forward as attachment */
 } ui_co;
 
-static char *ui_compose_field(const char *, size_t, const char *);
-static char *ui_compose_others(struct ui *, size_t, const char *, const char *);
+static char *ui_compose_field(const struct mime_msg *, const char *);
+static char *ui_compose_others(struct ui *, const char *, const char *);
 static char *ui_compose_listpost(const char *);
 static void ui_compose_quote(struct pt_buf *, const char *, const char *);
 static void ui_compose_signature(struct ui *, struct pt_buf *);
@@ -57,24 +62,27 @@ static int ui_compose_write(struct ui *, const char *, size_t);
 static void ui_compose_from_msg(struct ui *, const char *, size_t);
 static void ui_compose_fetch_cb(struct ui *, struct eng_event *, void *);
 static void ui_compose_edit(struct ui *);
-static void ui_compose_review(struct ui *);
-static void ui_compose_answer(struct ui *, int, const char *, void *);
-static void ui_compose_abort_answer(struct ui *, int, const char *, void *);
 static void ui_compose_done(void);
-static int ui_compose_check(struct ui *, char *, size_t);
-static char *ui_compose_header(const char *, const char *);
+static char *ui_compose_from(struct ui *, const struct mime_msg *);
+static char *ui_compose_draft_path(struct ui *);
+static char *ui_compose_att_dir(const char *);
+static int ui_compose_save_original(struct ui *, const char *, const char *,
+    size_t, char **);
+static void ui_compose_fetch(struct ui *, uint32_t);
+static size_t ui_compose_keep_attachments(struct ui *, const struct mime_msg *,
+    struct pt_buf *);
+static void ui_compose_keep_part(struct ui *, const struct mime_part *,
+    const char *, size_t *, struct pt_buf *);
+static void ui_compose_forward_answer(struct ui *, int, const char *, void *);
 
 /* A header field of the top part, decoded (NULL when absent). */
 static char *
-ui_compose_field(const char *raw, size_t len, const char *name)
+ui_compose_field(const struct mime_msg *m, const char *name)
 {
-	struct mime_msg *m = mime_parse(raw, len, NULL);
 	const char *v;
 	size_t vl;
 	char *r = NULL;
 
-	if (m == NULL)
-		return NULL;
 	v = mime_part_header(mime_msg_root(m), name, &vl);
 	if (v != NULL) {
 		if (strcasecmp(name, "subject") == 0 ||
@@ -94,38 +102,33 @@ ui_compose_field(const char *raw, size_t len, const char *name)
 			r = t;
 		}
 	}
-	mime_msg_free(&m);
 	return r;
 }
 
 /*
- * The addresses of a and b (display lists), without the account's own
- * address and without those in skip; NULL when none is left.
+ * The addresses of the list a, each once, without your own (every
+ * account's address and identities) and without those in skip; NULL
+ * when none is left.
  */
 static char *
-ui_compose_others(struct ui *ui, size_t account, const char *a,
-    const char *skip)
+ui_compose_others(struct ui *ui, const char *a, const char *skip)
 {
-	const struct cfg_account *acct = cfg_account_at(ui->cfg, account);
 	struct mime_addrlist l = {0}, s = {0};
+	struct ui_identity *ids;
 	struct pt_buf b;
-	size_t i, j;
+	size_t i, nids;
 
+	nids = ui_identities(ui, &ids);
 	(void)mime_addrlist_parse(a, &l, NULL);
 	(void)mime_addrlist_parse(skip, &s, NULL);
 	pt_buf_init(&b, 0);
 	for (i = 0; i < l.n; i++) {
-		int keep = acct == NULL || acct->email == NULL ||
-			   strcasecmp(l.v[i].addr, acct->email) != 0;
+		struct mime_addrlist before = {l.v, i, i};
 		char *d;
 
-		for (j = 0; j < s.n && keep; j++)
-			if (strcasecmp(l.v[i].addr, s.v[j].addr) == 0)
-				keep = 0;
-		for (j = 0; j < i && keep; j++)
-			if (strcasecmp(l.v[i].addr, l.v[j].addr) == 0)
-				keep = 0;
-		if (!keep)
+		if (ui_identity_find(ids, nids, l.v[i].addr) >= 0 ||
+		    mime_addrlist_find(&s, l.v[i].addr) >= 0 ||
+		    mime_addrlist_find(&before, l.v[i].addr) >= 0)
 			continue;
 		d = mime_addr_display(&l.v[i]);
 		pt_buf_printf(&b, NULL, "%s%s", b.len > 0 ? ", " : "", d);
@@ -133,6 +136,7 @@ ui_compose_others(struct ui *ui, size_t account, const char *a,
 	}
 	mime_addrlist_release(&l);
 	mime_addrlist_release(&s);
+	ui_identities_free(ids, nids);
 	if (b.len == 0) {
 		pt_buf_release(&b);
 		return NULL;
@@ -194,24 +198,36 @@ ui_compose_signature(struct ui *ui, struct pt_buf *b)
 	free(sig);
 }
 
-/* Writes the draft file; 0, or -1 with the error shown. */
-static int
-ui_compose_write(struct ui *ui, const char *text, size_t len)
+/* A new draft's path (its folder made), or NULL with the error shown. */
+static char *
+ui_compose_draft_path(struct ui *ui)
 {
 	struct pt_error err;
-	char *dir;
+	char *dir, *path;
 
 	pt_error_init(&err);
 	dir = ui_drafts_dir(ui, ui_co.account);
 	if (pt_mkdir_p(dir, 0700, &err) != 0) {
 		free(dir);
 		ui_error(ui, "%s", err.msg);
-		return -1;
+		return NULL;
 	}
-	free(ui_co.draft);
-	ui_co.draft = pt_xasprintf("%s/%lld-%ld.txt", dir,
-	    (long long)time(NULL), (long)getpid());
+	path = pt_xasprintf("%s/%lld-%ld.txt", dir, (long long)time(NULL),
+	    (long)getpid());
 	free(dir);
+	return path;
+}
+
+/* Writes the draft file; 0, or -1 with the error shown. */
+static int
+ui_compose_write(struct ui *ui, const char *text, size_t len)
+{
+	struct pt_error err;
+
+	pt_error_init(&err);
+	if (ui_co.draft == NULL &&
+	    (ui_co.draft = ui_compose_draft_path(ui)) == NULL)
+		return -1;
 	if (pt_file_write_atomic(ui_co.draft, text, len, 0600, &err) != 0) {
 		ui_error(ui, "%s", err.msg);
 		return -1;
@@ -219,41 +235,267 @@ ui_compose_write(struct ui *ui, const char *text, size_t len)
 	return 0;
 }
 
+/*
+ * Where compose keeps files for a draft: "DRAFT.files", as recall does,
+ * so that they go with the draft (ui_draft_files_remove).  Allocated.
+ */
+static char *
+ui_compose_att_dir(const char *draft)
+{
+	size_t n = strlen(draft);
+
+	if (n > 4 && strcmp(draft + n - 4, ".txt") == 0)
+		n -= 4;
+	return pt_xasprintf("%.*s.files", (int)n, draft);
+}
+
+void
+ui_compose_discard(const char *draft)
+{
+	ui_draft_files_remove(draft);
+	(void)unlink(draft);
+}
+
+/*
+ * Saves the original of a forward as attachment beside the draft, as
+ * "SUBJECT.eml" (letters, digits, '.', '-' and '_' kept); 0 with the
+ * path in *out, or -1 with the error shown.
+ */
+static int
+ui_compose_save_original(struct ui *ui, const char *subject, const char *raw,
+    size_t len, char **out)
+{
+	struct pt_error err;
+	struct pt_buf name;
+	char *dir;
+	const char *s;
+	int r;
+
+	pt_error_init(&err);
+	pt_buf_init(&name, 0);
+	for (s = subject != NULL ? subject : ""; *s != '\0' && name.len < 60;
+	     s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    (c == '.' && name.len > 0))
+			pt_buf_addch(&name, (char)c, NULL);
+		else if (c == ' ' && name.len > 0 &&
+			 name.data[name.len - 1] != '_')
+			pt_buf_addch(&name, '_', NULL);
+	}
+	if (name.len == 0)
+		pt_buf_addstr(&name, "forwarded", NULL);
+	dir = ui_compose_att_dir(ui_co.draft);
+	*out = pt_xasprintf("%s/%s.eml", dir, name.data);
+	pt_buf_release(&name);
+	r = pt_mkdir_p(dir, 0700, &err) == 0 &&
+		    pt_file_write_atomic(*out, raw, len, 0600, &err) == 0
+		? 0
+		: -1;
+	free(dir);
+	if (r != 0) {
+		ui_error(ui, "%s", err.msg);
+		free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+/*
+ * Saves one attachment of a forwarded message into dir and adds its
+ * Attach field to out; *n counts them (and numbers a clash).
+ */
+static void
+ui_compose_keep_part(struct ui *ui, const struct mime_part *p, const char *dir,
+    size_t *n, struct pt_buf *out)
+{
+	char *raw = mime_part_filename(p), *san = NULL, *name, *path;
+	struct pt_error err;
+	struct pt_buf data;
+	struct stat sb;
+
+	if (raw != NULL)
+		san = pt_sanitize_line(raw, strlen(raw));
+	name = mime_filename_safe(san, *n);
+	if (san == NULL && strcmp(mime_part_type(p), "message/rfc822") == 0) {
+		free(name);
+		name = pt_xasprintf("message-%zu.eml", *n + 1);
+	}
+	path = pt_xasprintf("%s/%s", dir, name);
+	if (stat(path, &sb) == 0) {
+		/* Two parts of the same name: number the second. */
+		free(path);
+		path = pt_xasprintf("%s/%zu-%s", dir, *n + 1, name);
+	}
+	pt_error_init(&err);
+	pt_buf_init(&data, MIME_MAX_SIZE);
+	if (mime_part_decode(p, &data, NULL, &err) != 0 ||
+	    pt_file_write_atomic(path, data.data != NULL ? data.data : "",
+		data.len, 0600, &err) != 0)
+		ui_error(ui, _("The attachment '%s' is left out: %s"), name,
+		    err.msg);
+	else {
+		pt_buf_printf(out, NULL, "Attach: %s\n", path);
+		(*n)++;
+	}
+	pt_buf_release(&data);
+	free(path);
+	free(name);
+	free(san);
+	free(raw);
+}
+
+/*
+ * An inline forward keeps the original's attachments (mutt asks;
+ * here they are listed on the compose screen, where D drops one): each
+ * part that is an attachment or has a file name, but the first text,
+ * is saved beside the draft and gets an Attach field in out.  Returns
+ * how many.
+ */
+static size_t
+ui_compose_keep_attachments(struct ui *ui, const struct mime_msg *m,
+    struct pt_buf *out)
+{
+	const struct mime_part *p;
+	struct pt_error err;
+	size_t n = 0;
+	int text_seen = 0;
+	char *dir;
+
+	dir = ui_compose_att_dir(ui_co.draft);
+	pt_error_init(&err);
+	p = mime_msg_root(m);
+	while (p != NULL) {
+		const char *type = mime_part_type(p);
+		const struct mime_part *next;
+		char *fname = mime_part_filename(p);
+		int leaf = strncmp(type, "multipart/", 10) != 0 &&
+			   (p == mime_msg_root(m) ||
+			       strcmp(type, "message/rfc822") == 0 ||
+			       mime_part_child(p) == NULL);
+
+		if (leaf && p != mime_msg_root(m) &&
+		    (mime_part_is_attachment(p) || fname != NULL ||
+			(text_seen && strncmp(type, "text/", 5) != 0))) {
+			if (n == 0 && pt_mkdir_p(dir, 0700, &err) != 0) {
+				ui_error(ui, "%s", err.msg);
+				free(fname);
+				break;
+			}
+			ui_compose_keep_part(ui, p, dir, &n, out);
+		} else if (leaf && strncmp(type, "text/", 5) == 0)
+			text_seen = 1;
+		free(fname);
+		/* Depth first; an enclosed message is one attachment. */
+		next = leaf ? NULL : mime_part_child(p);
+		while (next == NULL && p != NULL) {
+			next = mime_part_next(p);
+			if (next == NULL)
+				p = mime_part_parent(p);
+		}
+		p = next;
+	}
+	free(dir);
+	return n;
+}
+
+/*
+ * The From of a new draft: for a reply or forward of m, the identity
+ * the message was addressed to (mutt's reverse_name), whose account
+ * then sends; else the account's own address.
+ */
+static char *
+ui_compose_from(struct ui *ui, const struct mime_msg *m)
+{
+	static const char *const fields[] = {"To", "Cc", "Delivered-To",
+	    "X-Original-To"};
+	struct ui_identity *ids;
+	size_t n, i;
+	char *r = NULL;
+	int k = -1;
+
+	n = ui_identities(ui, &ids);
+	for (i = 0; m != NULL && i < PT_NELEM(fields) && k < 0; i++) {
+		char *v = ui_compose_field(m, fields[i]);
+
+		if (v != NULL)
+			k = ui_identity_find(ids, n, v);
+		free(v);
+	}
+	if (k >= 0)
+		ui_co.account = ids[k].account;
+	for (i = 0; k < 0 && i < n; i++)
+		if (ids[i].account == ui_co.account)
+			k = (int)i;
+	if (k >= 0)
+		r = pt_xstrdup(ids[k].display);
+	ui_identities_free(ids, n);
+	return r != NULL ? r : pt_xstrdup("");
+}
+
 /* The draft of a reply or forward of raw (the parent message). */
 static void
 ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
 {
 	struct mime_render_opts opts = {.width = 72, .no_headers = 1};
-	char *from = ui_compose_field(raw, len, "From");
-	char *rt = ui_compose_field(raw, len, "Reply-To");
-	char *to = ui_compose_field(raw, len, "To");
-	char *cc = ui_compose_field(raw, len, "Cc");
-	char *subj = ui_compose_field(raw, len, "Subject");
-	char *date = ui_compose_field(raw, len, "Date");
-	char *mid = ui_compose_field(raw, len, "Message-ID");
-	char *refs = ui_compose_field(raw, len, "References");
-	char *irt = ui_compose_field(raw, len, "In-Reply-To");
-	char *lp = ui_compose_field(raw, len, "List-Post");
-	char *rto = NULL, *rcc = NULL, *nsubj, *nrefs = NULL, *text;
+	struct mime_msg *m = mime_parse(raw, len, NULL);
+	char *from, *rt, *to, *cc, *subj, *date, *mid, *refs, *irt, *lp, *me;
+	char *rto = NULL, *rcc = NULL, *nsubj, *nrefs = NULL, *text,
+	     *eml = NULL;
 	const char *qp = cfg_get(ui->cfg, "compose", "quote_prefix");
 	struct pt_buf b;
 
-	text = mime_render(raw, len, &opts, NULL, NULL);
+	if (m == NULL) {
+		ui_error(ui, "%s", _("Cannot read the message to reply to."));
+		return;
+	}
+	from = ui_compose_field(m, "From");
+	rt = ui_compose_field(m, "Reply-To");
+	to = ui_compose_field(m, "To");
+	cc = ui_compose_field(m, "Cc");
+	subj = ui_compose_field(m, "Subject");
+	date = ui_compose_field(m, "Date");
+	mid = ui_compose_field(m, "Message-ID");
+	refs = ui_compose_field(m, "References");
+	irt = ui_compose_field(m, "In-Reply-To");
+	lp = ui_compose_field(m, "List-Post");
+	me = ui_compose_from(ui, m);
+	text = mime_render_msg(m, &opts, NULL);
 	pt_buf_init(&b, 0);
+	pt_buf_printf(&b, NULL, "From: %s\n", me);
 	if (ui_co.op == UI_OP_FORWARD) {
 		const char *s = subj != NULL ? subj : "";
 
 		nsubj = strncasecmp(s, "fwd:", 4) == 0
 			    ? pt_xstrdup(s)
 			    : pt_xasprintf("Fwd: %s", s);
-		pt_buf_printf(&b, NULL, "To: \nCc: \nBcc: \nSubject: %s\n\n\n",
+		pt_buf_printf(&b, NULL, "To: \nCc: \nBcc: \nSubject: %s\n",
 		    nsubj);
-		pt_buf_printf(&b, NULL,
-		    "----- Forwarded message -----\nFrom: %s\nDate: %s\n"
-		    "Subject: %s\nTo: %s\n\n%s",
-		    from != NULL ? from : "", date != NULL ? date : "", s,
-		    to != NULL ? to : "", text);
-		pt_buf_addstr(&b, "----- End forwarded message -----\n", NULL);
+		if (ui_co.fwd_attach) {
+			/* The original, unchanged, as message/rfc822. */
+			if ((ui_co.draft = ui_compose_draft_path(ui)) == NULL ||
+			    ui_compose_save_original(ui, s, raw, len, &eml) !=
+				0) {
+				free(ui_co.draft);
+				ui_co.draft = NULL;
+				goto out;
+			}
+			pt_buf_printf(&b, NULL, "Attach: %s\n\n\n", eml);
+		} else {
+			/* Its attachments come along, beside the draft. */
+			if ((ui_co.draft = ui_compose_draft_path(ui)) == NULL)
+				goto out;
+			(void)ui_compose_keep_attachments(ui, m, &b);
+			pt_buf_printf(&b, NULL,
+			    "\n\n----- Forwarded message -----\nFrom: %s\n"
+			    "Date: %s\nSubject: %s\nTo: %s\n\n%s",
+			    from != NULL ? from : "", date != NULL ? date : "",
+			    s, to != NULL ? to : "", text);
+			pt_buf_addstr(&b, "----- End forwarded message -----\n",
+			    NULL);
+		}
 	} else {
 		char *list = ui_compose_listpost(lp);
 
@@ -271,7 +513,7 @@ ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
 			    to != NULL && cc != NULL ? ", " : "",
 			    cc != NULL ? cc : "");
 
-			rcc = ui_compose_others(ui, ui_co.account, all, rto);
+			rcc = ui_compose_others(ui, all, rto);
 			free(all);
 		}
 		free(list);
@@ -291,7 +533,10 @@ ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
 	ui_compose_signature(ui, &b);
 	if (ui_compose_write(ui, b.data, b.len) == 0)
 		ui_compose_edit(ui);
+out:
 	pt_buf_release(&b);
+	free(me);
+	free(eml);
 	free(text);
 	free(from);
 	free(rt);
@@ -307,6 +552,7 @@ ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
 	free(rcc);
 	free(nsubj);
 	free(nrefs);
+	mime_msg_free(&m);
 }
 
 static void
@@ -332,10 +578,40 @@ ui_compose_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
 	}
 }
 
+/* Fetches the message to reply to or forward (ui_compose_fetch_cb). */
+static void
+ui_compose_fetch(struct ui *ui, uint32_t uid)
+{
+	struct ui_folder *f = &ui->folder;
+	struct eng_job *job;
+
+	if (!f->open) {
+		ui_msg(ui, "%s", _("No message to reply to."));
+		return;
+	}
+	job = eng_job_new(ENG_JOB_FETCH, f->account);
+	eng_job_set_folder(job, f->name);
+	job->uid = uid;
+	job->uidvalidity = f->uidvalidity;
+	ui_co.job = ui_job_submit(ui, job, _("Fetching the message"),
+	    ui_compose_fetch_cb, NULL, NULL);
+}
+
+static void
+ui_compose_forward_answer(struct ui *ui, int ans, const char *text, void *arg)
+{
+	(void)text;
+	if (ans != 'i' && ans != 'a')
+		return;
+	ui_co.fwd_attach = ans == 'a';
+	ui_compose_fetch(ui, (uint32_t)(uintptr_t)arg);
+}
+
 void
 ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 {
 	struct ui_folder *f = &ui->folder;
+	const char *fwd = cfg_get(ui->cfg, "compose", "forward");
 
 	if (ui_co.job != 0) {
 		ui_msg(ui, "%s", _("Still fetching the message to reply to."));
@@ -343,19 +619,25 @@ ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 	}
 	ui_co.op = op;
 	ui_co.account = f->open ? f->account : 0;
+	ui_co.fwd_attach = 0;
+	free(ui_co.draft);
+	ui_co.draft = NULL;
 	if (cfg_account_at(ui->cfg, ui_co.account) == NULL) {
 		ui_error(ui, "%s", _("No account to send from."));
 		return;
 	}
 	if (op == UI_OP_MAIL) {
+		char *me = ui_compose_from(ui, NULL);
 		struct pt_buf b;
 
 		pt_buf_init(&b, 0);
-		pt_buf_addstr(&b, "To: \nCc: \nBcc: \nSubject: \n\n\n", NULL);
+		pt_buf_printf(&b, NULL,
+		    "From: %s\nTo: \nCc: \nBcc: \nSubject: \n\n\n", me);
 		ui_compose_signature(ui, &b);
 		if (ui_compose_write(ui, b.data, b.len) == 0)
 			ui_compose_edit(ui);
 		pt_buf_release(&b);
+		free(me);
 		return;
 	}
 	if (op == UI_OP_RECALL) {
@@ -366,15 +648,18 @@ ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 		ui_msg(ui, "%s", _("No message to reply to."));
 		return;
 	}
-	{
-		struct eng_job *job = eng_job_new(ENG_JOB_FETCH, f->account);
+	if (op == UI_OP_FORWARD && strcmp(fwd, "ask") == 0) {
+		struct ui_prompt *p = ui_prompt_new(UI_PROMPT_CHOICE,
+		    _("Forward (i)nline or as an (a)ttachment?"),
+		    ui_compose_forward_answer, (void *)(uintptr_t)uids[0]);
 
-		eng_job_set_folder(job, f->name);
-		job->uid = uids[0];
-		job->uidvalidity = f->uidvalidity;
-		ui_co.job = ui_job_submit(ui, job, _("Fetching the message"),
-		    ui_compose_fetch_cb, NULL, NULL);
+		p->choices = pt_xstrdup("ia");
+		ui_prompt_show(ui, p, 0);
+		return;
 	}
+	ui_co.fwd_attach =
+	    op == UI_OP_FORWARD && strcmp(fwd, "attachment") == 0;
+	ui_compose_fetch(ui, uids[0]);
 }
 
 void
@@ -414,148 +699,13 @@ ui_compose_edit(struct ui *ui)
 		    _("The editor failed; the draft is kept in %s (R recalls "
 		      "it)."),
 		    ui_co.draft);
-		ui_compose_done();
+		/* On the compose screen, the draft stays there. */
+		if (!ui_compose_screen_active(ui))
+			ui_compose_done();
 		return;
 	}
-	ui_compose_review(ui);
-}
-
-/* A field of the draft (the last one of that name), or NULL. */
-static char *
-ui_compose_header(const char *text, const char *name)
-{
-	size_t nl = strlen(name);
-	const char *p = text;
-	char *r = NULL;
-
-	while (*p != '\0' && *p != '\n') {
-		const char *eol = strchr(p, '\n');
-		size_t n = eol != NULL ? (size_t)(eol - p) : strlen(p);
-
-		if (n > nl && p[nl] == ':' && strncasecmp(p, name, nl) == 0) {
-			struct pt_buf b;
-			const char *q = p + nl + 1;
-
-			pt_buf_init(&b, 0);
-			pt_buf_add(&b, q, n - nl - 1, NULL);
-			p += n + (eol != NULL);
-			while (*p == ' ' || *p == '\t') {
-				eol = strchr(p, '\n');
-				n = eol != NULL ? (size_t)(eol - p) : strlen(p);
-				pt_buf_add(&b, p, n, NULL);
-				p += n + (eol != NULL);
-			}
-			free(r);
-			r = pt_buf_detach(&b, NULL);
-			continue;
-		}
-		p += n + (eol != NULL);
-	}
-	return r;
-}
-
-/*
- * Checks the draft's addresses; 0 with a summary of the recipients in
- * who, or -1 with the reason there.
- */
-static int
-ui_compose_check(struct ui *ui, char *who, size_t size)
-{
-	static const char *const fields[] = {"To", "Cc", "Bcc"};
-	struct mime_addrlist l = {0};
-	struct pt_error err;
-	char *text;
-	size_t i, len;
-	int rc = 0;
-
-	(void)ui;
-	pt_error_init(&err);
-	text = pt_file_read(ui_co.draft, 64 * 1024 * 1024, &len, &err);
-	if (text == NULL) {
-		pt_strlcpy(who, err.msg, size);
-		return -1;
-	}
-	for (i = 0; i < PT_NELEM(fields) && rc == 0; i++) {
-		char *v = ui_compose_header(text, fields[i]);
-
-		if (v != NULL && mime_addrlist_parse(v, &l, &err) != 0) {
-			snprintf(who, size, "%s: %s", fields[i], err.msg);
-			rc = -1;
-		}
-		free(v);
-	}
-	if (rc == 0 && l.n == 0) {
-		pt_strlcpy(who, _("there is no recipient"), size);
-		rc = -1;
-	} else if (rc == 0 && l.n == 1)
-		pt_strlcpy(who, l.v[0].addr, size);
-	else if (rc == 0)
-		snprintf(who, size,
-		    ngettext_("%s and %zu other", "%s and %zu others", l.n - 1),
-		    l.v[0].addr, l.n - 1);
-	mime_addrlist_release(&l);
-	free(text);
-	return rc;
-}
-
-static void
-ui_compose_review(struct ui *ui)
-{
-	struct ui_prompt *p;
-	char who[300], *q;
-	int ok;
-
-	ok = ui_compose_check(ui, who, sizeof who) == 0;
-	q = ok ? pt_xasprintf(_("Send to %s? (y)es, (e)dit, (p)ostpone, "
-				"(q)uit"),
-		     who)
-	       : pt_xasprintf(_("Cannot send: %s. (e)dit, (p)ostpone, "
-				"(q)uit"),
-		     who);
-	p = ui_prompt_new(UI_PROMPT_CHOICE, q, ui_compose_answer, NULL);
-	p->choices = pt_xstrdup(ok ? "yepq" : "epq");
-	ui_prompt_show(ui, p, 0);
-	free(q);
-}
-
-static void
-ui_compose_answer(struct ui *ui, int ans, const char *text, void *arg)
-{
-	(void)text;
-	(void)arg;
-	switch (ans) {
-	case 'y':
-		ui_send_draft(ui, ui_co.account, ui_co.draft);
-		ui_compose_done();
-		break;
-	case 'e':
-		ui_compose_edit(ui);
-		break;
-	case 'p':
-	case -1:
-		ui_postpone_draft(ui, ui_co.account, ui_co.draft);
-		ui_compose_done();
-		break;
-	case 'q':
-		ui_prompt_yesno(ui, _("Abort and delete the draft?"), 0,
-		    ui_compose_abort_answer, NULL);
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-ui_compose_abort_answer(struct ui *ui, int yes, const char *text, void *arg)
-{
-	(void)text;
-	(void)arg;
-	if (yes == 1) {
-		(void)unlink(ui_co.draft);
-		ui_msg(ui, "%s", _("Aborted."));
-		ui_compose_done();
-	} else
-		ui_compose_review(ui);
+	ui_compose_screen_show(ui, ui_co.account, ui_co.draft);
+	ui_compose_done();
 }
 
 static void

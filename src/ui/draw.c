@@ -90,6 +90,18 @@ ui_draw_short(enum ui_op op)
 		return _("Save");
 	case UI_OP_OPEN_ATTACH:
 		return _("Open");
+	case UI_OP_SEND:
+		return _("Send");
+	case UI_OP_EDIT_MESSAGE:
+		return _("Edit");
+	case UI_OP_ATTACH_FILE:
+		return _("Attach");
+	case UI_OP_DETACH_FILE:
+		return _("Detach");
+	case UI_OP_EDIT_FROM:
+		return _("From");
+	case UI_OP_POSTPONE:
+		return _("Postpone");
 	default:
 		return _(ui_ops[op].desc);
 	}

@@ -30,6 +30,7 @@
 #define P (1u << UI_MAP_PAGER)
 #define F (1u << UI_MAP_FOLDERS)
 #define A (1u << UI_MAP_ATTACH)
+#define C (1u << UI_MAP_COMPOSE)
 
 const struct ui_opdef ui_ops[UI_OP_COUNT] = {
     [UI_OP_NONE] = {"noop", N_("do nothing (unbinds a key)")},
@@ -157,6 +158,21 @@ const struct ui_opdef ui_ops[UI_OP_COUNT] = {
     [UI_OP_SAVE_ATTACH] = {"save-entry", N_("save the attachment to a file")},
     [UI_OP_OPEN_ATTACH] = {"view-mailcap",
 	N_("open the attachment with its mailcap viewer")},
+    [UI_OP_SEND] = {"send-message", N_("send the message")},
+    [UI_OP_EDIT_MESSAGE] = {"edit-message",
+	N_("edit the message again in the editor")},
+    [UI_OP_EDIT_TO] = {"edit-to", N_("edit the To addresses")},
+    [UI_OP_EDIT_CC] = {"edit-cc", N_("edit the Cc addresses")},
+    [UI_OP_EDIT_BCC] = {"edit-bcc", N_("edit the Bcc addresses")},
+    [UI_OP_EDIT_SUBJECT] = {"edit-subject", N_("edit the subject")},
+    [UI_OP_EDIT_REPLY_TO] = {"edit-reply-to", N_("edit the Reply-To address")},
+    [UI_OP_EDIT_FROM] = {"edit-from",
+	N_("choose the identity (From) to send as")},
+    [UI_OP_ATTACH_FILE] = {"attach-file", N_("attach a file")},
+    [UI_OP_DETACH_FILE] = {"detach-file",
+	N_("remove the attachment from the message (not the file)")},
+    [UI_OP_POSTPONE] = {"postpone-message",
+	N_("keep the message as a draft to finish later")},
 };
 
 static const unsigned ui_op_maps[UI_OP_COUNT] = {
@@ -247,6 +263,17 @@ static const unsigned ui_op_maps[UI_OP_COUNT] = {
     [UI_OP_SEARCH_TOGGLE] = P,
     [UI_OP_SAVE_ATTACH] = A,
     [UI_OP_OPEN_ATTACH] = A,
+    [UI_OP_SEND] = C,
+    [UI_OP_EDIT_MESSAGE] = C,
+    [UI_OP_EDIT_TO] = C,
+    [UI_OP_EDIT_CC] = C,
+    [UI_OP_EDIT_BCC] = C,
+    [UI_OP_EDIT_SUBJECT] = C,
+    [UI_OP_EDIT_REPLY_TO] = C,
+    [UI_OP_EDIT_FROM] = C,
+    [UI_OP_ATTACH_FILE] = C,
+    [UI_OP_DETACH_FILE] = C,
+    [UI_OP_POSTPONE] = C,
 };
 
 #undef G
@@ -254,6 +281,7 @@ static const unsigned ui_op_maps[UI_OP_COUNT] = {
 #undef P
 #undef F
 #undef A
+#undef C
 
 struct ui_default {
 	enum ui_map map;
@@ -449,6 +477,20 @@ static const struct ui_default ui_defaults[] = {
     /* attachments */
     {UI_MAP_ATTACH, "s", UI_OP_SAVE_ATTACH},
     {UI_MAP_ATTACH, "m", UI_OP_OPEN_ATTACH},
+
+    /* the compose screen, as mutt's compose menu */
+    {UI_MAP_COMPOSE, "y", UI_OP_SEND},
+    {UI_MAP_COMPOSE, "e", UI_OP_EDIT_MESSAGE},
+    {UI_MAP_COMPOSE, "t", UI_OP_EDIT_TO},
+    {UI_MAP_COMPOSE, "c", UI_OP_EDIT_CC},
+    {UI_MAP_COMPOSE, "b", UI_OP_EDIT_BCC},
+    {UI_MAP_COMPOSE, "s", UI_OP_EDIT_SUBJECT},
+    {UI_MAP_COMPOSE, "r", UI_OP_EDIT_REPLY_TO},
+    {UI_MAP_COMPOSE, "f", UI_OP_EDIT_FROM},
+    {UI_MAP_COMPOSE, "a", UI_OP_ATTACH_FILE},
+    {UI_MAP_COMPOSE, "D", UI_OP_DETACH_FILE},
+    {UI_MAP_COMPOSE, "P", UI_OP_POSTPONE},
+    {UI_MAP_COMPOSE, "p", UI_OP_POSTPONE},
 };
 
 struct ui_keyname {
@@ -680,7 +722,7 @@ ui_op_in_map(enum ui_op op, enum ui_map map)
 }
 
 static const char *const ui_map_names[UI_MAP_COUNT] = {"generic", "index",
-    "pager", "folders", "attach"};
+    "pager", "folders", "attach", "compose"};
 
 const char *
 ui_map_name(enum ui_map map)

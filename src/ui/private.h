@@ -278,6 +278,7 @@ enum ui_map {
 	UI_MAP_PAGER,
 	UI_MAP_FOLDERS,
 	UI_MAP_ATTACH,
+	UI_MAP_COMPOSE,
 	UI_MAP_COUNT
 };
 
@@ -375,6 +376,18 @@ enum ui_op {
 	/* attachments */
 	UI_OP_SAVE_ATTACH,
 	UI_OP_OPEN_ATTACH,
+	/* compose */
+	UI_OP_SEND,
+	UI_OP_EDIT_MESSAGE,
+	UI_OP_EDIT_TO,
+	UI_OP_EDIT_CC,
+	UI_OP_EDIT_BCC,
+	UI_OP_EDIT_SUBJECT,
+	UI_OP_EDIT_REPLY_TO,
+	UI_OP_EDIT_FROM,
+	UI_OP_ATTACH_FILE,
+	UI_OP_DETACH_FILE,
+	UI_OP_POSTPONE,
 	UI_OP_COUNT
 };
 
@@ -531,6 +544,7 @@ extern const struct ui_screen ui_attach_screen;
 extern const struct ui_screen ui_urls_screen;
 extern const struct ui_screen ui_text_screen;
 extern const struct ui_screen ui_recall_screen;
+extern const struct ui_screen ui_compose_screen;
 extern const struct ui_screen *const ui_screens[];
 
 /* Called for each event of a job (PROGRESS, its data, DONE, FAILED). */
@@ -816,6 +830,40 @@ int ui_sidebar_op(struct ui *, enum ui_op);
 void ui_compose_start(struct ui *, enum ui_op, const uint32_t *, size_t);
 /* Edits the draft file at path again (a recalled message). */
 void ui_compose_resume(struct ui *, size_t, const char *);
+/*
+ * Deletes a draft file and what compose put beside it (a forwarded
+ * message saved to be attached); never the user's own attachments.
+ */
+void ui_compose_discard(const char *);
+
+/*
+ * compose_screen.c: the compose screen on the draft at path (copied),
+ * sent from account; pushed unless on top already (then read again).
+ */
+void ui_compose_screen_show(struct ui *, size_t, const char *);
+/* 1 while the compose screen is on the stack. */
+int ui_compose_screen_active(const struct ui *);
+/*
+ * Checks the shown draft: addresses, attachments, From; 0 with a
+ * summary of the recipients in who, or -1 with the reason there.
+ */
+int ui_compose_check(struct ui *, char *, size_t);
+
+/* An address one may send as, and the account that sends it. */
+struct ui_identity {
+	size_t account;
+	char *addr;    /* local@domain */
+	char *display; /* "Name <local@domain>" */
+};
+/*
+ * Every account's own address then its identities, in account order
+ * (*out allocated; free with ui_identities_free).  A bad identities
+ * option is shown as an error and its good addresses kept.
+ */
+size_t ui_identities(struct ui *, struct ui_identity **);
+void ui_identities_free(struct ui_identity *, size_t);
+/* The first identity whose address is in the list, or -1. */
+int ui_identity_find(const struct ui_identity *, size_t, const char *);
 
 /*
  * send.c: a finished draft (path to the draft file, borrowed).  After
@@ -832,6 +880,11 @@ void ui_outbox_offer(struct ui *);
  * calls ui_ops_quit(expunge) again) and returns 1; else 0.
  */
 int ui_send_quit_check(struct ui *, int);
+/*
+ * Removes the files that came with a draft (DRAFT.files/: a recalled
+ * message's attachments, a forwarded message), never others.
+ */
+void ui_draft_files_remove(const char *);
 /* The account's id ("" when out of range) and its local drafts folder. */
 const char *ui_acct_id(struct ui *, size_t);
 char *ui_drafts_dir(struct ui *, size_t);

@@ -13,7 +13,7 @@
 const struct ui_screen *const ui_screens[] = {&ui_index_screen,
     &ui_pager_screen, &ui_folders_screen, &ui_help_screen, &ui_log_screen,
     &ui_attach_screen, &ui_urls_screen, &ui_text_screen, &ui_recall_screen,
-    NULL};
+    &ui_compose_screen, NULL};
 
 void
 ui_screen_push(struct ui *ui, const struct ui_screen *s)

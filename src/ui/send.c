@@ -65,7 +65,6 @@ static void ui_offer_answer(struct ui *, int, const char *, void *);
 static void ui_quit_answer(struct ui *, int, const char *, void *);
 static void ui_origin_remove(struct ui *, size_t, const char *);
 static char *ui_send_question(const char *, const char *, const char *);
-static void ui_draft_files_remove(const char *);
 
 const char *
 ui_acct_id(struct ui *ui, size_t account)
@@ -323,7 +322,7 @@ ui_send_question(const char *head, const char *what, const char *tail)
  * plus ".files/"): once the message is in the outbox or in Drafts, they
  * are in it and go.
  */
-static void
+void
 ui_draft_files_remove(const char *draft)
 {
 	size_t l = strlen(draft);
