@@ -75,10 +75,11 @@ struct cfg_account {
 	const char *identities; /* other From addresses, or NULL */
 	struct cfg_server imap;
 	struct cfg_server smtp;
-	const char *password;         /* NULL unless in the file */
-	const char *password_command; /* NULL unless set */
-	const char *ca_file;          /* NULL unless set */
-	const char *imap_tls_pin;     /* "sha256:HEX" or NULL */
+	const char *password;            /* NULL unless in the file */
+	const char *password_command;    /* NULL unless set */
+	const char *oauth_token_command; /* set: XOAUTH2 with its token */
+	const char *ca_file;             /* NULL unless set */
+	const char *imap_tls_pin;        /* "sha256:HEX" or NULL */
 	const char *smtp_tls_pin;
 	int connect_timeout; /* seconds */
 	int read_timeout;    /* seconds */
@@ -129,13 +130,24 @@ const struct cfg_account *cfg_account_at(const struct cfg *, size_t);
 const struct cfg_account *cfg_account_find(const struct cfg *, const char *);
 
 /*
- * The account's password: from the file, else from password_command
- * (run with /bin/sh -c, first line of its output, a failing command is
- * an error naming it), else 1 is returned with *out untouched so the
- * caller asks the user.  0 on success, -1 on error.
+ * The account's secret.  With oauth_token_command: an OAuth2 access
+ * token from it (cfg_token_run, read_timeout seconds at most).  Else the
+ * password: from the file, else from password_command (run with /bin/sh
+ * -c, first line of its output, a failing command is an error naming
+ * it), else 1 is returned with *out untouched so the caller asks the
+ * user.  0 on success, -1 on error (PT_E_CONFIG for a failing command).
  */
 int cfg_account_password(const struct cfg_account *, struct pt_secret *,
     struct pt_error *);
+/*
+ * Runs an oauth_token_command with /bin/sh -c (stdin /dev/null) and
+ * keeps the first line it prints in *out.  A command still running
+ * after timeout seconds is killed with its process group.  Failing,
+ * printing nothing or timing out is a PT_E_CONFIG error naming the
+ * command (its stderr goes to the detail).  May block: not on the UI
+ * thread.  0 or -1.
+ */
+int cfg_token_run(const char *, int, struct pt_secret *, struct pt_error *);
 
 /* "tls", "starttls" or "none". */
 const char *cfg_security_name(enum cfg_security);

@@ -10,6 +10,7 @@
  *	src/core/xmalloc.c	pt_x* allocators, pt_fatal
  *	src/core/buf.c		struct pt_buf (capped, always NUL-terminated)
  *	src/core/secret.c	struct pt_secret (wiped before free)
+ *	src/core/sasl.c		base64, the XOAUTH2 client messages
  *	src/core/utf8.c		decode, encode, validate, display width
  *	src/core/sanitize.c	text from the network -> harmless text
  *	src/core/path.c		XDG folders, mkdir -p, atomic write,
@@ -161,6 +162,27 @@ void pt_secret_set(struct pt_secret *, const char *, size_t);
 void pt_secret_release(struct pt_secret *);
 /* Wipes and frees a heap string (NULL is fine). */
 void pt_secret_free_str(char *);
+
+/* SASL pieces petrel sends itself (src/core/sasl.c). */
+
+/* Base64 of len bytes (RFC 4648, one line, padded); the caller frees. */
+char *pt_base64(const void *, size_t);
+/*
+ * Decodes one line of base64 (padding optional); NULL when it holds any
+ * other character.  The result is NUL-terminated, its length in *outlen
+ * (may be NULL); the caller frees.
+ */
+char *pt_base64_decode(const char *, size_t, size_t *);
+/*
+ * XOAUTH2's initial client response, base64("user=" user "\1auth=Bearer "
+ * token "\1\1"): a secret the caller frees with pt_secret_free_str.
+ */
+char *pt_xoauth2_response(const char *, const struct pt_secret *);
+/*
+ * The "status" of the base64 JSON a server sends as its XOAUTH2 error
+ * challenge ("401", "invalid_token"), or "?" when it has none.
+ */
+void pt_xoauth2_status(const char *, char *, size_t);
 
 /* UTF-8. */
 

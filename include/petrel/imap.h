@@ -62,8 +62,14 @@ int imap_session_tls(struct imap_session *, struct pt_error *);
 /* Asks CAPABILITY over the secured connection. */
 int imap_session_capabilities(struct imap_session *, struct pt_error *);
 /*
- * LOGIN.  Refuses when the connection is not encrypted (unless security
- * none), and refuses user names or passwords with CR, LF or NUL.
+ * LOGIN with the password, or, when the session's net_params name an
+ * oauth_token_command, AUTHENTICATE XOAUTH2 with the secret as the
+ * access token (SASL-IR when offered; a refused token is replaced once
+ * by a new one from the command, then PT_E_AUTH with
+ * NET_ERR_TOKEN_REFUSED; no AUTH=XOAUTH2 is PT_E_AUTH with
+ * NET_ERR_NO_XOAUTH2).  Refuses when the connection is not encrypted
+ * (unless security none), and refuses user names or passwords with CR,
+ * LF or NUL.
  */
 int imap_session_login(struct imap_session *, const char *,
     const struct pt_secret *, struct pt_error *);
@@ -83,6 +89,8 @@ const char *imap_session_peer(const struct imap_session *);
 const struct net_cert_info *imap_session_cert(const struct imap_session *);
 /* The capabilities as one line, "IMAP4rev1 IDLE ...". */
 const char *imap_session_caps(const struct imap_session *);
+/* How login went: "LOGIN", "XOAUTH2", "PREAUTH", or "" (borrowed). */
+const char *imap_session_auth_mech(const struct imap_session *);
 int imap_session_has_cap(const struct imap_session *, const char *);
 
 /*

@@ -75,7 +75,10 @@ enum net_errcode {
 	NET_ERR_NO_STARTTLS,       /* starttls chosen, not offered */
 	NET_ERR_STARTTLS_REFUSED,  /* the server said no to STARTTLS */
 	NET_ERR_STARTTLS_INJECTED, /* plain-text bytes after its OK */
-	NET_ERR_PREAUTH            /* logged in before TLS (PREAUTH) */
+	NET_ERR_PREAUTH,           /* logged in before TLS (PREAUTH) */
+	/* Login (imap/ and smtp/ set these with PT_E_AUTH). */
+	NET_ERR_NO_XOAUTH2,   /* oauth_token_command, no XOAUTH2 offered */
+	NET_ERR_TOKEN_REFUSED /* the OAuth2 token was refused, twice */
 };
 
 /*
@@ -94,6 +97,8 @@ struct net_params {
 	const char *pin;        /* "sha256:<64 hex>" (net_pin_check) or NULL */
 	int connect_timeout_ms; /* connect, TLS handshake and greeting */
 	int read_timeout_ms;    /* every later read or write */
+	/* Not NULL: log in with XOAUTH2; on a refusal, a new token from it. */
+	const char *oauth_token_command;
 };
 
 #define NET_CONNECT_TIMEOUT_DEFAULT 15
@@ -243,6 +248,7 @@ struct net_link {
 	char *host;
 	char *ca_file;
 	char *pin;
+	char *oauth_token_command;
 	struct pt_error status; /* the transport's recorded failure */
 	int tls_up;             /* net_link_tls succeeded */
 	char addrs[256];        /* copies: the connection may be gone */

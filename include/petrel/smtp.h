@@ -60,7 +60,11 @@ int smtp_session_starttls(struct smtp_session *, struct pt_error *);
 int smtp_session_tls(struct smtp_session *, struct pt_error *);
 /*
  * AUTH PLAIN (preferred) or LOGIN, whichever the server offers over
- * TLS.  Refuses on an unencrypted connection (except security none).
+ * TLS; or, when the session's net_params name an oauth_token_command,
+ * AUTH XOAUTH2 with the secret as the access token (a refused token is
+ * replaced once by a new one from the command, then PT_E_AUTH with
+ * NET_ERR_TOKEN_REFUSED; no XOAUTH2 offered is NET_ERR_NO_XOAUTH2).
+ * Refuses on an unencrypted connection (except security none).
  */
 int smtp_session_auth(struct smtp_session *, const char *,
     const struct pt_secret *, struct pt_error *);
@@ -78,7 +82,7 @@ const struct net_cert_info *smtp_session_cert(const struct smtp_session *);
 const char *smtp_session_exts(const struct smtp_session *);
 /* The name sent in EHLO. */
 const char *smtp_session_ehlo_name(const struct smtp_session *);
-/* The mechanism AUTH used ("PLAIN" or "LOGIN"), or "". */
+/* The mechanism AUTH used ("PLAIN", "LOGIN", "XOAUTH2"), or "". */
 const char *smtp_session_auth_mech(const struct smtp_session *);
 
 /*
@@ -87,9 +91,6 @@ const char *smtp_session_auth_mech(const struct smtp_session *);
  * Always returns -1.
  */
 int smtp_error(struct smtp_session *, int, const char *, struct pt_error *);
-
-/* Base64 of len bytes (RFC 4648, no line breaks); the caller frees. */
-char *smtp_base64(const void *, size_t);
 
 /*
  * ---- send: submission and delivery (begin) ---------------------------

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "petrel/config.h"
@@ -40,8 +41,12 @@ static const struct cfg_def *cfg_global_def(const char *, const char *,
     enum cfg_type);
 static int cfg_pipe_cloexec(int[2]);
 static void cfg_child_exec(const char *, int, int) PT_NORETURN;
-static int cfg_password_run(const char *, struct pt_secret *,
-    struct pt_error *);
+/* Which command cfg_command_run runs: its messages differ. */
+enum cfg_cmd_kind { CFG_CMD_PASSWORD, CFG_CMD_TOKEN };
+
+static int cfg_command_run(const char *, enum cfg_cmd_kind, int,
+    struct pt_secret *, struct pt_error *);
+static int cfg_ms_left(int64_t);
 static void cfg_dump_option(FILE *, const struct cfg_def *, const char *, int);
 
 struct cfg_acct *
@@ -201,6 +206,15 @@ cfg_account_finish(struct cfg_acct *acct, const char *file, int line,
 	pub->password = v != NULL && *v != '\0' ? v : NULL;
 	v = cfg_acct_get(acct, "password_command");
 	pub->password_command = v != NULL && *v != '\0' ? v : NULL;
+	v = cfg_acct_get(acct, "oauth_token_command");
+	pub->oauth_token_command = v != NULL && *v != '\0' ? v : NULL;
+	if (pub->oauth_token_command != NULL &&
+	    (pub->password != NULL || pub->password_command != NULL))
+		return pt_error_set(err, PT_E_CONFIG, 0,
+		    _("%s:%d: [account %s] sets both oauth_token_command and "
+		      "a password: an account logs in with one or the other, "
+		      "remove one"),
+		    file, line, acct->id);
 	v = cfg_acct_get(acct, "ca_file");
 	pub->ca_file = v != NULL && *v != '\0' ? v : NULL;
 	pub->imap_tls_pin = cfg_acct_get(acct, "imap_tls_pin");
@@ -311,12 +325,16 @@ int
 cfg_account_password(const struct cfg_account *acct, struct pt_secret *out,
     struct pt_error *err)
 {
+	if (acct->oauth_token_command != NULL)
+		return cfg_token_run(acct->oauth_token_command,
+		    acct->read_timeout > 0 ? acct->read_timeout : 60, out, err);
 	if (acct->password != NULL) {
 		pt_secret_set(out, acct->password, strlen(acct->password));
 		return 0;
 	}
 	if (acct->password_command != NULL)
-		return cfg_password_run(acct->password_command, out, err);
+		return cfg_command_run(acct->password_command, CFG_CMD_PASSWORD,
+		    0, out, err);
 	return 1;
 }
 
@@ -371,12 +389,36 @@ cfg_child_exec(const char *cmd, int outfd, int errfd)
 	_exit(127);
 }
 
+int
+cfg_token_run(const char *cmd, int timeout, struct pt_secret *out,
+    struct pt_error *err)
+{
+	return cfg_command_run(cmd, CFG_CMD_TOKEN, timeout, out, err);
+}
+
+/* Milliseconds left until deadline (a CLOCK_MONOTONIC time in ms). */
+static int
+cfg_ms_left(int64_t deadline)
+{
+	struct timespec ts;
+	int64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now >= deadline)
+		return 0;
+	return deadline - now > 60000 ? 60000 : (int)(deadline - now);
+}
+
 /*
  * Runs cmd with /bin/sh -c and keeps the first line of its output.  Its
  * stderr goes to the error's detail (the log), never to the terminal.
+ * With timeout > 0 (seconds) the command runs in a process group of its
+ * own, killed whole when the time is up.
  */
 static int
-cfg_password_run(const char *cmd, struct pt_secret *out, struct pt_error *err)
+cfg_command_run(const char *cmd, enum cfg_cmd_kind kind, int timeout,
+    struct pt_secret *out, struct pt_error *err)
 {
 	char buf[CFG_PASSWORD_MAX + 1], ebuf[CFG_STDERR_MAX + 1], junk[256];
 	struct pollfd pfd[2];
@@ -384,23 +426,32 @@ cfg_password_run(const char *cmd, struct pt_secret *out, struct pt_error *err)
 	ssize_t r;
 	pid_t pid;
 	int outp[2], errp[2], status, nfds, saved, rc = -1, toolong = 0;
+	int timedout = 0, secs = timeout;
+	int64_t deadline = 0;
 	const char *nl;
 
 	if (cfg_pipe_cloexec(outp) == -1)
 		return pt_error_set(err, PT_E_INTERNAL, errno,
-		    _("cannot run password command '%s': %s"), cmd,
-		    strerror(errno));
+		    kind == CFG_CMD_TOKEN
+			? _("cannot run token command '%s': %s")
+			: _("cannot run password command '%s': %s"),
+		    cmd, strerror(errno));
 	if (cfg_pipe_cloexec(errp) == -1) {
 		saved = errno;
 		close(outp[0]);
 		close(outp[1]);
 		return pt_error_set(err, PT_E_INTERNAL, saved,
-		    _("cannot run password command '%s': %s"), cmd,
-		    strerror(saved));
+		    kind == CFG_CMD_TOKEN
+			? _("cannot run token command '%s': %s")
+			: _("cannot run password command '%s': %s"),
+		    cmd, strerror(saved));
 	}
 	pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		if (timeout > 0)
+			(void)setpgid(0, 0);
 		cfg_child_exec(cmd, outp[1], errp[1]);
+	}
 	saved = errno;
 	close(outp[1]);
 	close(errp[1]);
@@ -408,8 +459,19 @@ cfg_password_run(const char *cmd, struct pt_secret *out, struct pt_error *err)
 		close(outp[0]);
 		close(errp[0]);
 		return pt_error_set(err, PT_E_INTERNAL, saved,
-		    _("cannot run password command '%s': %s"), cmd,
-		    strerror(saved));
+		    kind == CFG_CMD_TOKEN
+			? _("cannot run token command '%s': %s")
+			: _("cannot run password command '%s': %s"),
+		    cmd, strerror(saved));
+	}
+	if (timeout > 0) {
+		struct timespec ts;
+
+		/* Either side may win the race to set the group. */
+		(void)setpgid(pid, pid);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+			   (int64_t)timeout * 1000;
 	}
 
 	/*
@@ -421,7 +483,17 @@ cfg_password_run(const char *cmd, struct pt_secret *out, struct pt_error *err)
 	pfd[0].events = pfd[1].events = POLLIN;
 	nfds = 2;
 	while (pfd[0].fd != -1) {
-		if (poll(pfd, (nfds_t)nfds, -1) == -1) {
+		int wait = timeout > 0 ? cfg_ms_left(deadline) : -1;
+
+		if (wait == 0) {
+			timedout = 1;
+			kill(-pid, SIGKILL);
+			close(pfd[0].fd);
+			pfd[0].fd = -1;
+			break;
+		}
+		r = poll(pfd, (nfds_t)nfds, wait);
+		if (r == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -434,7 +506,7 @@ cfg_password_run(const char *cmd, struct pt_secret *out, struct pt_error *err)
 				n += (size_t)r;
 			if (n > CFG_PASSWORD_MAX) {
 				toolong = 1;
-				kill(pid, SIGKILL);
+				kill(timeout > 0 ? -pid : pid, SIGKILL);
 			}
 			if (r <= 0 || toolong) {
 				close(pfd[0].fd);
@@ -471,33 +543,62 @@ cfg_password_run(const char *cmd, struct pt_secret *out, struct pt_error *err)
 		close(errp[0]);
 	}
 	ebuf[en] = '\0';
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR) {
+	/* Output closed but the command lingers: the clock still runs. */
+	for (;;) {
+		pid_t w = waitpid(pid, &status, timeout > 0 ? WNOHANG : 0);
+
+		if (w == pid)
+			break;
+		if (w == -1 && errno != EINTR) {
 			status = -1;
 			break;
 		}
+		if (w == 0 && cfg_ms_left(deadline) == 0) {
+			timedout = 1;
+			kill(-pid, SIGKILL);
+			timeout = 0; /* now wait for it */
+		} else if (w == 0)
+			(void)poll(NULL, 0, 20);
 	}
 
 	nl = memchr(buf, '\n', n);
 	len = nl != NULL ? (size_t)(nl - buf) : n;
 	if (len > 0 && buf[len - 1] == '\r')
 		len--;
-	if (toolong)
+	if (timedout)
+		pt_error_set(err, PT_E_CONFIG, ETIMEDOUT,
+		    _("token command '%s' did not finish within %d s: run it "
+		      "in a terminal (it may be waiting for a browser "
+		      "sign-in)"),
+		    cmd, secs);
+	else if (toolong)
 		pt_error_set(err, PT_E_CONFIG, 0,
-		    _("password command '%s' printed more than %d bytes"), cmd,
-		    CFG_PASSWORD_MAX);
+		    kind == CFG_CMD_TOKEN
+			? _("token command '%s' printed more than %d bytes")
+			: _("password command '%s' printed more than %d bytes"),
+		    cmd, CFG_PASSWORD_MAX);
 	else if (status == -1 || !WIFEXITED(status))
 		pt_error_set(err, PT_E_CONFIG, 0,
-		    _("password command '%s' failed (killed by signal %d)"),
+		    kind == CFG_CMD_TOKEN
+			? _("token command '%s' failed (killed by signal %d)")
+			: _("password command '%s' failed (killed by signal "
+			    "%d)"),
 		    cmd,
 		    status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	else if (WEXITSTATUS(status) != 0)
 		pt_error_set(err, PT_E_CONFIG, WEXITSTATUS(status),
-		    _("password command '%s' failed (exit status %d)"), cmd,
-		    WEXITSTATUS(status));
+		    kind == CFG_CMD_TOKEN
+			? _("token command '%s' failed (exit status %d): run "
+			    "it in a terminal to see why (you may need to "
+			    "authorise petrel again)")
+			: _("password command '%s' failed (exit status %d)"),
+		    cmd, WEXITSTATUS(status));
 	else if (len == 0)
 		pt_error_set(err, PT_E_CONFIG, 0,
-		    _("password command '%s' printed no password"), cmd);
+		    kind == CFG_CMD_TOKEN
+			? _("token command '%s' printed no token")
+			: _("password command '%s' printed no password"),
+		    cmd);
 	else {
 		pt_secret_set(out, buf, len);
 		rc = 0;
@@ -505,7 +606,8 @@ cfg_password_run(const char *cmd, struct pt_secret *out, struct pt_error *err)
 	/* After pt_error_set, which may reset the detail. */
 	if (rc != 0 && en > 0) {
 		char *line = pt_sanitize_line(ebuf, strcspn(ebuf, "\n"));
-		pt_error_detail(err, "password command stderr: %s", line);
+		pt_error_detail(err, "%s command stderr: %s",
+		    kind == CFG_CMD_TOKEN ? "token" : "password", line);
 		free(line);
 	}
 	explicit_bzero(buf, sizeof buf);

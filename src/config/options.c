@@ -54,6 +54,9 @@ const struct cfg_def cfg_defs[] = {
 	N_("the password (the file must then be private: chmod 600)")},
     {ACCT, "password_command", CFG_STRING, NULL, NULL, 0, 0, 0,
 	N_("a shell command that prints the password")},
+    {ACCT, "oauth_token_command", CFG_STRING, NULL, NULL, 0, 0, 0,
+	N_("a shell command that prints an OAuth2 access token (log in with "
+	   "XOAUTH2)")},
     {ACCT, "ca_file", CFG_PATH, NULL, NULL, 0, 0, 0,
 	N_("a PEM file of extra trusted certificate authorities")},
     {ACCT, "imap_tls_pin", CFG_STRING, NULL, NULL, 0, 0, CFG_F_PIN,

@@ -546,6 +546,11 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 			w->backoff_ms = 0;
 			w->retry_at = 0;
 			w->ever_connected = 1;
+			/* Tokens expire: each connect asks for a new one. */
+			if (a->oauth_token_command != NULL) {
+				pt_secret_release(&w->password);
+				w->have_password = 0;
+			}
 			pt_error_init(&w->last_err);
 			free(w->cur);
 			w->cur = NULL;
@@ -563,6 +568,12 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 		w->token = NULL;
 		pthread_mutex_unlock(&w->lock);
 		net_cancel_free(&tok);
+		if (err->class == PT_E_AUTH && a->oauth_token_command != NULL) {
+			/* No password to ask: the token command is the fix. */
+			w->have_password = 0;
+			eng_post_conn(w, ENG_CONN_OFFLINE, 0, err);
+			return -1;
+		}
 		if (err->class == PT_E_AUTH) {
 			struct eng_event *ev =
 			    eng_event_new(w, ENG_EV_NEED_PASSWORD, t, NULL);

@@ -297,11 +297,20 @@ imap_session_login(struct imap_session *s, const char *user,
 		return -1;
 	if (s->preauth) {
 		s->logged_in = 1;
+		pt_strlcpy(s->mech, "PREAUTH", sizeof s->mech);
 		return 0;
 	}
 	if (!imap_session_clean(user) || user[0] == '\0')
 		return pt_error_set(err, PT_E_CONFIG, 0,
 		    _("the user name is empty or contains a line break"));
+	if (s->link.params.oauth_token_command != NULL) {
+		r = imap_session_xoauth2(s, user, pw, err);
+		if (r == 0) {
+			s->logged_in = 1;
+			pt_strlcpy(s->mech, "XOAUTH2", sizeof s->mech);
+		}
+		return r;
+	}
 	if (pw == NULL || pw->value == NULL ||
 	    memchr(pw->value, '\0', pw->len) != NULL ||
 	    !imap_session_clean(pw->value))
@@ -318,6 +327,7 @@ imap_session_login(struct imap_session *s, const char *user,
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(s, r, _("login"), err);
 	s->logged_in = 1;
+	pt_strlcpy(s->mech, "LOGIN", sizeof s->mech);
 	return 0;
 }
 
@@ -403,6 +413,12 @@ const char *
 imap_session_caps(const struct imap_session *s)
 {
 	return s->caps;
+}
+
+const char *
+imap_session_auth_mech(const struct imap_session *s)
+{
+	return s->mech;
 }
 
 int

@@ -56,6 +56,7 @@ net_params_from_account(struct net_params *p, const struct cfg_account *acct,
 				    : NET_READ_TIMEOUT_DEFAULT;
 	p->connect_timeout_ms = ct * 1000;
 	p->read_timeout_ms = rt * 1000;
+	p->oauth_token_command = acct->oauth_token_command;
 }
 
 struct net_conn *
@@ -593,6 +594,10 @@ net_link_init(struct net_link *l, const struct net_params *p,
 	l->params.host = l->host;
 	l->params.ca_file = l->ca_file;
 	l->params.pin = l->pin;
+	l->oauth_token_command = p->oauth_token_command != NULL
+				     ? pt_xstrdup(p->oauth_token_command)
+				     : NULL;
+	l->params.oauth_token_command = l->oauth_token_command;
 	l->params.proto = proto;
 	pt_error_init(&l->status);
 	l->conn = net_conn_new(&l->params, cancel, &l->status);
@@ -607,6 +612,7 @@ net_link_release(struct net_link *l)
 	free(l->host);
 	free(l->ca_file);
 	free(l->pin);
+	free(l->oauth_token_command);
 	memset(l, 0, sizeof *l);
 }
 

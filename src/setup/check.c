@@ -220,7 +220,11 @@ check_imap_caps(struct check *c, struct pt_error *err)
 static int
 check_imap_login(struct check *c, struct pt_error *err)
 {
-	return imap_session_login(c->imap, c->cp->username, c->cp->pw, err);
+	if (imap_session_login(c->imap, c->cp->username, c->cp->pw, err) == -1)
+		return -1;
+	pt_strlcpy(c->detail, imap_session_auth_mech(c->imap),
+	    sizeof c->detail);
+	return 0;
 }
 
 static int

@@ -341,11 +341,25 @@ cli_show(const char *path, const char *id, FILE *out)
 	fprintf(out, _("  port:      %d\n"), a->smtp.port);
 	fprintf(out, _("  security:  %s\n"),
 	    setup_security_label(a->smtp.security));
-	fprintf(out, "%s\n",
-	    _("  authentication: yes (password), the same user name"));
+	if (a->oauth_token_command != NULL)
+		fprintf(out, "%s\n",
+		    _("  authentication: yes (OAuth2, XOAUTH2), the same user "
+		      "name"));
+	else
+		fprintf(out, "%s\n",
+		    _("  authentication: yes (password), the same user name"));
 	fprintf(out, _("  user name: %s\n"), user);
-	fprintf(out, "\n%s\n",
-	    _("Password: your email password (petrel does not show it)."));
+	if (a->oauth_token_command != NULL)
+		fprintf(out,
+		    _("\nLogin: OAuth2 (XOAUTH2) for IMAP and SMTP; petrel "
+		      "gets each access token from oauth_token_command "
+		      "(%s). Another program needs its own OAuth2 sign-in "
+		      "(or an app password).\n"),
+		    a->oauth_token_command);
+	else
+		fprintf(out, "\n%s\n",
+		    _("Password: your email password (petrel does not show "
+		      "it)."));
 	cfg_free(&cfg);
 	return 0;
 }

@@ -198,6 +198,12 @@ doctor_advice(struct doctor *d, const struct setup_check_result *r)
 		      "%s, and whether a firewall or proxy is in the way"),
 		    doctor_key(d, "port"), doctor_key(d, "security"));
 		return;
+	case NET_ERR_NO_XOAUTH2:
+		doctor_fix(d,
+		    _("check %s: this server takes no OAuth2 login; if it is "
+		      "right, remove oauth_token_command and use a password"),
+		    doctor_key(d, "host"));
+		return;
 	case NET_ERR_INSECURE:
 		doctor_fix(d, _("set %s = tls or starttls"),
 		    doctor_key(d, "security"));
@@ -205,7 +211,14 @@ doctor_advice(struct doctor *d, const struct setup_check_result *r)
 	default:
 		break;
 	}
-	if (err->class == PT_E_AUTH)
+	if (err->class == PT_E_AUTH && d->acct->oauth_token_command != NULL)
+		doctor_fix(d,
+		    _("run the oauth_token_command in a terminal: it must "
+		      "print a fresh access token for %s (re-authorise it "
+		      "if it cannot), and the token must allow mail access "
+		      "(IMAP and SMTP scopes)"),
+		    d->user);
+	else if (err->class == PT_E_AUTH)
 		doctor_fix(d,
 		    _("check username (now '%s'; usually your full email "
 		      "address) and the password: it is your email password, "
@@ -287,6 +300,13 @@ setup_doctor_run(const struct cfg *cfg, const char *id, FILE *out)
 	pt_secret_init(&pw);
 	pt_error_init(&err);
 	r = cfg_account_password(acct, &pw, &err);
+	if (r == -1 && acct->oauth_token_command != NULL) {
+		fprintf(stderr,
+		    _("petrel doctor: cannot get the OAuth2 token: %s\n"),
+		    err.msg);
+		pt_secret_release(&pw);
+		return 2;
+	}
 	if (r == -1) {
 		fprintf(stderr,
 		    _("petrel doctor: cannot get the password: %s\n"), err.msg);
@@ -315,8 +335,13 @@ setup_doctor_run(const struct cfg *cfg, const char *id, FILE *out)
 	cp.line = doctor_line;
 	cp.arg = &d;
 
-	fprintf(out, _("petrel doctor: account '%s' (%s)\n\n"), acct->id,
+	fprintf(out, _("petrel doctor: account '%s' (%s)\n"), acct->id,
 	    acct->email != NULL ? acct->email : d.user);
+	if (acct->oauth_token_command != NULL)
+		fprintf(out, _("login: OAuth2 (XOAUTH2), token from "
+			       "oauth_token_command\n\n"));
+	else
+		fprintf(out, _("login: password\n\n"));
 	(void)doctor_server(&d, &cp, NET_PROTO_IMAP);
 	fputc('\n', out);
 	(void)doctor_server(&d, &cp, NET_PROTO_SMTP);

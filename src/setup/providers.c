@@ -56,8 +56,10 @@ static const struct {
 	N_("If two-step verification is on, use an app password instead of "
 	   "your normal password.")},
     [SETUP_NOTE_OAUTH2] = {"oauth2",
-	N_("This provider requires OAuth2 sign-in, which petrel cannot do "
-	   "yet: a password login will probably be refused.")},
+	N_("This provider requires OAuth2 sign-in: a password login will "
+	   "probably be refused.  Set oauth_token_command in the account to "
+	   "a tool that prints an access token (e.g. oama access ADDRESS); "
+	   "see petrelrc(5).")},
     [SETUP_NOTE_ENABLE_IMAP] = {"enable-imap",
 	N_("IMAP access must be switched on first, in the settings of the "
 	   "provider's web mail.")},

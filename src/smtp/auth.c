@@ -1,6 +1,6 @@
 /*
- * SMTP AUTH PLAIN and LOGIN, done by petrel with libetpan's raw command
- * calls: libetpan's own AUTH goes through cyrus-sasl and, without its
+ * SMTP AUTH PLAIN, LOGIN and XOAUTH2, done by petrel with libetpan's raw
+ * command calls: libetpan's own AUTH goes through cyrus-sasl and, without its
  * plugins, fails as if the password were wrong (LIBETPAN.md section 4).
  * Every line carrying a secret is sent with the _private call (kept out
  * of the protocol log) and wiped afterwards.
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "petrel/config.h"
 #include "petrel/core.h"
 #include "petrel/net.h"
 #include "petrel/smtp.h"
@@ -25,38 +26,10 @@ static int smtp_auth_login(struct smtp_session *, const char *,
 static int smtp_auth_send(struct smtp_session *, const char *, const void *,
     size_t, int *);
 static int smtp_auth_rejected(struct smtp_session *, int, struct pt_error *);
-
-char *
-smtp_base64(const void *data, size_t len)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = data;
-	char *out, *o;
-	size_t i;
-
-	out = pt_xmalloc(4 * ((len + 2) / 3) + 1);
-	o = out;
-	for (i = 0; i + 2 < len; i += 3) {
-		*o++ = tab[p[i] >> 2];
-		*o++ = tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-		*o++ = tab[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
-		*o++ = tab[p[i + 2] & 63];
-	}
-	if (i < len) {
-		*o++ = tab[p[i] >> 2];
-		if (i + 1 < len) {
-			*o++ = tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-			*o++ = tab[(p[i + 1] & 15) << 2];
-		} else {
-			*o++ = tab[(p[i] & 3) << 4];
-			*o++ = '=';
-		}
-		*o++ = '=';
-	}
-	*o = '\0';
-	return out;
-}
+static int smtp_auth_xoauth2_try(struct smtp_session *, const char *,
+    const struct pt_secret *, char *, size_t, struct pt_error *);
+static int smtp_auth_xoauth2(struct smtp_session *, const char *,
+    const struct pt_secret *, struct pt_error *);
 
 /*
  * Sends prefix + base64(data) + CRLF privately, wipes the line, reads
@@ -71,7 +44,7 @@ smtp_auth_send(struct smtp_session *s, const char *prefix, const void *data,
 	size_t n;
 	int r;
 
-	b64 = smtp_base64(data, len);
+	b64 = pt_base64(data, len);
 	n = strlen(prefix) + strlen(b64) + 3;
 	line = pt_xmalloc(n);
 	snprintf(line, n, "%s%s\r\n", prefix, b64);
@@ -181,6 +154,98 @@ smtp_auth_login(struct smtp_session *s, const char *user,
 	return 0;
 }
 
+/*
+ * One AUTH XOAUTH2.  0 when accepted, 1 when the token was refused
+ * (status: the JSON status, "" without a challenge), -1 otherwise.
+ */
+static int
+smtp_auth_xoauth2_try(struct smtp_session *s, const char *user,
+    const struct pt_secret *token, char *status, size_t size,
+    struct pt_error *err)
+{
+	char *b64, *line;
+	size_t n;
+	int code, r;
+
+	status[0] = '\0';
+	b64 = pt_xoauth2_response(user, token);
+	n = sizeof "AUTH XOAUTH2 \r\n" + strlen(b64);
+	line = pt_xmalloc(n);
+	snprintf(line, n, "AUTH XOAUTH2 %s\r\n", b64);
+	pt_secret_free_str(b64);
+	r = mailsmtp_send_command_private(s->smtp, line);
+	pt_secret_free_str(line);
+	if (r == -1)
+		return smtp_reply_error(s, 0, _("AUTH"), err);
+	code = mailsmtp_read_response(s->smtp);
+	if (code == 334) {
+		/* The error, as base64 JSON: an empty line ends it. */
+		pt_xoauth2_status(s->smtp->response != NULL ? s->smtp->response
+							    : "",
+		    status, size);
+		if (mailsmtp_send_command(s->smtp, (char *)"\r\n") == -1)
+			return smtp_reply_error(s, 0, _("AUTH"), err);
+		code = mailsmtp_read_response(s->smtp);
+		if (code == 334) {
+			s->broken = 1;
+			return pt_error_set(err, PT_E_PROTO, code,
+			    _("%s answered XOAUTH2 with another challenge "
+			      "after its error: petrel stopped logging in"),
+			    s->link.host);
+		}
+		if (code >= 500 && code != 504 && code != 534 && code != 538)
+			return 1;
+	}
+	if (code == 235)
+		return 0;
+	if (code == 535)
+		return 1;
+	return smtp_auth_rejected(s, code, err);
+}
+
+static int
+smtp_auth_xoauth2(struct smtp_session *s, const char *user,
+    const struct pt_secret *token, struct pt_error *err)
+{
+	struct pt_secret fresh;
+	char status[64];
+	char *text;
+	int r;
+
+	r = smtp_auth_xoauth2_try(s, user, token, status, sizeof status, err);
+	if (r == 1) {
+		/* Tokens expire (hourly): one new one, then give up. */
+		pt_info("smtp: %s refused the OAuth2 token (status %s); "
+			"running the token command again",
+		    s->link.host, status[0] != '\0' ? status : "none");
+		pt_secret_init(&fresh);
+		if (cfg_token_run(s->link.params.oauth_token_command,
+			s->link.params.read_timeout_ms / 1000, &fresh,
+			err) == -1) {
+			s->broken = 1;
+			return -1;
+		}
+		r = smtp_auth_xoauth2_try(s, user, &fresh, status,
+		    sizeof status, err);
+		pt_secret_release(&fresh);
+	}
+	if (r != 1)
+		return r;
+	s->broken = 1;
+	if (status[0] != '\0')
+		return pt_error_set(err, PT_E_AUTH, NET_ERR_TOKEN_REFUSED,
+		    _("the token was refused (status %s): run your token "
+		      "command again or re-authorise"),
+		    status);
+	text = smtp_reply_text(s);
+	pt_error_set(err, PT_E_AUTH, NET_ERR_TOKEN_REFUSED,
+	    _("the token was refused (server: %s): run your token command "
+	      "again or re-authorise"),
+	    text != NULL ? text : "");
+	free(text);
+	return -1;
+}
+
 int
 smtp_session_auth(struct smtp_session *s, const char *user,
     const struct pt_secret *pw, struct pt_error *err)
@@ -194,6 +259,23 @@ smtp_session_auth(struct smtp_session *s, const char *user,
 	if (user == NULL || user[0] == '\0' || strpbrk(user, "\r\n") != NULL)
 		return pt_error_set(err, PT_E_CONFIG, 0,
 		    _("the user name is empty or contains a line break"));
+	if (s->link.params.oauth_token_command != NULL) {
+		if (pw == NULL || pw->value == NULL || pw->len == 0 ||
+		    strpbrk(pw->value, "\r\n\001") != NULL)
+			return pt_error_set(err, PT_E_CONFIG, 0,
+			    _("the OAuth2 token is empty or holds control "
+			      "characters"));
+		if (!s->xoauth2) {
+			s->broken = 1;
+			return pt_error_set(err, PT_E_AUTH, NET_ERR_NO_XOAUTH2,
+			    _("%s does not offer OAuth2 login (no XOAUTH2 in "
+			      "its EHLO reply): check smtp_host, or remove "
+			      "oauth_token_command and log in with a password"),
+			    s->link.host);
+		}
+		pt_strlcpy(s->mech, "XOAUTH2", sizeof s->mech);
+		return smtp_auth_xoauth2(s, user, pw, err);
+	}
 	if (pw == NULL || pw->value == NULL || pw->len == 0)
 		return pt_error_set(err, PT_E_CONFIG, 0,
 		    _("the password is empty"));

@@ -30,6 +30,7 @@ struct smtp_session {
 	int broken;
 	char exts[256];
 	char mech[16];
+	int xoauth2; /* EHLO offered AUTH XOAUTH2 (libetpan has no bit) */
 };
 
 /* The server's last reply text, one sanitized line (the caller frees). */

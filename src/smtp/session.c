@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "petrel/core.h"
 #include "petrel/net.h"
@@ -18,6 +19,7 @@
 
 static int smtp_session_domain_ok(const char *);
 static void smtp_session_exts_update(struct smtp_session *);
+static int smtp_session_offers_xoauth2(const char *);
 
 /* A domain usable in EHLO: letters, digits, '-' and '.', with a dot. */
 static int
@@ -214,6 +216,40 @@ smtp_session_exts_update(struct smtp_session *s)
 		    first ? (len > 0 ? " AUTH=" : "AUTH=") : ",", auth[i].name);
 		first = 0;
 	}
+	if (s->xoauth2) {
+		len = strlen(s->exts);
+		snprintf(s->exts + len, sizeof s->exts - len, "%s%s",
+		    first ? (len > 0 ? " AUTH=" : "AUTH=") : ",", "XOAUTH2");
+	}
+}
+
+/* 1 when the EHLO reply's AUTH line names XOAUTH2. */
+static int
+smtp_session_offers_xoauth2(const char *reply)
+{
+	const char *line = reply;
+
+	while (line != NULL && *line != '\0') {
+		size_t len = strcspn(line, "\n");
+
+		if (len > 5 && strncasecmp(line, "AUTH", 4) == 0 &&
+		    (line[4] == ' ' || line[4] == '=')) {
+			const char *p = line + 5, *end = line + len;
+
+			while (p < end) {
+				size_t w = strcspn(p, " \n");
+
+				if (w == 7 && strncasecmp(p, "XOAUTH2", 7) == 0)
+					return 1;
+				p += w;
+				p += strspn(p, " ");
+			}
+		}
+		line += len;
+		if (*line == '\n')
+			line++;
+	}
+	return 0;
 }
 
 int
@@ -231,6 +267,8 @@ smtp_session_ehlo(struct smtp_session *s, struct pt_error *err)
 	if (code != 250)
 		return smtp_reply_error(s, code, _("EHLO"), err);
 	mailesmtp_parse_ehlo(s->smtp);
+	s->xoauth2 = s->smtp->response != NULL &&
+		     smtp_session_offers_xoauth2(s->smtp->response);
 	smtp_session_exts_update(s);
 	s->ehlo_done = 1;
 	return 0;

@@ -21,6 +21,11 @@ Modes:
     imap-starttls     a correct STARTTLS (needs --cert/--key)
     imap-preauth      greets with PREAUTH in plain text
     imap-stall        answers everything but LOGIN, which hangs forever
+    imap-xoauth2      offers AUTH=XOAUTH2 without SASL-IR: AUTHENTICATE
+                      XOAUTH2 gets an empty continuation, then takes the
+                      token "good-token" (OK) or sends the base64 JSON
+                      error challenge and, after the client's empty line,
+                      NO; answers a second challenge's line with BAD
     smtp-nostarttls   SMTP whose EHLO offers AUTH but no STARTTLS
     smtp-inject       offers STARTTLS, sends an extra line with its 220
     smtp-starttls     a correct STARTTLS (needs --cert/--key)
@@ -44,6 +49,7 @@ Modes:
 """
 
 import argparse
+import base64
 import os
 import socket
 import ssl
@@ -88,8 +94,36 @@ class Conn:
         self.buf = b""
 
 
+def imap_xoauth2(c, tag):
+    c.send("+ \r\n")
+    line = c.readline()
+    if line is None:
+        return False
+    try:
+        blob = base64.b64decode(line, validate=True).decode("utf-8", "replace")
+    except ValueError:
+        c.send("%s BAD not base64\r\n" % tag)
+        return True
+    if "\x01auth=Bearer good-token\x01\x01" in blob:
+        c.send("%s OK logged in\r\n" % tag)
+        return True
+    err = base64.b64encode(b'{"status":"401","schemes":"bearer",'
+                           b'"scope":"https://mail.google.com/"}')
+    c.send("+ %s\r\n" % err.decode())
+    line = c.readline()
+    if line is None:
+        return False
+    if line != "":
+        c.send("%s BAD expected an empty line\r\n" % tag)
+    else:
+        c.send("%s NO [AUTHENTICATIONFAILED] Invalid credentials\r\n" % tag)
+    return True
+
+
 def imap_serve(c, mode, ctx):
     caps = "IMAP4rev1 AUTH=PLAIN"
+    if mode == "imap-xoauth2":
+        caps = "IMAP4rev1 AUTH=XOAUTH2"
     if mode in ("imap-inject", "imap-starttls"):
         caps += " STARTTLS"
     if mode == "imap-preauth":
@@ -122,6 +156,9 @@ def imap_serve(c, mode, ctx):
             except (OSError, ssl.SSLError):
                 return
             tls = True
+        elif cmd == "AUTHENTICATE" and mode == "imap-xoauth2":
+            if not imap_xoauth2(c, tag):
+                return
         elif cmd == "LOGIN" and mode == "imap-stall":
             while c.readline() is not None:
                 pass
@@ -237,7 +274,7 @@ def serve(sock, args, ctx):
 
 
 MODES = ("imap-nostarttls", "imap-inject", "imap-starttls", "imap-preauth",
-         "imap-stall",
+         "imap-stall", "imap-xoauth2",
          "smtp-nostarttls", "smtp-inject", "smtp-starttls", "plain-imap",
          "smtp-accept", "smtp-authfail", "smtp-rcpt-refuse", "smtp-data-452",
          "smtp-data-552", "smtp-drop-after-data", "smtp-silent-after-data",

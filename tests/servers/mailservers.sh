@@ -159,6 +159,24 @@ signing_key'
 
 # ---------------------------------------------------------------- Dovecot
 
+# With PT_OAUTH2_INTROSPECT_URL set at start, Dovecot also takes XOAUTH2
+# (IMAP, and Postfix's SASL through it): each token is checked by a GET of
+# that URL with "Authorization: Bearer TOKEN", which must answer 200 with
+# JSON {"email": USER, "active": "true"} (tests/harness/oauth2srv.py).
+write_oauth2_conf() {
+    local dir=$1
+    cat > "$dir/oauth2.conf.ext" <<EOF
+introspection_mode = auth
+introspection_url = $PT_OAUTH2_INTROSPECT_URL
+force_introspection = yes
+username_attribute = email
+active_attribute = active
+active_value = true
+EOF
+    chgrp dovecot "$dir/oauth2.conf.ext"
+    chmod 640 "$dir/oauth2.conf.ext"
+}
+
 write_dovecot_conf() {
     local dir=$1 uid=$2 gid=$3 imap=$4 imaps=$5 addr name
     cat > "$dir/users" <<EOF
@@ -198,13 +216,34 @@ EOF
         cat <<EOF
 
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
 auth_verbose = yes
 auth_failure_delay = 0
+EOF
+        if [ -n "${PT_OAUTH2_INTROSPECT_URL:-}" ]; then
+            write_oauth2_conf "$dir"
+            cat <<EOF
+auth_mechanisms = plain login xoauth2
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2
+  args = $dir/oauth2.conf.ext
+}
+passdb {
+  driver = passwd-file
+  mechanisms = plain login
+  args = scheme=PLAIN username_format=%Lu $dir/users
+}
+EOF
+        else
+            cat <<EOF
+auth_mechanisms = plain login
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%Lu $dir/users
 }
+EOF
+        fi
+        cat <<EOF
 userdb {
   driver = passwd-file
   args = username_format=%Lu $dir/users

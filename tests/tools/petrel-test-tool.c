@@ -250,7 +250,7 @@ main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "smtp") == 0)
 		return tool_session(1, argc - 1, argv + 1);
 	if (argc == 3 && strcmp(argv[1], "base64") == 0) {
-		char *b = smtp_base64(argv[2], strlen(argv[2]));
+		char *b = pt_base64(argv[2], strlen(argv[2]));
 
 		printf("%s\n", b);
 		free(b);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "petrel/config.h"
@@ -992,6 +993,64 @@ test_cfg_account_password_command_fails(void)
 }
 
 static void
+test_cfg_account_token_command(void)
+{
+	struct pt_secret s;
+	struct pt_error err;
+	struct timespec t0, t1;
+	struct cfg *cfg;
+	long ms;
+
+	cfg = parse_ok(ACCT_MIN "oauth_token_command = printf 'ya29.tok\\n'\n");
+	CHECK(cfg != NULL);
+	if (cfg == NULL)
+		return;
+	CHECK_STR(cfg_account_find(cfg, NULL)->oauth_token_command,
+	    "printf 'ya29.tok\\n'");
+	pt_secret_init(&s);
+	pt_error_init(&err);
+	CHECK_INT(cfg_account_password(cfg_account_find(cfg, NULL), &s, &err),
+	    0);
+	CHECK_STR(s.value, "ya29.tok");
+	pt_secret_release(&s);
+	cfg_free(&cfg);
+
+	/* A hanging command is killed with its children after the time. */
+	cfg = parse_ok(ACCT_MIN "read_timeout = 1\n"
+				"oauth_token_command = sleep 20; echo late\n");
+	CHECK(cfg != NULL);
+	if (cfg == NULL)
+		return;
+	pt_error_init(&err);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_INT(cfg_account_password(cfg_account_find(cfg, NULL), &s, &err),
+	    -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	CHECK(ms >= 900 && ms < 3000);
+	CHECK(s.value == NULL);
+	CHECK_INT(err.class, PT_E_CONFIG);
+	CHECK_STR(err.msg,
+	    "token command 'sleep 20; echo late' did not finish within 1 s: "
+	    "run it in a terminal (it may be waiting for a browser sign-in)");
+	cfg_free(&cfg);
+
+	pt_error_init(&err);
+	CHECK_INT(cfg_token_run("echo expired >&2; exit 2", 5, &s, &err), -1);
+	CHECK_STR(err.detail, "token command stderr: expired");
+	pt_error_init(&err);
+	CHECK_INT(cfg_token_run("printf '\\n'", 5, &s, &err), -1);
+	CHECK_STR(err.msg, "token command 'printf '\\n'' printed no token");
+
+	/* One way to log in: a password and a token command conflict. */
+	CHECK(strstr(load_error(ACCT_MIN "password_command = x\n"
+					 "oauth_token_command = t\n",
+			 NULL),
+		  "sets both oauth_token_command and a password") != NULL);
+}
+
+static void
 test_cfg_account_password_command_empty(void)
 {
 	struct pt_secret s;
@@ -1137,9 +1196,9 @@ test_cfg_defs_table(void)
 {
 	static const char *const keys[] = {"name", "email", "username",
 	    "imap_host", "imap_port", "imap_security", "smtp_host", "smtp_port",
-	    "smtp_security", "password", "password_command", "ca_file",
-	    "imap_tls_pin", "smtp_tls_pin", "connect_timeout", "read_timeout",
-	    "identities"};
+	    "smtp_security", "password", "password_command",
+	    "oauth_token_command", "ca_file", "imap_tls_pin", "smtp_tls_pin",
+	    "connect_timeout", "read_timeout", "identities"};
 	const struct cfg_def *d;
 	size_t n = 0, nglobal = 0;
 	struct cfg *cfg = cfg_new_empty();
@@ -1622,6 +1681,7 @@ static const struct pt_test tests[] = {PT_TEST(test_cfg_load_full_account),
     PT_TEST(test_cfg_account_password_command_ok),
     PT_TEST(test_cfg_account_password_command_fails),
     PT_TEST(test_cfg_account_password_command_empty),
+    PT_TEST(test_cfg_account_token_command),
     PT_TEST(test_cfg_account_password_command_too_long),
     PT_TEST(test_cfg_account_password_ask), PT_TEST(test_cfg_get_defaults),
     PT_TEST(test_cfg_get_values), PT_TEST(test_cfg_account_find_order),

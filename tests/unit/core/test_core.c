@@ -352,6 +352,78 @@ test_xasprintf_formats(void)
 	free(s);
 }
 
+static void
+test_base64_decode(void)
+{
+	size_t n = 99;
+	char *d;
+
+	d = pt_base64_decode("Zm9vYmE=", 8, &n);
+	CHECK_STR(d, "fooba");
+	CHECK_INT(n, 5);
+	free(d);
+	d = pt_base64_decode("AHUAcA", 6, &n);
+	CHECK_INT(n, 4);
+	CHECK(d != NULL && memcmp(d, "\0u\0p", 4) == 0);
+	free(d);
+	d = pt_base64_decode("", 0, &n);
+	CHECK_STR(d, "");
+	CHECK_INT(n, 0);
+	free(d);
+	CHECK(pt_base64_decode("Zm9v YmE=", 9, NULL) == NULL);
+	CHECK(pt_base64_decode("Zm9=vYmE", 8, NULL) == NULL);
+	CHECK(pt_base64_decode("Zm\0v", 4, NULL) == NULL);
+}
+
+static void
+test_xoauth2_response(void)
+{
+	static const char want[] = "user=someuser@example.com\001auth=Bearer "
+				   "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29"
+				   "tCg\001\001";
+	struct pt_secret tok;
+	char *b64, *back;
+	size_t n;
+
+	pt_secret_init(&tok);
+	pt_secret_set(&tok, "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg",
+	    45);
+	b64 = pt_xoauth2_response("someuser@example.com", &tok);
+	/* Google's example of the XOAUTH2 protocol, byte for byte. */
+	CHECK_STR(b64, "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YT"
+		       "I5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0"
+		       "Q2cBAQ==");
+	back = pt_base64_decode(b64, strlen(b64), &n);
+	CHECK_INT(n, sizeof want - 1);
+	CHECK(back != NULL && memcmp(back, want, sizeof want - 1) == 0);
+	free(back);
+	pt_secret_free_str(b64);
+	pt_secret_release(&tok);
+}
+
+static void
+test_xoauth2_status(void)
+{
+	char st[16];
+
+	/* {"status":"401","schemes":"bearer","scope":"mail"} (Dovecot) */
+	pt_xoauth2_status("eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2Nv"
+			  "cGUiOiJtYWlsIn0=\r\n",
+	    st, sizeof st);
+	CHECK_STR(st, "401");
+	/* {"status" : 400} */
+	pt_xoauth2_status("eyJzdGF0dXMiIDogNDAwfQ==", st, sizeof st);
+	CHECK_STR(st, "400");
+	/* Not base64, no status, a status too long: "?". */
+	pt_xoauth2_status("not base64!", st, sizeof st);
+	CHECK_STR(st, "?");
+	pt_xoauth2_status("e30=", st, sizeof st);
+	CHECK_STR(st, "?");
+	pt_xoauth2_status("eyJzdGF0dXMiOiJhYWFhYWFhYWFhYWFhYWFhYWFhYWEifQ==",
+	    st, sizeof st);
+	CHECK_STR(st, "?");
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_error_set_returns_minus_one),
     PT_TEST(test_error_prefix_adds_context),
@@ -373,6 +445,9 @@ static const struct pt_test tests[] = {
     PT_TEST(test_xdg_path_honours_environment),
     PT_TEST(test_file_write_atomic_mode_and_content),
     PT_TEST(test_xasprintf_formats),
+    PT_TEST(test_base64_decode),
+    PT_TEST(test_xoauth2_response),
+    PT_TEST(test_xoauth2_status),
     {NULL, NULL},
 };
 

@@ -195,7 +195,7 @@ test_net_pin_check(void)
 }
 
 static void
-test_smtp_base64_vectors(void)
+test_pt_base64_vectors(void)
 {
 	static const char *const v[][2] = {
 	    {"", ""},
@@ -210,12 +210,12 @@ test_smtp_base64_vectors(void)
 	char *b;
 
 	for (i = 0; i < PT_NELEM(v); i++) {
-		b = smtp_base64(v[i][0], strlen(v[i][0]));
+		b = pt_base64(v[i][0], strlen(v[i][0]));
 		CHECK_STR(b, v[i][1]);
 		free(b);
 	}
 	/* AUTH PLAIN's blob: NUL user NUL password. */
-	b = smtp_base64("\0u\0p", 4);
+	b = pt_base64("\0u\0p", 4);
 	CHECK_STR(b, "AHUAcA==");
 	free(b);
 }
@@ -639,7 +639,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_net_tries_each_address),
     PT_TEST(test_net_errcode_name),
     PT_TEST(test_net_pin_check),
-    PT_TEST(test_smtp_base64_vectors),
+    PT_TEST(test_pt_base64_vectors),
     PT_TEST(test_net_host_is_loopback),
     PT_TEST(test_net_params_from_account_defaults),
     PT_TEST(test_net_connect_refused),
