@@ -98,6 +98,8 @@ struct eng_worker {
 	int backoff_ms;
 	long long retry_at; /* ms, when state is RECONNECTING */
 	struct pt_error last_err;
+	/* OAuth2 token refused: jobs up to this id fail without a retry. */
+	uint64_t refused_upto;
 	int ever_connected;
 	struct imap_mbox *mboxes; /* the last LIST, for name lookups */
 	size_t nmboxes;

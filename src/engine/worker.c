@@ -493,6 +493,10 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 					       : _("connection lost"),
 		    secs);
 	}
+	if (w->refused_upto != 0 && (t == NULL || t->id <= w->refused_upto)) {
+		*err = w->last_err;
+		return -1;
+	}
 	if (!w->have_password) {
 		int r = cfg_account_password(a, &w->password, err);
 
@@ -546,6 +550,7 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 			w->backoff_ms = 0;
 			w->retry_at = 0;
 			w->ever_connected = 1;
+			w->refused_upto = 0;
 			/* Tokens expire: each connect asks for a new one. */
 			if (a->oauth_token_command != NULL) {
 				pt_secret_release(&w->password);
@@ -569,8 +574,21 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 		pthread_mutex_unlock(&w->lock);
 		net_cancel_free(&tok);
 		if (err->class == PT_E_AUTH && a->oauth_token_command != NULL) {
-			/* No password to ask: the token command is the fix. */
+			struct eng_task *last;
+
+			/*
+			 * No password to ask: the token command is the fix.
+			 * What is queued already fails with this error; the
+			 * next thing asked for runs the command again.
+			 */
 			w->have_password = 0;
+			w->last_err = *err;
+			pthread_mutex_lock(&w->lock);
+			last = TAILQ_LAST(&w->queue, eng_taskq);
+			w->refused_upto = last != NULL ? last->id
+					  : t != NULL  ? t->id
+						       : 1;
+			pthread_mutex_unlock(&w->lock);
 			eng_post_conn(w, ENG_CONN_OFFLINE, 0, err);
 			return -1;
 		}
