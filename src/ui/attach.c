@@ -755,25 +755,8 @@ ui_text_key(struct ui *ui, enum ui_op op, uint32_t key)
 	int rows = ui_body_rows(ui);
 
 	(void)key;
-	/* Lines scroll; there is no cursor line. */
-	if (op == UI_OP_NEXT_ENTRY)
-		op = UI_OP_NEXT_LINE;
-	else if (op == UI_OP_PREV_ENTRY)
-		op = UI_OP_PREV_LINE;
-	if (op == UI_OP_NEXT_PAGE || op == UI_OP_PREV_PAGE ||
-	    op == UI_OP_NEXT_LINE || op == UI_OP_PREV_LINE ||
-	    op == UI_OP_FIRST_ENTRY || op == UI_OP_LAST_ENTRY ||
-	    op == UI_OP_HALF_DOWN || op == UI_OP_HALF_UP) {
-		if (op == UI_OP_FIRST_ENTRY)
-			ui_tv.list.top = 0;
-		else if (op == UI_OP_LAST_ENTRY)
-			ui_tv.list.top =
-			    ui_tv.n > (size_t)rows ? ui_tv.n - (size_t)rows : 0;
-		else
-			ui_list_key(&ui_tv.list, op, rows);
-		ui_tv.list.cursor = ui_tv.list.top;
+	if (ui_list_scroll_key(&ui_tv.list, op, rows))
 		return;
-	}
 	if (op == UI_OP_EXIT || op == UI_OP_SELECT_ENTRY)
 		ui_screen_pop(ui);
 	else

@@ -162,24 +162,8 @@ ui_help_key(struct ui *ui, enum ui_op op, uint32_t key)
 	int rows = ui_body_rows(ui);
 
 	(void)key;
-	/* A page of text: the moves scroll it. */
-	if (op == UI_OP_NEXT_ENTRY)
-		op = UI_OP_NEXT_LINE;
-	else if (op == UI_OP_PREV_ENTRY)
-		op = UI_OP_PREV_LINE;
-	if (op == UI_OP_FIRST_ENTRY) {
-		ui_hp.list.top = 0;
+	if (ui_list_scroll_key(&ui_hp.list, op, rows))
 		return;
-	}
-	if (op == UI_OP_LAST_ENTRY) {
-		ui_hp.list.top =
-		    ui_hp.n > (size_t)rows ? ui_hp.n - (size_t)rows : 0;
-		return;
-	}
-	if (ui_list_key(&ui_hp.list, op, rows)) {
-		ui_hp.list.cursor = ui_hp.list.top;
-		return;
-	}
 	if (op == UI_OP_EXIT || op == UI_OP_SELECT_ENTRY)
 		ui_screen_pop(ui);
 }

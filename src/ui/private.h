@@ -695,6 +695,13 @@ struct ui_list {
 };
 /* Handles the generic moves; 1 when op was one of them. */
 int ui_list_key(struct ui_list *, enum ui_op, int);
+/*
+ * The same for a page of text with no cursor line (help, a text
+ * attachment): the entry moves scroll by a line, first/last show the
+ * first/last page, and the hidden cursor follows the top line so that
+ * the next move starts from what is shown.  1 when op was a move.
+ */
+int ui_list_scroll_key(struct ui_list *, enum ui_op, int);
 void ui_list_clamp(struct ui_list *, int);
 
 /* screens.c: the screen stack. */

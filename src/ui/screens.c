@@ -57,6 +57,37 @@ ui_screen_open(const struct ui *ui, const struct ui_screen *s)
 	return 0;
 }
 
+int
+ui_list_scroll_key(struct ui_list *l, enum ui_op op, int rows)
+{
+	size_t h = rows > 0 ? (size_t)rows : 1;
+
+	if (op == UI_OP_NEXT_ENTRY)
+		op = UI_OP_NEXT_LINE;
+	else if (op == UI_OP_PREV_ENTRY)
+		op = UI_OP_PREV_LINE;
+	switch (op) {
+	case UI_OP_FIRST_ENTRY:
+		l->top = 0;
+		break;
+	case UI_OP_LAST_ENTRY:
+		l->top = l->n > h ? l->n - h : 0;
+		break;
+	case UI_OP_NEXT_PAGE:
+	case UI_OP_PREV_PAGE:
+	case UI_OP_NEXT_LINE:
+	case UI_OP_PREV_LINE:
+	case UI_OP_HALF_DOWN:
+	case UI_OP_HALF_UP:
+		(void)ui_list_key(l, op, rows);
+		break;
+	default:
+		return 0;
+	}
+	l->cursor = l->top;
+	return 1;
+}
+
 void
 ui_list_clamp(struct ui_list *l, int rows)
 {
