@@ -40,6 +40,9 @@
 #ifndef PETREL_UI_H
 #define PETREL_UI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "petrel/config.h"
 #include "petrel/core.h"
 
@@ -61,6 +64,55 @@ int ui_run(const struct cfg *, struct pt_error *);
  * thread.
  */
 void ui_preset_password(size_t, const char *);
+
+/*
+ * The line editor (src/ui/edit.c), a model with no curses calls: the
+ * prompts' and the setup wizard's fields.  Any thread, one editor at a
+ * time; ui_edit_text returns a string the caller frees.
+ */
+#define UI_KEY_FN   0x01000000u /* a curses KEY_* code follows */
+#define UI_KEY_META 0x02000000u /* Esc (Alt) then the key */
+
+struct ui_hist {
+	char **item;
+	size_t n, cap, max;
+};
+void ui_hist_init(struct ui_hist *, size_t);
+void ui_hist_release(struct ui_hist *);
+void ui_hist_add(struct ui_hist *, const char *);
+
+struct ui_edit {
+	uint32_t *cp;
+	size_t len, cap, pos;
+	struct ui_hist *hist; /* may be NULL */
+	size_t hpos;          /* == hist->n: the line being edited */
+	char *saved;          /* the line being edited while in history */
+	size_t scroll;        /* first code point shown */
+};
+void ui_edit_init(struct ui_edit *, const char *, struct ui_hist *);
+void ui_edit_release(struct ui_edit *);
+void ui_edit_set(struct ui_edit *, const char *);
+/* The text as a new UTF-8 string. */
+char *ui_edit_text(const struct ui_edit *);
+void ui_edit_insert(struct ui_edit *, uint32_t);
+/*
+ * Editing keys (a code point, or UI_KEY_FN | a curses KEY_* code):
+ * ^A/Home, ^E/End, ^B/Left, ^F/Right, ^D/Delete, Backspace/^H, ^K, ^U,
+ * ^W, Up/Down (^P/^N) history, anything printable inserted.  Returns 1
+ * when the key was an editing key.
+ */
+int ui_edit_key(struct ui_edit *, uint32_t);
+/*
+ * Moves e->scroll so that the cursor shows in a field width columns
+ * wide; returns the cursor's column counted from e->scroll.
+ */
+size_t ui_edit_scroll(struct ui_edit *, size_t);
+/*
+ * Completes the word before the cursor from cands (n strings): the
+ * longest common prefix of those that start with it.  Returns how many
+ * matched.
+ */
+size_t ui_edit_complete(struct ui_edit *, const char *const *, size_t);
 
 /* Limits of a mailcap command whose output is read (the HTML filter). */
 #define UI_MAILCAP_TIMEOUT_MS 10000

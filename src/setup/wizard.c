@@ -38,6 +38,7 @@
 #include "petrel/core.h"
 #include "petrel/net.h"
 #include "petrel/setup.h"
+#include "petrel/ui.h"
 
 #include "private.h"
 
@@ -85,6 +86,7 @@ enum {
 struct wiz_field {
 	enum wiz_kind kind;
 	char text[WIZ_TEXT_MAX]; /* UTF-8 */
+	size_t back;             /* code points after the cursor */
 	int choice;              /* WK_SECURITY, WK_STORE */
 };
 
@@ -148,8 +150,8 @@ static int wiz_wrap(int, int, int, int, const char *, attr_t);
 static int wiz_wrap_draw(int, int, int, int, const char *, attr_t, int);
 static void wiz_draw_field(struct wiz *, int, int, const char *, int);
 static const int *wiz_fields(const struct wiz *, size_t *);
-static void wiz_edit(struct wiz *, wint_t);
-static void wiz_backspace(struct wiz_field *);
+static int wiz_edit_ctl(uint32_t);
+static int wiz_edit(struct wiz *, uint32_t);
 static void wiz_next(struct wiz *, int);
 static void wiz_toggle(struct wiz *, int, int);
 static void wiz_port_changed(struct wiz *, int);
@@ -336,9 +338,10 @@ wiz_draw_field(struct wiz *w, int y, int id, const char *label, int width)
 {
 	struct wiz_field *f = &w->f[id];
 	int focus = w->focus == id, x = 4, lw = 12;
-	char shown[WIZ_TEXT_MAX + 8];
+	char shown[WIZ_TEXT_MAX + 8], *t;
 	const char *val = f->text;
-	size_t n;
+	struct ui_edit e;
+	size_t n, col;
 
 	if (f->kind == WK_BUTTON) {
 		(void)snprintf(shown, sizeof shown, "[ %s ]", label);
@@ -364,33 +367,32 @@ wiz_draw_field(struct wiz *w, int y, int id, const char *label, int width)
 		}
 		return;
 	}
-	if (f->kind == WK_SECRET) {
-		size_t i;
-
-		n = pt_utf8_width(f->text, strlen(f->text));
-		for (i = 0; i < n && i < sizeof shown - 1; i++)
-			shown[i] = '*';
-		shown[i] = '\0';
-		val = shown;
-	}
 	if (width > COLS - x - 2)
 		width = COLS - x - 2;
 	attron(focus ? A_UNDERLINE | A_BOLD : A_UNDERLINE);
 	mvhline(y, x, ' ', width);
 	attroff(A_UNDERLINE | A_BOLD);
-	n = pt_utf8_width(val, strlen(val));
-	/* Show the end of a long value, where the typing happens. */
-	while (n >= (size_t)width && *val != '\0') {
+	/* The part around the cursor, as the prompts' editor shows it. */
+	ui_edit_init(&e, "", NULL);
+	for (n = 0; *val != '\0';) {
 		uint32_t cp;
 
 		val += pt_utf8_decode(val, strlen(val), &cp);
-		n = pt_utf8_width(val, strlen(val));
+		ui_edit_insert(&e, f->kind == WK_SECRET ? '*' : cp);
+		n++;
 	}
-	n = (size_t)wiz_text(y, x, width, val,
+	e.pos = f->back < n ? n - f->back : 0;
+	col = ui_edit_scroll(&e, width > 1 ? (size_t)width - 1 : 1);
+	e.len -= e.scroll;
+	memmove(e.cp, e.cp + e.scroll, e.len * sizeof *e.cp);
+	t = ui_edit_text(&e);
+	(void)wiz_text(y, x, width, t,
 	    focus ? A_UNDERLINE | A_BOLD : A_UNDERLINE);
+	pt_secret_free_str(t);
+	ui_edit_release(&e);
 	if (focus) {
 		w->cur_y = y;
-		w->cur_x = x + (int)n;
+		w->cur_x = x + (int)col;
 	}
 }
 
@@ -1080,39 +1082,68 @@ wiz_write(struct wiz *w)
 	w->status[0] = '\0';
 }
 
-static void
-wiz_backspace(struct wiz_field *f)
+/* The control keys of the line editor that the wizard's fields take. */
+static int
+wiz_edit_ctl(uint32_t key)
 {
-	size_t n = strlen(f->text);
-
-	/* Back over continuation bytes to the start of the character. */
-	while (n > 0 && ((unsigned char)f->text[n - 1] & 0xc0) == 0x80)
-		n--;
-	if (n > 0)
-		n--;
-	f->text[n] = '\0';
+	switch (key) {
+	case 1:  /* ^A */
+	case 2:  /* ^B */
+	case 4:  /* ^D */
+	case 5:  /* ^E */
+	case 6:  /* ^F */
+	case 8:  /* ^H */
+	case 11: /* ^K */
+	case 21: /* ^U */
+	case 23: /* ^W */
+	case 0x7f:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
-static void
-wiz_edit(struct wiz *w, wint_t ch)
+/*
+ * An editing key on a text field, through the prompts' line editor
+ * (Left/Right, Home/End, ^A/^E, Delete, Backspace, ^U, ^K, ^W, typing
+ * at the cursor).  Returns 1 when the key was one.
+ */
+static int
+wiz_edit(struct wiz *w, uint32_t key)
 {
 	struct wiz_field *f = &w->f[w->focus];
-	char enc[4];
-	size_t n, len = strlen(f->text);
+	struct ui_edit e;
+	char *t;
+	int r;
 
 	if (f->kind != WK_TEXT && f->kind != WK_SECRET && f->kind != WK_PORT)
-		return;
-	if (ch < 0x20 || ch == 0x7f || ch > 0x10ffff)
-		return;
-	if (f->kind == WK_PORT && (ch < '0' || ch > '9' || len >= 5))
-		return;
-	n = pt_utf8_encode((uint32_t)ch, enc);
-	if (len + n >= WIZ_TEXT_MAX)
-		return;
-	memcpy(f->text + len, enc, n);
-	f->text[len + n] = '\0';
-	if (f->kind == WK_PORT)
-		wiz_port_changed(w, w->focus);
+		return 0;
+	/* Up and Down move between fields: no history here. */
+	if (key == (UI_KEY_FN | KEY_UP) || key == (UI_KEY_FN | KEY_DOWN))
+		return 0;
+	if (!(key & UI_KEY_FN) && (key < 0x20 || key == 0x7f) &&
+	    !wiz_edit_ctl(key))
+		return 0;
+	if (f->kind == WK_PORT && !(key & UI_KEY_FN) && key > 0x20 &&
+	    key != 0x7f && (key < '0' || key > '9' || strlen(f->text) >= 5))
+		return 1;
+	ui_edit_init(&e, f->text, NULL);
+	e.pos = f->back < e.len ? e.len - f->back : 0;
+	r = ui_edit_key(&e, key);
+	t = ui_edit_text(&e);
+	if (r && strlen(t) < WIZ_TEXT_MAX) {
+		if (strcmp(t, f->text) != 0) {
+			pt_strlcpy(f->text, t, sizeof f->text);
+			if (f->kind == WK_PORT)
+				wiz_port_changed(w, w->focus);
+		}
+		f->back = e.len - e.pos;
+	}
+	/* A password passed through here: leave none of it behind. */
+	explicit_bzero(e.cp, e.cap * sizeof *e.cp);
+	pt_secret_free_str(t);
+	ui_edit_release(&e);
+	return r;
 }
 
 /* A port was edited: pick its usual security, and say so. */
@@ -1322,19 +1353,18 @@ wiz_key(struct wiz *w, int r, wint_t ch)
 		switch (ch) {
 		case KEY_DOWN:
 			wiz_next(w, 1);
-			break;
+			return;
 		case KEY_UP:
 		case KEY_BTAB:
 			wiz_next(w, -1);
-			break;
+			return;
 		case KEY_LEFT:
 		case KEY_RIGHT:
-			if (kind == WK_SECURITY || kind == WK_STORE)
+			if (kind == WK_SECURITY || kind == WK_STORE) {
 				wiz_toggle(w, w->focus,
 				    ch == KEY_LEFT ? -1 : 1);
-			break;
-		case KEY_BACKSPACE:
-			wiz_backspace(&w->f[w->focus]);
+				return;
+			}
 			break;
 		case KEY_ENTER:
 			ch = '\r';
@@ -1343,8 +1373,10 @@ wiz_key(struct wiz *w, int r, wint_t ch)
 		default:
 			break;
 		}
-		if (fn)
+		if (fn) {
+			(void)wiz_edit(w, UI_KEY_FN | (uint32_t)ch);
 			return;
+		}
 	}
 	switch (ch) {
 	case '\t':
@@ -1371,13 +1403,6 @@ wiz_key(struct wiz *w, int r, wint_t ch)
 		else
 			wiz_next(w, 1);
 		return;
-	case 0x7f:
-	case 8:
-		wiz_backspace(&w->f[w->focus]);
-		return;
-	case 0x15: /* Ctrl-U */
-		w->f[w->focus].text[0] = '\0';
-		return;
 	case ' ':
 		if (kind == WK_SECURITY || kind == WK_STORE) {
 			wiz_toggle(w, w->focus, 1);
@@ -1387,7 +1412,7 @@ wiz_key(struct wiz *w, int r, wint_t ch)
 	default:
 		break;
 	}
-	wiz_edit(w, ch);
+	(void)wiz_edit(w, (uint32_t)ch);
 }
 
 static int

@@ -244,6 +244,26 @@ ui_edit_key(struct ui_edit *e, uint32_t key)
 }
 
 size_t
+ui_edit_scroll(struct ui_edit *e, size_t width)
+{
+	if (e->pos < e->scroll)
+		e->scroll = e->pos;
+	for (;;) {
+		char enc[4];
+		size_t col = 0, i;
+
+		for (i = e->scroll; i < e->pos; i++) {
+			size_t n = pt_utf8_encode(e->cp[i], enc);
+
+			col += ui_text_width(enc, n);
+		}
+		if (col < width || e->scroll >= e->pos)
+			return col;
+		e->scroll++;
+	}
+}
+
+size_t
 ui_edit_complete(struct ui_edit *e, const char *const *cands, size_t n)
 {
 	struct ui_edit pre = *e;

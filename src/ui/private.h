@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "petrel/core.h"
+#include "petrel/ui.h"
 
 /*
  * Message flags, as the engine reports them.  The values are the
@@ -268,8 +269,6 @@ void ui_format_index(struct pt_buf *, const char *, const struct ui_fmt_ctx *,
     size_t);
 
 /* keymap.c */
-#define UI_KEY_FN   0x01000000u /* a curses KEY_* code follows */
-#define UI_KEY_META 0x02000000u /* Esc (Alt) then the key */
 #define UI_KEY_MASK 0x00ffffffu
 
 enum ui_map {
@@ -435,37 +434,7 @@ int ui_op_parse(const char *, enum ui_op *);
 void ui_key_name(uint32_t, char *, size_t);
 int ui_key_parse(const char *, size_t, uint32_t *);
 
-/* edit.c: the line editor model (code points, cursor, history). */
-struct ui_hist {
-	char **item;
-	size_t n, cap, max;
-};
-void ui_hist_init(struct ui_hist *, size_t);
-void ui_hist_release(struct ui_hist *);
-void ui_hist_add(struct ui_hist *, const char *);
-
-struct ui_edit {
-	uint32_t *cp;
-	size_t len, cap, pos;
-	struct ui_hist *hist; /* may be NULL */
-	size_t hpos;          /* == hist->n: the line being edited */
-	char *saved;          /* the line being edited while in history */
-	size_t scroll;        /* first code point shown */
-};
-void ui_edit_init(struct ui_edit *, const char *, struct ui_hist *);
-void ui_edit_release(struct ui_edit *);
-void ui_edit_set(struct ui_edit *, const char *);
-/* The text as a new UTF-8 string. */
-char *ui_edit_text(const struct ui_edit *);
-void ui_edit_insert(struct ui_edit *, uint32_t);
-/* Editing keys: returns 1 when the key was an editing key. */
-int ui_edit_key(struct ui_edit *, uint32_t);
-/*
- * Completes the word before the cursor from cands (n strings): the
- * longest common prefix of those that start with it.  Returns how many
- * matched.
- */
-size_t ui_edit_complete(struct ui_edit *, const char *const *, size_t);
+/* edit.c: the line editor (struct ui_edit) is in petrel/ui.h. */
 /*
  * Completes the line up to the cursor as a file path: "~/" is read as
  * home, names starting with '.' are offered only after a typed '.',

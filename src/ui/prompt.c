@@ -320,22 +320,7 @@ ui_prompt_draw(struct ui *ui)
 			break;
 		}
 		/* Scroll so that the cursor is on screen. */
-		if (p->edit.pos < p->edit.scroll)
-			p->edit.scroll = p->edit.pos;
-		for (;;) {
-			char enc[4];
-
-			col = 0;
-			for (i = p->edit.scroll; i < p->edit.pos; i++) {
-				size_t n = pt_utf8_encode(p->edit.cp[i], enc);
-
-				col += ui_text_width(enc, n);
-			}
-			if (qw + col < (size_t)COLS - 1 ||
-			    p->edit.scroll >= p->edit.pos)
-				break;
-			p->edit.scroll++;
-		}
+		col = ui_edit_scroll(&p->edit, (size_t)COLS - 1 - qw);
 		start = p->edit.scroll;
 		for (i = start; i < p->edit.len; i++) {
 			char enc[4];

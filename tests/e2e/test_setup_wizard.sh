@@ -3,8 +3,9 @@
 # CenturyLink addresses (several of the 17 domains) pre-fill exactly the
 # researched settings, Gmail gets Gmail's, qwestoffice.net pre-fills
 # nothing, an unknown domain gets the guess; the address is checked as
-# it is typed; a port change picks its security; Esc and y leave without
-# writing anything.
+# it is typed; the fields edit like the prompts (cursor keys, Home/End,
+# Delete, ^U, ^K, UTF-8); a port change picks its security; Esc and y
+# leave without writing anything.
 #
 # It runs in a private network namespace (only a loopback interface), so
 # that the detection of the unknown domain asks no real DNS server.
@@ -55,6 +56,30 @@ keys ".com"
 pt_check "a known provider is named as soon as the address is complete" \
 	pt_wait_for 5 shows "✓ CenturyLink"
 keys C-u
+
+# The fields edit like the prompts' line editor: the cursor moves
+# (Left/Right, Home/End, ^A/^E), Delete and Backspace work at it, ^K
+# cuts to the end, ^U empties; multi-byte characters stay whole.
+cursor_x() { tmux -L "$sock" display -p '#{cursor_x}'; }
+text_x() { screen | grep -F -- "$1" | head -n 1 | awk -v t="$1" '{ print index($0, t) - 1 }'; }
+keys "at@example.test" Home p
+pt_check "Home, then typing inserts at the start" pt_wait_for 5 shows "pat@example.test"
+pt_check "the cursor is drawn after what was typed" \
+	sh -c "[ \"\$1\" = \"\$2\" ]" _ "$(cursor_x)" "$(( $(text_x pat@example.test) + 1 ))"
+keys End BSpace BSpace BSpace BSpace com
+pt_check "End and Backspace work at the end" pt_wait_for 5 shows "pat@example.com"
+keys Left Left Left Left C-k .org
+pt_check "Left and ^K cut at the cursor" pt_wait_for 5 shows "pat@example.org"
+keys C-a Right Right DC
+pt_check "^A, Right and Delete work at the cursor" pt_wait_for 5 shows "pa@example.org"
+keys C-a ü Right BSpace
+pt_check "a multi-byte character is inserted whole" pt_wait_for 5 shows "üa@example.org"
+keys C-e C-a C-f C-b DC
+pt_check "^E, ^A, ^F, ^B, Delete: the multi-byte character goes whole" \
+	pt_wait_for 5 shows " a@example.org"
+keys C-u
+gone_org() { ! shows "a@example.org"; }
+pt_check "^U empties the field" pt_wait_for 5 gone_org
 
 for d in q.com centurylink.net embarqmail.com elpasotel.net mebtel.net gulftel.com; do
 	cat >"$tmp/want" <<EOF

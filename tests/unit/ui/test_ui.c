@@ -814,6 +814,25 @@ test_keys_documented_in_petrel_1(void)
 /* The line editor. */
 
 static void
+test_edit_scroll(void)
+{
+	struct ui_edit e;
+
+	/* 12 columns of text: 10 ASCII and one wide character. */
+	ui_edit_init(&e, "abcdefghij\xe6\x97\xa5", NULL);
+	CHECK_INT(ui_edit_scroll(&e, 20), 12);
+	CHECK_INT(e.scroll, 0);
+	/* Too narrow: it scrolls until the cursor fits. */
+	CHECK_INT(ui_edit_scroll(&e, 8), 7);
+	CHECK_INT(e.scroll, 5);
+	/* The cursor moved left of what is shown: back to it. */
+	e.pos = 2;
+	CHECK_INT(ui_edit_scroll(&e, 8), 0);
+	CHECK_INT(e.scroll, 2);
+	ui_edit_release(&e);
+}
+
+static void
 test_edit_keys_and_history(void)
 {
 	struct ui_hist h;
@@ -1023,6 +1042,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_ops_have_names_and_maps),
     PT_TEST(test_keys_documented_in_petrel_1),
     PT_TEST(test_edit_keys_and_history),
+    PT_TEST(test_edit_scroll),
     PT_TEST(test_edit_complete),
     PT_TEST(test_edit_complete_path),
     {NULL, NULL},
