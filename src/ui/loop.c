@@ -580,7 +580,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 {
 	static int atexit_done;
 	struct ui ui;
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	int rc = 0, work = 0;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -646,13 +646,17 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 		/* Between slices of model work, a short breath: keys still wake
 		 * poll at once, and the other processes get the CPU. */
 		timeout = work ? 4 : ui.folder.view.dirty ? 100 : 1000;
+		if (ui_mailcap_wait_ms() >= 0 && ui_mailcap_wait_ms() < timeout)
+			timeout = ui_mailcap_wait_ms();
+		pfd[3].fd = ui_mailcap_fd();
+		pfd[3].events = POLLIN;
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = eng_wakeup_fd(ui.eng);
 		pfd[1].events = POLLIN;
 		pfd[2].fd = ui_sigfd[0];
 		pfd[2].events = POLLIN;
-		if (poll(pfd, 3, timeout) < 0 && errno != EINTR) {
+		if (poll(pfd, 4, timeout) < 0 && errno != EINTR) {
 			rc = pt_error_set(err, PT_E_INTERNAL, errno,
 			    _("poll failed: %s"), strerror(errno));
 			break;
@@ -676,6 +680,9 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 			    t1 - t0);
 		if (pfd[1].revents & POLLIN)
 			ui_events_drain(&ui);
+		/* The pager's HTML viewer: its output, its exit, its time. */
+		if (ui_mailcap_wait_ms() >= 0)
+			(void)ui_mailcap_work(&ui);
 		t2 = ui_now_ms();
 		work = ui_folder_work(&ui, t2 + UI_WORK_MS);
 		t3 = ui_now_ms();
@@ -690,6 +697,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 			    t4 - t0, t1 - t0, t2 - t1, t3 - t2, t4 - t3);
 	}
 	ui_hist_save(&ui);
+	ui_mailcap_forget();
 	ui_term_stop();
 	pt_log_quiet_stderr(0);
 	ui_signals_restore();

@@ -30,6 +30,14 @@
 
 static char *ui_mailcap_script(const char *, int *);
 static long ui_mailcap_now_ms(void);
+static int ui_mailcap_spawn(const char *, const char *, const char *, pid_t *,
+    int *, struct pt_error *);
+static int ui_mailcap_status(const char *, int, struct pt_error *);
+static int ui_mailcap_read(int, struct pt_buf *);
+static char *ui_mailcap_tmpfile(const char *, size_t, struct pt_error *);
+static uint64_t ui_mailcap_hash(const char *, size_t);
+static void ui_mailcap_store(char *, size_t, const struct pt_error *);
+static void ui_mailcap_stop(int);
 
 /*
  * The mailcap(5) entry for a type: the command and whether its output
@@ -163,14 +171,17 @@ ui_mailcap_now_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int
-ui_mailcap_run(const char *cmd, const char *type, const char *path,
-    int timeout_ms, struct pt_buf *out, struct pt_error *err)
+/*
+ * Starts cmd as ui_mailcap_run describes, in a process group of its
+ * own; *fd is the read end of its output.  0, or -1 with err set.
+ */
+static int
+ui_mailcap_spawn(const char *cmd, const char *type, const char *path,
+    pid_t *pidp, int *fdp, struct pt_error *err)
 {
 	char *script;
-	int pfd[2], usesfile, status = 0, rc = 0;
-	long deadline;
-	pid_t pid, w;
+	int pfd[2], usesfile;
+	pid_t pid;
 
 	script = ui_mailcap_script(cmd, &usesfile);
 	if (pipe(pfd) != 0) {
@@ -205,14 +216,60 @@ ui_mailcap_run(const char *cmd, const char *type, const char *path,
 	}
 	(void)setpgid(pid, pid);
 	close(pfd[1]);
+	(void)fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
 	free(script);
+	*pidp = pid;
+	*fdp = pfd[0];
+	return 0;
+}
+
+/* The failure, if any, of a command that exited with status. */
+static int
+ui_mailcap_status(const char *cmd, int status, struct pt_error *err)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return pt_error_set(err, PT_E_INTERNAL, 0,
+	    WIFEXITED(status) ? _("'%s' exited with status %d")
+			      : _("'%s' was killed by signal %d"),
+	    cmd, WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+/* Reads what fd holds into out: 1 at its end, 0 for more, -1 over cap. */
+static int
+ui_mailcap_read(int fd, struct pt_buf *out)
+{
+	char buf[8192];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : 1;
+		if (n == 0)
+			return 1;
+		if (pt_buf_add(out, buf, (size_t)n, NULL) != 0)
+			return -1;
+	}
+}
+
+int
+ui_mailcap_run(const char *cmd, const char *type, const char *path,
+    int timeout_ms, struct pt_buf *out, struct pt_error *err)
+{
+	int fd, status = 0, rc = 0, r;
+	long deadline;
+	pid_t pid, w;
+
+	if (ui_mailcap_spawn(cmd, type, path, &pid, &fd, err) != 0)
+		return -1;
+	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
 	deadline = ui_mailcap_now_ms() + timeout_ms;
 	for (;;) {
-		struct pollfd p = {pfd[0], POLLIN, 0};
+		struct pollfd p = {fd, POLLIN, 0};
 		long left = deadline - ui_mailcap_now_ms();
-		char buf[8192];
-		ssize_t n;
-		int pr;
 
 		if (left <= 0) {
 			rc = pt_error_set(err, PT_E_INTERNAL, ETIMEDOUT,
@@ -220,21 +277,16 @@ ui_mailcap_run(const char *cmd, const char *type, const char *path,
 			    timeout_ms / 1000);
 			break;
 		}
-		if ((pr = poll(&p, 1, (int)left)) < 0 && errno == EINTR)
+		if (poll(&p, 1, (int)left) <= 0)
+			continue; /* EINTR, or the time-out checked above */
+		if ((r = ui_mailcap_read(fd, out)) == 0)
 			continue;
-		if (pr <= 0)
-			continue; /* the time-out is checked above */
-		if ((n = read(pfd[0], buf, sizeof buf)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (pt_buf_add(out, buf, (size_t)n, NULL) != 0) {
+		if (r < 0)
 			rc = pt_error_set(err, PT_E_INTERNAL, EFBIG,
 			    _("'%s' wrote more than %zu bytes"), cmd, out->max);
-			break;
-		}
+		break;
 	}
-	close(pfd[0]);
+	close(fd);
 	if (rc != 0)
 		(void)kill(-pid, SIGKILL);
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
@@ -242,35 +294,28 @@ ui_mailcap_run(const char *cmd, const char *type, const char *path,
 	if (rc == 0 && w < 0)
 		rc = pt_error_set(err, PT_E_INTERNAL, errno,
 		    _("cannot run '%s': %s"), cmd, strerror(errno));
-	else if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		rc = pt_error_set(err, PT_E_INTERNAL, 0,
-		    WIFEXITED(status) ? _("'%s' exited with status %d")
-				      : _("'%s' was killed by signal %d"),
-		    cmd,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	else if (rc == 0)
+		rc = ui_mailcap_status(cmd, status, err);
 	return rc;
 }
 
-char *
-ui_mailcap_html(void *arg, const char *html, size_t len, size_t *outlen,
-    struct pt_error *err)
+/*
+ * The HTML in a private temporary file (mkstemps: mode 0600) for cmd's
+ * "%s"; its name to unlink and free, or NULL with err set.
+ */
+static char *
+ui_mailcap_tmpfile(const char *html, size_t len, struct pt_error *err)
 {
 	const char *tmpdir = getenv("TMPDIR");
-	struct pt_buf out;
-	char *cmd, *tmpl;
-	int copious, fd, rc;
+	char *tmpl;
+	int fd;
 
-	(void)arg;
-	if (ui_mailcap_find("text/html", 1, &cmd, &copious) != 0)
-		return NULL; /* none: the built-in converter, no note */
 	tmpl = pt_xasprintf("%s/petrel-XXXXXX.html",
 	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
-	/* mkstemps creates the file with mode 0600. */
 	if ((fd = mkstemps(tmpl, 5)) < 0) {
 		pt_error_set(err, PT_E_INTERNAL, errno,
 		    _("cannot create a temporary file: %s"), strerror(errno));
 		free(tmpl);
-		free(cmd);
 		return NULL;
 	}
 	if (pt_fd_write_all(fd, html, len) != 0 || close(fd) != 0) {
@@ -278,6 +323,23 @@ ui_mailcap_html(void *arg, const char *html, size_t len, size_t *outlen,
 		    _("cannot write '%s': %s"), tmpl, strerror(errno));
 		unlink(tmpl);
 		free(tmpl);
+		return NULL;
+	}
+	return tmpl;
+}
+
+char *
+ui_mailcap_html(void *arg, const char *html, size_t len, size_t *outlen,
+    struct pt_error *err)
+{
+	struct pt_buf out;
+	char *cmd, *tmpl;
+	int copious, rc;
+
+	(void)arg;
+	if (ui_mailcap_find("text/html", 1, &cmd, &copious) != 0)
+		return NULL; /* none: the built-in converter, no note */
+	if ((tmpl = ui_mailcap_tmpfile(html, len, err)) == NULL) {
 		free(cmd);
 		return NULL;
 	}
@@ -292,4 +354,252 @@ ui_mailcap_html(void *arg, const char *html, size_t len, size_t *outlen,
 		return NULL;
 	}
 	return pt_buf_detach(&out, outlen);
+}
+
+/*
+ * The pager's HTML filter runs beside the loop: one command at a time,
+ * its output read as it comes (ui_mailcap_work), the results of the
+ * last few kept by the HTML's hash, so that drawing again (a resize, a
+ * toggle) runs nothing.  The output does not depend on the width (the
+ * command gets none), so the HTML alone is the key.
+ */
+#define UI_MC_CACHE 8
+
+struct ui_mc_entry {
+	uint64_t hash;
+	size_t len;
+	char *out; /* NULL: the command failed, err says why */
+	size_t outlen;
+	struct pt_error err;
+	int used;
+};
+
+static struct {
+	struct ui_mc_entry cache[UI_MC_CACHE];
+	size_t next;
+	/* The running command (pid 0: none). */
+	pid_t pid;
+	int fd; /* -1 once its output ended */
+	uint64_t hash;
+	size_t len;
+	char *cmd, *tmpl;
+	struct pt_buf out;
+	long deadline;
+	int over;       /* wrote more than the cap */
+	char note[256]; /* the "Rendering..." message, cleared when done */
+} ui_mc = {.fd = -1};
+
+static uint64_t
+ui_mailcap_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static void
+ui_mailcap_store(char *out, size_t outlen, const struct pt_error *err)
+{
+	struct ui_mc_entry *e = &ui_mc.cache[ui_mc.next];
+
+	ui_mc.next = (ui_mc.next + 1) % UI_MC_CACHE;
+	free(e->out);
+	e->hash = ui_mc.hash;
+	e->len = ui_mc.len;
+	e->out = out;
+	e->outlen = outlen;
+	e->err = *err;
+	e->used = 1;
+}
+
+/* Ends the running command: killed unless it has exited. */
+static void
+ui_mailcap_stop(int kill_it)
+{
+	int status;
+
+	if (ui_mc.pid == 0)
+		return;
+	if (kill_it)
+		(void)kill(-ui_mc.pid, SIGKILL);
+	while (waitpid(ui_mc.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (ui_mc.fd >= 0)
+		close(ui_mc.fd);
+	ui_mc.fd = -1;
+	ui_mc.pid = 0;
+	if (ui_mc.tmpl != NULL)
+		unlink(ui_mc.tmpl);
+	free(ui_mc.tmpl);
+	free(ui_mc.cmd);
+	ui_mc.tmpl = ui_mc.cmd = NULL;
+	pt_buf_release(&ui_mc.out);
+}
+
+char *
+ui_mailcap_html_async(void *arg, const char *html, size_t len, size_t *outlen,
+    struct pt_error *err)
+{
+	struct ui *ui = arg;
+	uint64_t h = ui_mailcap_hash(html, len);
+	char *cmd;
+	size_t i;
+	int copious;
+
+	for (i = 0; i < UI_MC_CACHE; i++) {
+		struct ui_mc_entry *e = &ui_mc.cache[i];
+
+		if (!e->used || e->hash != h || e->len != len)
+			continue;
+		if (e->out == NULL) {
+			*err = e->err;
+			return NULL;
+		}
+		*outlen = e->outlen;
+		cmd = pt_xmalloc(e->outlen + 1);
+		memcpy(cmd, e->out, e->outlen);
+		cmd[e->outlen] = '\0';
+		return cmd;
+	}
+	if (ui_mc.pid != 0 && ui_mc.hash == h && ui_mc.len == len)
+		return NULL; /* running: the built-in text meanwhile */
+	if (ui_mailcap_find("text/html", 1, &cmd, &copious) != 0)
+		return NULL; /* none: the built-in converter, no note */
+	/* Another message's HTML: it is not wanted any more. */
+	ui_mailcap_stop(1);
+	ui_mc.hash = h;
+	ui_mc.len = len;
+	ui_mc.cmd = cmd;
+	if ((ui_mc.tmpl = ui_mailcap_tmpfile(html, len, err)) == NULL ||
+	    ui_mailcap_spawn(cmd, "text/html", ui_mc.tmpl, &ui_mc.pid,
+		&ui_mc.fd, err) != 0) {
+		ui_mailcap_store(NULL, 0, err);
+		ui_mc.pid = 0;
+		if (ui_mc.tmpl != NULL)
+			unlink(ui_mc.tmpl);
+		free(ui_mc.tmpl);
+		free(ui_mc.cmd);
+		ui_mc.tmpl = ui_mc.cmd = NULL;
+		return NULL;
+	}
+	(void)fcntl(ui_mc.fd, F_SETFL, O_NONBLOCK);
+	pt_buf_init(&ui_mc.out, UI_MAILCAP_OUT_MAX);
+	ui_mc.deadline = ui_mailcap_now_ms() + UI_MAILCAP_TIMEOUT_MS;
+	ui_mc.over = 0;
+	if (ui != NULL) {
+		ui_msg(ui, _("Rendering the HTML with '%s'..."), cmd);
+		pt_strlcpy(ui_mc.note, ui->msg != NULL ? ui->msg : "",
+		    sizeof ui_mc.note);
+	}
+	return NULL;
+}
+
+int
+ui_mailcap_fd(void)
+{
+	return ui_mc.pid != 0 ? ui_mc.fd : -1;
+}
+
+int
+ui_mailcap_wait_ms(void)
+{
+	long left;
+
+	if (ui_mc.pid == 0)
+		return -1;
+	/* Output ended: look for its exit every 20 ms. */
+	if (ui_mc.fd < 0)
+		return 20;
+	left = ui_mc.deadline - ui_mailcap_now_ms();
+	return left < 0 ? 0 : left > 1000 ? 1000 : (int)left;
+}
+
+int
+ui_mailcap_work(struct ui *ui)
+{
+	struct pt_error err;
+	int status;
+	pid_t w;
+
+	if (ui_mc.pid == 0)
+		return 0;
+	pt_error_init(&err);
+	if (ui_mc.fd >= 0) {
+		int r = ui_mailcap_read(ui_mc.fd, &ui_mc.out);
+
+		if (r < 0)
+			ui_mc.over = 1;
+		if (r != 0) {
+			close(ui_mc.fd);
+			ui_mc.fd = -1;
+		}
+	}
+	if (ui_mc.over)
+		pt_error_set(&err, PT_E_INTERNAL, EFBIG,
+		    _("'%s' wrote more than %zu bytes"), ui_mc.cmd,
+		    ui_mc.out.max);
+	else if (ui_mailcap_now_ms() >= ui_mc.deadline)
+		pt_error_set(&err, PT_E_INTERNAL, ETIMEDOUT,
+		    _("'%s' took more than %d seconds"), ui_mc.cmd,
+		    UI_MAILCAP_TIMEOUT_MS / 1000);
+	if (err.class != PT_OK) {
+		ui_mailcap_store(NULL, 0, &err);
+		ui_mailcap_stop(1);
+	} else if (ui_mc.fd >= 0)
+		return 0; /* more to come */
+	else {
+		while ((w = waitpid(ui_mc.pid, &status, WNOHANG)) < 0 &&
+		       errno == EINTR)
+			;
+		if (w == 0)
+			return 0; /* output ended, not exited yet */
+		if (w < 0)
+			pt_error_set(&err, PT_E_INTERNAL, errno,
+			    _("cannot run '%s': %s"), ui_mc.cmd,
+			    strerror(errno));
+		else
+			(void)ui_mailcap_status(ui_mc.cmd, status, &err);
+		if (err.class != PT_OK)
+			ui_mailcap_store(NULL, 0, &err);
+		else {
+			size_t n;
+			char *out = pt_buf_detach(&ui_mc.out, &n);
+
+			ui_mailcap_store(out, n, &err);
+		}
+		ui_mc.pid = 0; /* reaped */
+		ui_mc.fd = -1;
+		if (ui_mc.tmpl != NULL)
+			unlink(ui_mc.tmpl);
+		free(ui_mc.tmpl);
+		free(ui_mc.cmd);
+		ui_mc.tmpl = ui_mc.cmd = NULL;
+		pt_buf_release(&ui_mc.out);
+	}
+	/* Done or failed: the pager draws again, from the cache. */
+	if (ui != NULL) {
+		ui_pager_rerender();
+		if (ui->msg != NULL && strcmp(ui->msg, ui_mc.note) == 0)
+			ui_msg_clear(ui);
+		ui->redraw = 1;
+	}
+	return 1;
+}
+
+void
+ui_mailcap_forget(void)
+{
+	size_t i;
+
+	ui_mailcap_stop(1);
+	for (i = 0; i < UI_MC_CACHE; i++) {
+		free(ui_mc.cache[i].out);
+		memset(&ui_mc.cache[i], 0, sizeof ui_mc.cache[i]);
+	}
+	ui_mc.next = 0;
 }

@@ -138,6 +138,13 @@ ui_pager_reset(void)
 	ui_pg.width = 0;
 }
 
+void
+ui_pager_rerender(void)
+{
+	if (ui_pg.have)
+		ui_pg.width = 0;
+}
+
 static void
 ui_pager_init(struct ui *ui)
 {
@@ -566,8 +573,10 @@ ui_pager_render(struct ui *ui, int keep)
 		memset(&opts, 0, sizeof opts);
 		opts.width = (unsigned)w;
 		opts.prefer_html = cfg_get_bool(ui->cfg, "ui", "prefer_html");
-		if (cfg_get_bool(ui->cfg, "ui", "html_mailcap"))
-			opts.html_filter = ui_mailcap_html;
+		if (cfg_get_bool(ui->cfg, "ui", "html_mailcap")) {
+			opts.html_filter = ui_mailcap_html_async;
+			opts.html_filter_arg = ui;
+		}
 		if (ui_pg.st != NULL)
 			opts.missing = &ms;
 		/* The pager shows the configured headers, not the renderer's.

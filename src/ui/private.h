@@ -759,6 +759,8 @@ int ui_index_step(struct ui *, enum ui_op);
 
 /* pager.c */
 void ui_pager_show(struct ui *, uint32_t);
+/* The message is rendered again (keeping the place) when next drawn. */
+void ui_pager_rerender(void);
 
 /* help.c */
 void ui_help_for(struct ui *, const struct ui_screen *);
@@ -786,6 +788,24 @@ void ui_attach_show(struct ui *, const char *, size_t,
 int ui_mailcap_find(const char *, int, char **, int *);
 int ui_mailcap_run(const char *, const char *, const char *, int,
     struct pt_buf *, struct pt_error *);
+/*
+ * The pager's html_filter (arg: the struct ui): the output of an
+ * earlier run on the same HTML from a small cache, or NULL while the
+ * command runs beside the loop (started here, with the limits of
+ * ui_mailcap_html; "Rendering..." on the message line) so that the
+ * built-in text shows meanwhile.  A failed run is cached as its error.
+ * ui_mailcap_fd: the running command's output to poll, or -1;
+ * ui_mailcap_wait_ms: how long the loop may sleep for it (-1: no
+ * command); ui_mailcap_work: reads its output after poll, and when it
+ * is done or failed caches the result and has the pager draw again (1).
+ * ui_mailcap_forget: kills a running command, empties the cache.
+ */
+char *ui_mailcap_html_async(void *, const char *, size_t, size_t *,
+    struct pt_error *);
+int ui_mailcap_fd(void);
+int ui_mailcap_wait_ms(void);
+int ui_mailcap_work(struct ui *);
+void ui_mailcap_forget(void);
 void ui_urls_show(struct ui *, const char *, size_t);
 
 /* folders.c: an account's folders in display order (allocated array,
