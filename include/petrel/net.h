@@ -309,4 +309,24 @@ int net_pin_check(const char *, struct pt_error *);
 size_t net_stream_pending(mailstream *);
 /* ---- engine support (end) ---- */
 
+/*
+ * An XOAUTH2 login over l (src/net/xoauth2.c).  ops->attempt does one
+ * exchange with a token: 0 logged in, 1 refused (status: the status of
+ * the server's JSON challenge, "" without one), -1 another failure with
+ * err set.  ops->server_text gives the server's last reply, sanitized
+ * (the caller frees), for a refusal without a JSON status.  The token
+ * (and any new one) must have no control characters (PT_E_CONFIG).  A
+ * refused token is replaced once by a new one from
+ * l->params.oauth_token_command (cfg_token_run, read_timeout); a second
+ * refusal is PT_E_AUTH with NET_ERR_TOKEN_REFUSED and the status in the
+ * message.  0, or -1 with err set.
+ */
+struct net_xoauth2_ops {
+	int (*attempt)(void *, const struct pt_secret *, char *, size_t,
+	    struct pt_error *);
+	char *(*server_text)(void *);
+};
+int net_xoauth2_login(const struct net_link *, const struct net_xoauth2_ops *,
+    void *, const struct pt_secret *, struct pt_error *);
+
 #endif

@@ -3,8 +3,8 @@
  * mailimap_oauth2_authenticate always sends the initial response on the
  * command line (SASL-IR), drops the error the server explains in its
  * challenge and leaves the token in freed memory.  Here the token lines
- * go out private (never in the protocol log) and are wiped, and a
- * refused token is replaced once by a new one from the token command.
+ * go out private (never in the protocol log) and are wiped; the retry
+ * with a new token is net_xoauth2_login's.
  */
 #include "config.h"
 
@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "petrel/config.h"
 #include "petrel/core.h"
 #include "petrel/imap.h"
 #include "petrel/net.h"
@@ -23,7 +22,9 @@
 static int imap_auth_write(mailstream *, const char *);
 static int imap_auth_try(struct imap_session *, const char *,
     const struct pt_secret *, char *, size_t, struct pt_error *);
-static int imap_auth_token_ok(const struct pt_secret *, struct pt_error *);
+static char *imap_auth_server_text(void *);
+static int imap_auth_attempt(void *, const struct pt_secret *, char *, size_t,
+    struct pt_error *);
 
 /* Writes str to the stream; 0 or -1. */
 static int
@@ -116,36 +117,34 @@ imap_auth_try(struct imap_session *s, const char *user,
 	return 1;
 }
 
-/* The token goes inside the XOAUTH2 blob: no control characters. */
-static int
-imap_auth_token_ok(const struct pt_secret *token, struct pt_error *err)
+/* The server's words on the last tagged reply (sanitized, to free). */
+static char *
+imap_auth_server_text(void *arg)
 {
-	size_t i;
+	struct imap_session *s = arg;
 
-	if (token == NULL || token->value == NULL || token->len == 0)
-		return pt_error_set(err, PT_E_CONFIG, 0,
-		    _("the OAuth2 token is empty"));
-	for (i = 0; i < token->len; i++)
-		if ((unsigned char)token->value[i] < 0x20 ||
-		    token->value[i] == 0x7f)
-			return pt_error_set(err, PT_E_CONFIG, 0,
-			    _("the token command printed a token with control "
-			      "characters: it must print only the access "
-			      "token"));
-	return 0;
+	return s->imap->imap_response != NULL
+		   ? pt_sanitize_line(s->imap->imap_response,
+			 strlen(s->imap->imap_response))
+		   : NULL;
+}
+
+static int
+imap_auth_attempt(void *arg, const struct pt_secret *token, char *status,
+    size_t size, struct pt_error *err)
+{
+	struct imap_session *s = arg;
+
+	return imap_auth_try(s, s->user, token, status, size, err);
 }
 
 int
 imap_session_xoauth2(struct imap_session *s, const char *user,
     const struct pt_secret *token, struct pt_error *err)
 {
-	struct pt_secret fresh;
-	char status[64];
-	char *text;
-	int r;
+	static const struct net_xoauth2_ops ops = {imap_auth_attempt,
+	    imap_auth_server_text};
 
-	if (imap_auth_token_ok(token, err) == -1)
-		return -1;
 	if (!mailimap_has_authentication(s->imap, "XOAUTH2")) {
 		s->broken = 1;
 		return pt_error_set(err, PT_E_AUTH, NET_ERR_NO_XOAUTH2,
@@ -154,41 +153,10 @@ imap_session_xoauth2(struct imap_session *s, const char *user,
 		      "oauth_token_command and log in with a password"),
 		    s->link.host);
 	}
-	r = imap_auth_try(s, user, token, status, sizeof status, err);
-	if (r == 1) {
-		/* Tokens expire (hourly): one new one, then give up. */
-		pt_info("imap: %s refused the OAuth2 token (status %s); "
-			"running the token command again",
-		    s->link.host, status[0] != '\0' ? status : "none");
-		pt_secret_init(&fresh);
-		if (cfg_token_run(s->link.params.oauth_token_command,
-			s->link.params.read_timeout_ms / 1000, &fresh,
-			err) == -1) {
-			s->broken = 1;
-			return -1;
-		}
-		r = imap_auth_token_ok(&fresh, err) == -1
-			? -1
-			: imap_auth_try(s, user, &fresh, status, sizeof status,
-			      err);
-		pt_secret_release(&fresh);
+	s->user = user;
+	if (net_xoauth2_login(&s->link, &ops, s, token, err) == -1) {
+		s->broken = 1;
+		return -1;
 	}
-	if (r != 1)
-		return r;
-	s->broken = 1;
-	if (status[0] != '\0')
-		return pt_error_set(err, PT_E_AUTH, NET_ERR_TOKEN_REFUSED,
-		    _("the token was refused (status %s): run your token "
-		      "command again or re-authorise"),
-		    status);
-	text = s->imap->imap_response != NULL
-		   ? pt_sanitize_line(s->imap->imap_response,
-			 strlen(s->imap->imap_response))
-		   : pt_xstrdup("");
-	pt_error_set(err, PT_E_AUTH, NET_ERR_TOKEN_REFUSED,
-	    _("the token was refused (server: %s): run your token command "
-	      "again or re-authorise"),
-	    text);
-	free(text);
-	return -1;
+	return 0;
 }

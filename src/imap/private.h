@@ -19,6 +19,7 @@ struct imap_session {
 	int logged_in;
 	char caps[1024];
 	char mech[16];       /* how login went: LOGIN, XOAUTH2, PREAUTH */
+	const char *user;    /* during imap_session_xoauth2 */
 	int qresync_enabled; /* engine support: ENABLE QRESYNC done */
 };
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "petrel/config.h"
 #include "petrel/core.h"
 #include "petrel/net.h"
 #include "petrel/smtp.h"
@@ -28,6 +27,9 @@ static int smtp_auth_send(struct smtp_session *, const char *, const void *,
 static int smtp_auth_rejected(struct smtp_session *, int, struct pt_error *);
 static int smtp_auth_xoauth2_try(struct smtp_session *, const char *,
     const struct pt_secret *, char *, size_t, struct pt_error *);
+static char *smtp_auth_server_text(void *);
+static int smtp_auth_attempt(void *, const struct pt_secret *, char *, size_t,
+    struct pt_error *);
 static int smtp_auth_xoauth2(struct smtp_session *, const char *,
     const struct pt_secret *, struct pt_error *);
 
@@ -203,47 +205,34 @@ smtp_auth_xoauth2_try(struct smtp_session *s, const char *user,
 	return smtp_auth_rejected(s, code, err);
 }
 
+static char *
+smtp_auth_server_text(void *arg)
+{
+	return smtp_reply_text(arg);
+}
+
+static int
+smtp_auth_attempt(void *arg, const struct pt_secret *token, char *status,
+    size_t size, struct pt_error *err)
+{
+	struct smtp_session *s = arg;
+
+	return smtp_auth_xoauth2_try(s, s->user, token, status, size, err);
+}
+
 static int
 smtp_auth_xoauth2(struct smtp_session *s, const char *user,
     const struct pt_secret *token, struct pt_error *err)
 {
-	struct pt_secret fresh;
-	char status[64];
-	char *text;
-	int r;
+	static const struct net_xoauth2_ops ops = {smtp_auth_attempt,
+	    smtp_auth_server_text};
 
-	r = smtp_auth_xoauth2_try(s, user, token, status, sizeof status, err);
-	if (r == 1) {
-		/* Tokens expire (hourly): one new one, then give up. */
-		pt_info("smtp: %s refused the OAuth2 token (status %s); "
-			"running the token command again",
-		    s->link.host, status[0] != '\0' ? status : "none");
-		pt_secret_init(&fresh);
-		if (cfg_token_run(s->link.params.oauth_token_command,
-			s->link.params.read_timeout_ms / 1000, &fresh,
-			err) == -1) {
-			s->broken = 1;
-			return -1;
-		}
-		r = smtp_auth_xoauth2_try(s, user, &fresh, status,
-		    sizeof status, err);
-		pt_secret_release(&fresh);
+	s->user = user;
+	if (net_xoauth2_login(&s->link, &ops, s, token, err) == -1) {
+		s->broken = 1;
+		return -1;
 	}
-	if (r != 1)
-		return r;
-	s->broken = 1;
-	if (status[0] != '\0')
-		return pt_error_set(err, PT_E_AUTH, NET_ERR_TOKEN_REFUSED,
-		    _("the token was refused (status %s): run your token "
-		      "command again or re-authorise"),
-		    status);
-	text = smtp_reply_text(s);
-	pt_error_set(err, PT_E_AUTH, NET_ERR_TOKEN_REFUSED,
-	    _("the token was refused (server: %s): run your token command "
-	      "again or re-authorise"),
-	    text != NULL ? text : "");
-	free(text);
-	return -1;
+	return 0;
 }
 
 int
@@ -260,11 +249,6 @@ smtp_session_auth(struct smtp_session *s, const char *user,
 		return pt_error_set(err, PT_E_CONFIG, 0,
 		    _("the user name is empty or contains a line break"));
 	if (s->link.params.oauth_token_command != NULL) {
-		if (pw == NULL || pw->value == NULL || pw->len == 0 ||
-		    strpbrk(pw->value, "\r\n\001") != NULL)
-			return pt_error_set(err, PT_E_CONFIG, 0,
-			    _("the OAuth2 token is empty or holds control "
-			      "characters"));
 		if (!s->xoauth2) {
 			s->broken = 1;
 			return pt_error_set(err, PT_E_AUTH, NET_ERR_NO_XOAUTH2,

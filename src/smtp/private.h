@@ -30,7 +30,8 @@ struct smtp_session {
 	int broken;
 	char exts[256];
 	char mech[16];
-	int xoauth2; /* EHLO offered AUTH XOAUTH2 (libetpan has no bit) */
+	int xoauth2;      /* EHLO offered AUTH XOAUTH2 (libetpan has no bit) */
+	const char *user; /* during an XOAUTH2 login */
 };
 
 /* The server's last reply text, one sanitized line (the caller frees). */

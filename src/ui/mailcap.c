@@ -37,6 +37,7 @@ static int ui_mailcap_read(int, struct pt_buf *);
 static char *ui_mailcap_tmpfile(const char *, size_t, struct pt_error *);
 static uint64_t ui_mailcap_hash(const char *, size_t);
 static void ui_mailcap_store(char *, size_t, const struct pt_error *);
+static void ui_mailcap_release(void);
 static void ui_mailcap_stop(int);
 
 /*
@@ -417,6 +418,22 @@ ui_mailcap_store(char *out, size_t outlen, const struct pt_error *err)
 	e->used = 1;
 }
 
+/* Forgets the command's pipe, file, name and output (it was reaped). */
+static void
+ui_mailcap_release(void)
+{
+	if (ui_mc.fd >= 0)
+		close(ui_mc.fd);
+	ui_mc.fd = -1;
+	ui_mc.pid = 0;
+	if (ui_mc.tmpl != NULL)
+		unlink(ui_mc.tmpl);
+	free(ui_mc.tmpl);
+	free(ui_mc.cmd);
+	ui_mc.tmpl = ui_mc.cmd = NULL;
+	pt_buf_release(&ui_mc.out);
+}
+
 /* Ends the running command: killed unless it has exited. */
 static void
 ui_mailcap_stop(int kill_it)
@@ -429,16 +446,7 @@ ui_mailcap_stop(int kill_it)
 		(void)kill(-ui_mc.pid, SIGKILL);
 	while (waitpid(ui_mc.pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (ui_mc.fd >= 0)
-		close(ui_mc.fd);
-	ui_mc.fd = -1;
-	ui_mc.pid = 0;
-	if (ui_mc.tmpl != NULL)
-		unlink(ui_mc.tmpl);
-	free(ui_mc.tmpl);
-	free(ui_mc.cmd);
-	ui_mc.tmpl = ui_mc.cmd = NULL;
-	pt_buf_release(&ui_mc.out);
+	ui_mailcap_release();
 }
 
 char *
@@ -479,12 +487,7 @@ ui_mailcap_html_async(void *arg, const char *html, size_t len, size_t *outlen,
 	    ui_mailcap_spawn(cmd, "text/html", ui_mc.tmpl, &ui_mc.pid,
 		&ui_mc.fd, err) != 0) {
 		ui_mailcap_store(NULL, 0, err);
-		ui_mc.pid = 0;
-		if (ui_mc.tmpl != NULL)
-			unlink(ui_mc.tmpl);
-		free(ui_mc.tmpl);
-		free(ui_mc.cmd);
-		ui_mc.tmpl = ui_mc.cmd = NULL;
+		ui_mailcap_release();
 		return NULL;
 	}
 	(void)fcntl(ui_mc.fd, F_SETFL, O_NONBLOCK);
@@ -572,14 +575,7 @@ ui_mailcap_work(struct ui *ui)
 
 			ui_mailcap_store(out, n, &err);
 		}
-		ui_mc.pid = 0; /* reaped */
-		ui_mc.fd = -1;
-		if (ui_mc.tmpl != NULL)
-			unlink(ui_mc.tmpl);
-		free(ui_mc.tmpl);
-		free(ui_mc.cmd);
-		ui_mc.tmpl = ui_mc.cmd = NULL;
-		pt_buf_release(&ui_mc.out);
+		ui_mailcap_release(); /* reaped */
 	}
 	/* Done or failed: the pager draws again, from the cache. */
 	if (ui != NULL) {

@@ -13,12 +13,8 @@ pt_need tmux python3
 otmp=$(pt_tmpdir)
 good="tok-$RANDOM$RANDOM-good"
 printf '%s\n' "$good" >"$otmp/valid"
-python3 "$top_srcdir/tests/harness/oauth2srv.py" --port-file "$otmp/port" \
-	--tokens "$otmp/valid" 2>"$otmp/err" &
-opid=$!
-pt_at_exit "kill $opid 2>/dev/null; wait $opid 2>/dev/null"
-pt_wait_for 10 test -s "$otmp/port" || exit 99
-export PT_OAUTH2_INTROSPECT_URL="http://127.0.0.1:$(cat "$otmp/port")/introspect"
+net_tmp=$otmp
+oauth2_start "$otmp/valid"
 printf '#!/bin/sh\necho run >>"%s/runs"\ncat "%s/token"\n' "$otmp" "$otmp" \
 	>"$otmp/tok.sh"
 chmod +x "$otmp/tok.sh"

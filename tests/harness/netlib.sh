@@ -8,6 +8,12 @@
 #	out_field KEY				"elapsed_ms" etc. from $out
 #	mailservers_start			real Dovecot+Postfix, sources env
 #						(exits 77 when not possible)
+#	oauth2_start TOKENS			the OAuth2 introspection endpoint
+#						(tests/harness/oauth2srv.py) taking
+#						the tokens listed in the file TOKENS;
+#						exports PT_OAUTH2_INTROSPECT_URL, so
+#						that mailservers_start then makes
+#						Dovecot (and Postfix) take XOAUTH2
 
 : "${PT_TOOL:=$top_builddir/tests/tools/petrel-test-tool}"
 FAULTSRV=$top_srcdir/tests/harness/faultsrv.py
@@ -133,4 +139,19 @@ doctor() {
 	doc_rc=$?
 	doc_ms=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 ))
 	printf '%s\n' "$out" | sed 's/^/    | /'
+}
+
+oauth2_start() {
+	local tokens=$1 dir pid
+	dir=$(mktemp -d "$net_tmp/oauth2.XXXXXX")
+	python3 "$top_srcdir/tests/harness/oauth2srv.py" --port-file "$dir/port" \
+		--tokens "$tokens" 2>"$dir/stderr" &
+	pid=$!
+	pt_at_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+	if ! pt_wait_for 10 test -s "$dir/port"; then
+		echo "oauth2srv.py did not start:" >&2
+		cat "$dir/stderr" >&2
+		exit 99
+	fi
+	export PT_OAUTH2_INTROSPECT_URL="http://127.0.0.1:$(cat "$dir/port")/introspect"
 }

@@ -17,15 +17,7 @@ net_tmp=$(pt_tmpdir)
 good="tok-$RANDOM$RANDOM-good"
 stale="tok-$RANDOM$RANDOM-stale"
 printf '%s\n' "$good" >"$net_tmp/valid"
-python3 "$top_srcdir/tests/harness/oauth2srv.py" --port-file "$net_tmp/oport" \
-	--tokens "$net_tmp/valid" 2>"$net_tmp/oauth2srv.err" &
-opid=$!
-pt_at_exit "kill $opid 2>/dev/null; wait $opid 2>/dev/null"
-pt_wait_for 10 test -s "$net_tmp/oport" || {
-	cat "$net_tmp/oauth2srv.err" >&2
-	exit 99
-}
-export PT_OAUTH2_INTROSPECT_URL="http://127.0.0.1:$(cat "$net_tmp/oport")/introspect"
+oauth2_start "$net_tmp/valid"
 mailservers_start
 
 # The token command prints the Nth line of $net_tmp/seq on its Nth run
