@@ -88,6 +88,8 @@ setup_account_write(const char *path, const struct setup_account *a,
 	ADD("smtp_security", cfg_security_name(st->smtp.security));
 	if (a->password_command != NULL)
 		ADD("password_command", a->password_command);
+	if (a->oauth_token_command != NULL)
+		ADD("oauth_token_command", a->oauth_token_command);
 	if (a->password != NULL)
 		ADD("password", a->password);
 	if (a->ca_file != NULL)

@@ -320,6 +320,7 @@ setup_check_server(const struct setup_check_params *cp, enum net_proto proto,
 	np.proto = proto;
 	np.ca_file = cp->ca_file;
 	np.pin = proto == NET_PROTO_SMTP ? cp->smtp_pin : cp->imap_pin;
+	np.oauth_token_command = cp->oauth_token_command;
 	np.connect_timeout_ms = cp->connect_timeout_ms > 0
 				    ? cp->connect_timeout_ms
 				    : NET_CONNECT_TIMEOUT_DEFAULT * 1000;

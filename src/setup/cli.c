@@ -42,6 +42,7 @@ struct cli {
 	const char *email;
 	const char *username;
 	const char *password_command;
+	const char *oauth_token_command;
 	const char *imap_opt;
 	const char *smtp_opt;
 	const char *ca_file;
@@ -83,6 +84,10 @@ cli_usage(FILE *f)
 	      "  --password-command CMD    a command printing the password\n"
 	      "                            (else it is asked on the "
 	      "terminal)\n"
+	      "  --oauth-token-command CMD a command printing an OAuth2 "
+	      "access token:\n"
+	      "                            log in with XOAUTH2 instead of a "
+	      "password\n"
 	      "  --username USER           the login name (default: the "
 	      "address)\n"
 	      "  --imap HOST[:PORT[:SEC]]  the IMAP server (SEC: tls or "
@@ -174,11 +179,13 @@ cli_password(struct cli *c, struct pt_secret *pw)
 	struct pt_error err;
 	char prompt[256];
 
-	if (c->password_command != NULL) {
+	if (c->password_command != NULL || c->oauth_token_command != NULL) {
 		memset(&acct, 0, sizeof acct);
 		acct.id = "setup";
 		acct.email = c->email;
 		acct.password_command = c->password_command;
+		acct.oauth_token_command = c->oauth_token_command;
+		acct.read_timeout = NET_READ_TIMEOUT_DEFAULT;
 		pt_error_init(&err);
 		if (cfg_account_password(&acct, pw, &err) != 0) {
 			fprintf(stderr, "petrel setup: %s\n", err.msg);
@@ -249,6 +256,7 @@ cli_test(struct cli *c, const struct pt_secret *pw)
 	cp.email = c->st.email;
 	cp.username = c->st.username;
 	cp.pw = pw;
+	cp.oauth_token_command = c->oauth_token_command;
 	cp.ca_file = c->ca_file;
 	cp.connect_timeout_ms = c->connect_timeout * 1000;
 	cp.line = cli_line;
@@ -273,6 +281,7 @@ cli_write(struct cli *c, struct pt_error *err)
 	a.name = c->name;
 	a.st = &c->st;
 	a.password_command = c->password_command;
+	a.oauth_token_command = c->oauth_token_command;
 	a.ca_file = c->ca_file;
 	a.connect_timeout = c->connect_timeout;
 	if ((id = setup_account_write(c->path, &a, err)) == NULL)
@@ -372,6 +381,7 @@ setup_main(const char *path, int argc, char **argv)
 	    {"name", required_argument, NULL, 'n'},
 	    {"username", required_argument, NULL, 'u'},
 	    {"password-command", required_argument, NULL, 'p'},
+	    {"oauth-token-command", required_argument, NULL, 'o'},
 	    {"imap", required_argument, NULL, 'i'},
 	    {"smtp", required_argument, NULL, 's'},
 	    {"ca-file", required_argument, NULL, 'c'},
@@ -414,6 +424,9 @@ setup_main(const char *path, int argc, char **argv)
 			break;
 		case 'p':
 			c.password_command = optarg;
+			break;
+		case 'o':
+			c.oauth_token_command = optarg;
 			break;
 		case 'i':
 			c.imap_opt = optarg;
@@ -478,6 +491,13 @@ setup_main(const char *path, int argc, char **argv)
 		fprintf(stderr, "%s\n",
 		    _("petrel setup: --email and --name are needed (or run "
 		      "petrel setup in a terminal for the wizard)"));
+		free(defpath);
+		return EXIT_SETUP_USAGE;
+	}
+	if (c.password_command != NULL && c.oauth_token_command != NULL) {
+		fprintf(stderr, "%s\n",
+		    _("petrel setup: give --password-command or "
+		      "--oauth-token-command, not both"));
 		free(defpath);
 		return EXIT_SETUP_USAGE;
 	}

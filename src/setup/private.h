@@ -282,15 +282,16 @@ struct setup_line {
 };
 
 struct setup_check_params {
-	const char *email;          /* names this end in EHLO */
-	const char *username;       /* for the login steps */
-	const struct pt_secret *pw; /* NULL: a probe, no login */
-	const char *ca_file;        /* or NULL */
-	const char *imap_pin;       /* "sha256:..." or NULL */
-	const char *smtp_pin;       /* "sha256:..." or NULL */
-	int connect_timeout_ms;     /* 0: net's default */
-	int read_timeout_ms;        /* 0: net's default */
-	struct net_cancel *cancel;  /* may be NULL */
+	const char *email;               /* names this end in EHLO */
+	const char *username;            /* for the login steps */
+	const struct pt_secret *pw;      /* NULL: a probe, no login */
+	const char *oauth_token_command; /* set: pw is a token (XOAUTH2) */
+	const char *ca_file;             /* or NULL */
+	const char *imap_pin;            /* "sha256:..." or NULL */
+	const char *smtp_pin;            /* "sha256:..." or NULL */
+	int connect_timeout_ms;          /* 0: net's default */
+	int read_timeout_ms;             /* 0: net's default */
+	struct net_cancel *cancel;       /* may be NULL */
 	void (*line)(void *, const struct setup_line *); /* may be NULL */
 	void *arg;
 };
@@ -375,6 +376,7 @@ struct setup_account {
 	const char *name;
 	const struct setup_settings *st;
 	const char *password_command;
+	const char *oauth_token_command;
 	const char *password; /* only when the user chose the file */
 	const char *ca_file;
 	const char *imap_pin;

@@ -75,6 +75,29 @@ pt_check "setup --show: OAuth2 for SMTP" has "authentication: yes (OAuth2, XOAUT
 pt_check "setup --show: the token command named" has "oauth_token_command"
 pt_check "setup --show: no password line" bash -c "! grep -q '^Password:' <<<\"\$1\"" _ "$out"
 
+# 2b. petrel setup --oauth-token-command: tested with XOAUTH2, written.
+tokens "$good"
+mkdir -p "$net_tmp/home"
+out=$(HOME=$net_tmp/home PETREL_DATADIR=$top_srcdir/data "$PETREL" \
+	-F "$net_tmp/setupcfg" setup --email "$PT_ALICE_USER" --name "Alice" \
+	--oauth-token-command "$net_tmp/tok.sh" --ca-file "$PT_CA_FILE" \
+	--imap "$PT_HOST:$PT_IMAPS_PORT:tls" \
+	--smtp "$PT_HOST:$PT_SUBMISSION_PORT:starttls" 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed 's/^/    | /'
+pt_check "setup --oauth-token-command: exit 0" test "$rc" -eq 0
+pt_check "setup: IMAP tested with XOAUTH2" has "✓ IMAP login as $PT_ALICE_USER: XOAUTH2"
+pt_check "setup: SMTP tested with XOAUTH2" has "✓ SMTP AUTH as $PT_ALICE_USER: XOAUTH2"
+pt_check "setup: the command is written" \
+	grep -qx "oauth_token_command = $net_tmp/tok.sh" "$net_tmp/setupcfg"
+pt_check "setup: no password setting" bash -c "! grep -q '^password' '$net_tmp/setupcfg'"
+pt_check "setup: no token shown" no_token
+out=$("$PETREL" -F "$net_tmp/setupcfg2" setup --email "$PT_ALICE_USER" \
+	--name A --oauth-token-command x --password-command y 2>&1)
+rc=$?
+pt_check "setup: both commands refused (exit 2)" test "$rc" -eq 2
+pt_check "setup: ... saying so" has "not both"
+
 # 3. An expired token: refused with the JSON status, the command runs
 #    again once, and the new token works (IMAP, then SMTP, each once).
 tokens "$stale" "$good"
