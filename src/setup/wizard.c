@@ -383,8 +383,10 @@ wiz_draw_field(struct wiz *w, int y, int id, const char *label, int width)
 	}
 	e.pos = f->back < n ? n - f->back : 0;
 	col = ui_edit_scroll(&e, width > 1 ? (size_t)width - 1 : 1);
-	e.len -= e.scroll;
-	memmove(e.cp, e.cp + e.scroll, e.len * sizeof *e.cp);
+	if (e.scroll > 0) {
+		e.len -= e.scroll;
+		memmove(e.cp, e.cp + e.scroll, e.len * sizeof *e.cp);
+	}
 	t = ui_edit_text(&e);
 	(void)wiz_text(y, x, width, t,
 	    focus ? A_UNDERLINE | A_BOLD : A_UNDERLINE);
@@ -1140,7 +1142,8 @@ wiz_edit(struct wiz *w, uint32_t key)
 		f->back = e.len - e.pos;
 	}
 	/* A password passed through here: leave none of it behind. */
-	explicit_bzero(e.cp, e.cap * sizeof *e.cp);
+	if (e.cp != NULL)
+		explicit_bzero(e.cp, e.cap * sizeof *e.cp);
 	pt_secret_free_str(t);
 	ui_edit_release(&e);
 	return r;
