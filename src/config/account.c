@@ -47,6 +47,7 @@ enum cfg_cmd_kind { CFG_CMD_PASSWORD, CFG_CMD_TOKEN };
 static int cfg_command_run(const char *, enum cfg_cmd_kind, int,
     struct pt_secret *, struct pt_error *);
 static int cfg_ms_left(int64_t);
+static void cfg_command_kill(pid_t);
 static void cfg_dump_option(FILE *, const struct cfg_def *, const char *, int);
 
 struct cfg_acct *
@@ -396,6 +397,14 @@ cfg_token_run(const char *cmd, int timeout, struct pt_secret *out,
 	return cfg_command_run(cmd, CFG_CMD_TOKEN, timeout, out, err);
 }
 
+/* Kills a timed command's process group (and it, should setpgid fail). */
+static void
+cfg_command_kill(pid_t pid)
+{
+	(void)kill(-pid, SIGKILL);
+	(void)kill(pid, SIGKILL);
+}
+
 /* Milliseconds left until deadline (a CLOCK_MONOTONIC time in ms). */
 static int
 cfg_ms_left(int64_t deadline)
@@ -487,7 +496,7 @@ cfg_command_run(const char *cmd, enum cfg_cmd_kind kind, int timeout,
 
 		if (wait == 0) {
 			timedout = 1;
-			kill(-pid, SIGKILL);
+			cfg_command_kill(pid);
 			close(pfd[0].fd);
 			pfd[0].fd = -1;
 			break;
@@ -555,7 +564,7 @@ cfg_command_run(const char *cmd, enum cfg_cmd_kind kind, int timeout,
 		}
 		if (w == 0 && cfg_ms_left(deadline) == 0) {
 			timedout = 1;
-			kill(-pid, SIGKILL);
+			cfg_command_kill(pid);
 			timeout = 0; /* now wait for it */
 		} else if (w == 0)
 			(void)poll(NULL, 0, 20);
