@@ -130,6 +130,8 @@ printf '%s\n' "$out" | sed 's/^/    | /'
 pt_check "batch send by XOAUTH2: exit 0" test "$rc" -eq 0
 pt_check "batch send: the message arrived" pt_wait_for 10 \
 	grep -rqs "Sent with a token" "$ms_dir/mail/$PT_DOMAIN/alice/Maildir/new"
+pt_check "batch send: the Sent copy went by IMAP XOAUTH2" pt_wait_for 10 \
+	grep -rqs "Sent with a token" "$ms_dir/mail/$PT_DOMAIN/alice/Maildir/.Sent"
 pt_check "batch send: no token in the output" no_token
 
 # 6. The token command fails, prints nothing, or hangs.
