@@ -61,7 +61,13 @@ enum wiz_screen {
 
 enum wiz_kind { WK_TEXT, WK_SECRET, WK_PORT, WK_SECURITY, WK_STORE, WK_BUTTON };
 
-enum wiz_store { WIZ_STORE_ASK, WIZ_STORE_COMMAND, WIZ_STORE_FILE };
+enum wiz_store {
+	WIZ_STORE_ASK,
+	WIZ_STORE_COMMAND,
+	WIZ_STORE_FILE,
+	WIZ_STORE_OAUTH, /* no password: an OAuth2 token command */
+	WIZ_STORE_COUNT
+};
 
 /* Field numbers. */
 enum {
@@ -104,6 +110,7 @@ struct wiz_job {
 	const struct setup_providers *ps;
 	struct pt_secret pw;
 	char *pwcmd;
+	int oauth; /* pwcmd prints an OAuth2 token */
 	const char *imap_pin, *smtp_pin;
 	int smtp_only; /* IMAP already passed */
 
@@ -150,6 +157,8 @@ static int wiz_wrap(int, int, int, int, const char *, attr_t);
 static int wiz_wrap_draw(int, int, int, int, const char *, attr_t, int);
 static void wiz_draw_field(struct wiz *, int, int, const char *, int);
 static const int *wiz_fields(const struct wiz *, size_t *);
+static int wiz_store_cmd(const struct wiz *);
+static void wiz_store_prefill(struct wiz *);
 static int wiz_edit_ctl(uint32_t);
 static int wiz_edit(struct wiz *, uint32_t);
 static void wiz_next(struct wiz *, int);
@@ -308,7 +317,7 @@ wiz_fields(const struct wiz *w, size_t *n)
 		*n = PT_NELEM(set);
 		return set;
 	case WIZ_PASSWORD:
-		if (w->f[F_STORE].choice == WIZ_STORE_COMMAND) {
+		if (wiz_store_cmd(w)) {
 			*n = PT_NELEM(pw_cmd);
 			return pw_cmd;
 		}
@@ -320,12 +329,22 @@ wiz_fields(const struct wiz *w, size_t *n)
 	}
 }
 
+/* 1 when the password screen wants a command (password or token). */
+static int
+wiz_store_cmd(const struct wiz *w)
+{
+	return w->f[F_STORE].choice == WIZ_STORE_COMMAND ||
+	       w->f[F_STORE].choice == WIZ_STORE_OAUTH;
+}
+
 static const char *
 wiz_store_label(int choice)
 {
 	switch (choice) {
 	case WIZ_STORE_COMMAND:
 		return _("from a command (a password manager)");
+	case WIZ_STORE_OAUTH:
+		return _("no password: OAuth2 sign-in, a token command");
 	case WIZ_STORE_FILE:
 		return _("in the config file (readable only by you)");
 	default:
@@ -492,7 +511,7 @@ wiz_draw_password(struct wiz *w)
 	    w->st.username);
 	y += wiz_wrap(y, 1, COLS - 2, 2, buf, A_BOLD);
 	y++;
-	if (store != WIZ_STORE_COMMAND)
+	if (store != WIZ_STORE_COMMAND && store != WIZ_STORE_OAUTH)
 		wiz_draw_field(w, y, F_PASSWORD, _("Password"), 40);
 	y += 2;
 	wiz_draw_notes(w, &y, 13);
@@ -501,7 +520,14 @@ wiz_draw_password(struct wiz *w)
 	wiz_draw_field(w, y++, F_STORE, _("Where"), 0);
 	if (store == WIZ_STORE_COMMAND)
 		wiz_draw_field(w, y++, F_COMMAND, _("Command"), 50);
-	else if (store == WIZ_STORE_FILE)
+	else if (store == WIZ_STORE_OAUTH) {
+		wiz_draw_field(w, y++, F_COMMAND, _("Command"), 50);
+		y += wiz_wrap(y, 4, COLS - 5, 2,
+		    _("It prints an access token (for example oama access "
+		      "ADDRESS); petrel logs in with XOAUTH2 and runs it "
+		      "before each connection (oauth_token_command)."),
+		    A_NORMAL);
+	} else if (store == WIZ_STORE_FILE)
 		y += wiz_wrap(y, 4, COLS - 5, 2,
 		    _("Warning: the password is written in plain text to the "
 		      "config file (mode 0600); anyone who can read your "
@@ -887,7 +913,10 @@ wiz_job_main(void *arg)
 		memset(&acct, 0, sizeof acct);
 		acct.id = "setup";
 		acct.email = j->st.email;
-		acct.password_command = j->pwcmd;
+		if (j->oauth)
+			acct.oauth_token_command = j->pwcmd;
+		else
+			acct.password_command = j->pwcmd;
 		pt_error_init(&err);
 		if (cfg_account_password(&acct, &j->pw, &err) != 0) {
 			pt_strlcpy(j->pwerr, err.msg, sizeof j->pwerr);
@@ -899,6 +928,7 @@ wiz_job_main(void *arg)
 	cp.email = j->st.email;
 	cp.username = j->st.username;
 	cp.pw = &j->pw;
+	cp.oauth_token_command = j->oauth ? j->pwcmd : NULL;
 	cp.imap_pin = j->imap_pin;
 	cp.smtp_pin = j->smtp_pin;
 	cp.cancel = j->cancel;
@@ -971,9 +1001,10 @@ wiz_job_start(struct wiz *w, int detect)
 	j->ps = &w->ps;
 	pt_secret_init(&j->pw);
 	if (!detect) {
-		if (w->f[F_STORE].choice == WIZ_STORE_COMMAND)
+		if (wiz_store_cmd(w)) {
 			j->pwcmd = pt_xstrdup(w->f[F_COMMAND].text);
-		else
+			j->oauth = w->f[F_STORE].choice == WIZ_STORE_OAUTH;
+		} else
 			pt_secret_set(&j->pw, w->f[F_PASSWORD].text,
 			    strlen(w->f[F_PASSWORD].text));
 		j->imap_pin = w->imap_pin;
@@ -1072,6 +1103,8 @@ wiz_write(struct wiz *w)
 	a.smtp_pin = w->smtp_pin;
 	if (w->f[F_STORE].choice == WIZ_STORE_COMMAND)
 		a.password_command = w->f[F_COMMAND].text;
+	else if (w->f[F_STORE].choice == WIZ_STORE_OAUTH)
+		a.oauth_token_command = w->f[F_COMMAND].text;
 	else if (w->f[F_STORE].choice == WIZ_STORE_FILE)
 		a.password = w->f[F_PASSWORD].text;
 	free(w->account_id);
@@ -1195,16 +1228,35 @@ wiz_toggle(struct wiz *w, int id, int dir)
 	}
 	if (f->kind == WK_STORE) {
 		do {
-			f->choice = (f->choice + (dir < 0 ? 2 : 1)) % 3;
+			f->choice =
+			    (f->choice + (dir < 0 ? WIZ_STORE_COUNT - 1 : 1)) %
+			    WIZ_STORE_COUNT;
 		} while (f->choice == WIZ_STORE_COMMAND && w->pass_cmd == NULL);
-		if (f->choice == WIZ_STORE_COMMAND &&
-		    w->f[F_COMMAND].text[0] == '\0')
-			(void)snprintf(w->f[F_COMMAND].text, WIZ_TEXT_MAX,
-			    strcmp(w->pass_cmd, "pass") == 0
-				? "pass show email/%s"
-				: "secret-tool lookup petrel %s",
-			    w->st.email);
+		wiz_store_prefill(w);
 	}
+}
+
+/*
+ * The command field as the chosen way suggests it: the password
+ * manager found, or oama for a token when it is installed.
+ */
+static void
+wiz_store_prefill(struct wiz *w)
+{
+	struct wiz_field *c = &w->f[F_COMMAND];
+
+	c->back = 0;
+	c->text[0] = '\0';
+	if (w->f[F_STORE].choice == WIZ_STORE_COMMAND && w->pass_cmd != NULL)
+		(void)snprintf(c->text, WIZ_TEXT_MAX,
+		    strcmp(w->pass_cmd, "pass") == 0
+			? "pass show email/%s"
+			: "secret-tool lookup petrel %s",
+		    w->st.email);
+	else if (w->f[F_STORE].choice == WIZ_STORE_OAUTH &&
+		 wiz_find_program("oama") != NULL)
+		(void)snprintf(c->text, WIZ_TEXT_MAX, "oama access %s",
+		    w->st.email);
 }
 
 static void
@@ -1255,16 +1307,20 @@ wiz_continue(struct wiz *w)
 		if (wiz_to_settings(w) != 0)
 			return -1;
 		w->screen = WIZ_PASSWORD;
-		w->focus = w->f[F_STORE].choice == WIZ_STORE_COMMAND
-			       ? F_STORE
-			       : F_PASSWORD;
+		/* A provider that takes no password: OAuth2 first. */
+		if (w->st.oauth_only &&
+		    w->f[F_STORE].choice != WIZ_STORE_OAUTH) {
+			w->f[F_STORE].choice = WIZ_STORE_OAUTH;
+			wiz_store_prefill(w);
+		}
+		w->focus = wiz_store_cmd(w) ? F_STORE : F_PASSWORD;
 		return 0;
 	case WIZ_PASSWORD:
-		if (w->f[F_STORE].choice == WIZ_STORE_COMMAND
-			? w->f[F_COMMAND].text[0] == '\0'
-			: w->f[F_PASSWORD].text[0] == '\0') {
+		if (wiz_store_cmd(w) ? w->f[F_COMMAND].text[0] == '\0'
+				     : w->f[F_PASSWORD].text[0] == '\0') {
 			(void)snprintf(w->status, sizeof w->status, "%s",
-			    _("Type the password first."));
+			    wiz_store_cmd(w) ? _("Type the command first.")
+					     : _("Type the password first."));
 			return -1;
 		}
 		w->screen = WIZ_TEST;
@@ -1509,7 +1565,7 @@ setup_wizard_run(const char *path, struct pt_secret *pw, struct pt_error *err)
 		    _("the terminal stopped answering"));
 	else
 		rc = w->written ? 0 : 1;
-	if (rc == 0 && pw != NULL)
+	if (rc == 0 && pw != NULL && !wiz_store_cmd(w))
 		pt_secret_set(pw, w->f[F_PASSWORD].text,
 		    strlen(w->f[F_PASSWORD].text));
 out:

@@ -10,7 +10,8 @@
 #						(exits 77 when not possible)
 #	oauth2_start TOKENS			the OAuth2 introspection endpoint
 #						(tests/harness/oauth2srv.py) taking
-#						the tokens listed in the file TOKENS;
+#						the tokens listed in the file TOKENS
+#						(TOKENS.log: a line per check);
 #						exports PT_OAUTH2_INTROSPECT_URL, so
 #						that mailservers_start then makes
 #						Dovecot (and Postfix) take XOAUTH2
@@ -145,7 +146,7 @@ oauth2_start() {
 	local tokens=$1 dir pid
 	dir=$(mktemp -d "$net_tmp/oauth2.XXXXXX")
 	python3 "$top_srcdir/tests/harness/oauth2srv.py" --port-file "$dir/port" \
-		--tokens "$tokens" 2>"$dir/stderr" &
+		--tokens "$tokens" --log "$tokens.log" 2>"$dir/stderr" &
 	pid=$!
 	pt_at_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 	if ! pt_wait_for 10 test -s "$dir/port"; then

@@ -3,12 +3,13 @@
 passdb asks (introspection_mode = auth), for the XOAUTH2 tests.  Python 3
 standard library only; listens on 127.0.0.1 only.
 
-    oauth2srv.py --port-file FILE --tokens FILE [--user USER]
+    oauth2srv.py --port-file FILE --tokens FILE [--user USER] [--log FILE]
 
 A GET (or POST) with "Authorization: Bearer TOKEN" answers 200 with
 {"email": USER, "active": "true"} when TOKEN is a line of the tokens file
 (read again on every request), else {"active": "false"}, which Dovecot
-turns into the XOAUTH2 error challenge {"status":"401",...}.
+turns into the XOAUTH2 error challenge {"status":"401",...}.  --log gets
+one line per request, "active" or "inactive" (never the token).
 """
 
 import argparse
@@ -22,6 +23,7 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--tokens", required=True)
     ap.add_argument("--user", default="alice@example.test")
+    ap.add_argument("--log")
     args = ap.parse_args()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -31,6 +33,9 @@ def main():
             with open(args.tokens) as f:
                 good = [x.strip() for x in f if x.strip()]
             active = "true" if token and token in good else "false"
+            if args.log:
+                with open(args.log, "a") as f:
+                    f.write("active\n" if active == "true" else "inactive\n")
             body = json.dumps({"email": args.user, "active": active}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
