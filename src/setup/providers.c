@@ -57,9 +57,9 @@ static const struct {
 	   "your normal password.")},
     [SETUP_NOTE_OAUTH2] = {"oauth2",
 	N_("This provider requires OAuth2 sign-in: a password login will "
-	   "probably be refused.  Set oauth_token_command in the account to "
-	   "a tool that prints an access token (e.g. oama access ADDRESS); "
-	   "see petrelrc(5).")},
+	   "probably be refused.  Give petrel a command that prints an "
+	   "access token (e.g. oama access ADDRESS) on the password screen; "
+	   "it becomes oauth_token_command, see petrelrc(5).")},
     [SETUP_NOTE_ENABLE_IMAP] = {"enable-imap",
 	N_("IMAP access must be switched on first, in the settings of the "
 	   "provider's web mail.")},
