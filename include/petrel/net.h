@@ -75,7 +75,9 @@ enum net_errcode {
 	NET_ERR_NO_STARTTLS,       /* starttls chosen, not offered */
 	NET_ERR_STARTTLS_REFUSED,  /* the server said no to STARTTLS */
 	NET_ERR_STARTTLS_INJECTED, /* plain-text bytes after its OK */
-	NET_ERR_PREAUTH            /* logged in before TLS (PREAUTH) */
+	NET_ERR_PREAUTH,           /* logged in before TLS (PREAUTH) */
+	/* Raised by the stream driver once a byte budget is spent: */
+	NET_ERR_TOO_BIG /* one response was larger than allowed */
 };
 
 /*
@@ -301,6 +303,16 @@ int net_pin_check(const char *, struct pt_error *);
  * (src/net/pending.c)
  */
 size_t net_stream_pending(mailstream *);
+/*
+ * The byte budget of a stream made by net_conn_stream: from now on it
+ * may receive at most max bytes (0: no limit) until the next call.  A
+ * read past the budget fails (the stream is then dead) and records
+ * PT_E_PROTO with NET_ERR_TOO_BIG, so that a hostile server announcing
+ * and sending a huge literal costs at most max bytes.  The protocol
+ * layer sets it before each response it reads.  Any other stream (or
+ * NULL) is left alone.  (src/net/stream.c)
+ */
+void net_stream_budget(mailstream *, size_t max);
 /* ---- engine support (end) ---- */
 
 #endif

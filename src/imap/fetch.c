@@ -159,6 +159,7 @@ imap_fetch_summaries(struct imap_session *s, const struct imap_uidset *us,
 		return 0;
 	ft = imap_summary_type(s);
 	imap_ext_fetch_begin(s, &f, fn, arg);
+	imap_budget_set(s, IMAP_BUDGET_HEADERS);
 	if (byseq)
 		r = mailimap_fetch(s->imap, set, ft, &res);
 	else
@@ -353,6 +354,7 @@ imap_fetch_body(struct imap_session *s, uint32_t uid, const char *part,
 	    mailimap_fetch_att_new_body_peek_section(sec));
 	set = mailimap_set_new_single(uid);
 	imap_ext_fetch_begin(s, &f, imap_body_msg, &b);
+	imap_budget_set(s, 0); /* streamed: fn caps what it keeps */
 	mailimap_set_msg_body_handler(s->imap, imap_body_cb, &b);
 	r = mailimap_uid_fetch(s->imap, set, ft, &res);
 	mailimap_set_msg_body_handler(s->imap, NULL, NULL);

@@ -83,10 +83,18 @@ imap_ext_updates(struct imap_session *s)
 }
 
 void
+imap_budget_set(struct imap_session *s, size_t max)
+{
+	s->budget = max;
+	net_stream_budget(s->imap->imap_stream, max);
+}
+
+void
 imap_ext_begin(struct imap_session *s)
 {
 	if (s->imap->imap_selection_info != NULL)
 		s->imap->imap_selection_info->sel_has_exists = 0;
+	imap_budget_set(s, IMAP_BUDGET_RESPONSE);
 }
 
 static void *
@@ -439,9 +447,12 @@ imap_ext_msg_att(struct mailimap_msg_att *att, void *ctx)
 static void
 imap_ext_items(size_t cur, size_t total, void *ctx)
 {
+	struct imap_session *s = ctx;
+
 	(void)cur;
 	(void)total;
-	(void)ctx;
+	/* One FETCH response was read: the next one has a fresh budget. */
+	net_stream_budget(s->imap->imap_stream, s->budget);
 }
 
 void
@@ -532,7 +543,7 @@ imap_session_watch(struct imap_session *s, struct imap_updates *u)
 		return;
 	}
 	/* The handler is ignored without a progress callback. */
-	mailimap_set_progress_callback(s->imap, NULL, imap_ext_items, u);
+	mailimap_set_progress_callback(s->imap, NULL, imap_ext_items, s);
 	mailimap_set_msg_att_handler(s->imap, imap_ext_msg_att, u);
 }
 

@@ -139,9 +139,10 @@ net_errcode_name(int code)
 	    "connect-timeout", "unreachable", "connect", "timeout", "silent",
 	    "eof", "io", "cancelled", "wants-starttls", "wants-tls", "tls",
 	    "tls-timeout", "cert", "pin-mismatch", "ca-file", "insecure",
-	    "no-starttls", "starttls-refused", "starttls-injected", "preauth"};
+	    "no-starttls", "starttls-refused", "starttls-injected", "preauth",
+	    "too-big"};
 
-	if (code < NET_ERR_DNS || code > NET_ERR_PREAUTH)
+	if (code < NET_ERR_DNS || code > NET_ERR_TOO_BIG)
 		return NULL;
 	return names[code - NET_ERR_DNS];
 }
