@@ -53,6 +53,19 @@
  * once with PT_E_NET while it is offline.  Opening a folder while
  * offline shows the cached index and fails with PT_E_NET afterwards.
  *
+ * Offline queue.  With a cache, every change (a write job) is also
+ * written to disk (store_queue, next to the header cache) before it is
+ * sent, and removed once the server has it, so changes made offline
+ * survive quitting petrel: the next run replays them first, in order,
+ * with new job ids (their DONE or FAILED events carry ids the UI never
+ * saw).  A change that may have reached the server before the
+ * connection dropped is checked before it is sent again, so that none
+ * is applied twice: a MOVE moves only the UIDs still in the source, a
+ * COPY or APPEND skips messages whose Message-ID is already in the
+ * target.  A change whose folder got a new UIDVALIDITY fails (and is
+ * dropped) with a message.  ENG_EV_PENDING says how many changes wait
+ * (sent when the count changes).
+ *
  * Threads: every function here is for the UI thread (or any single
  * thread that owns the struct eng); eng_submit, eng_cancel,
  * eng_password and eng_trust_cert may also be called from other
@@ -445,6 +458,7 @@ enum eng_event_kind {
 	ENG_EV_BODY,          /* folder, body */
 	ENG_EV_STRUCTURE,     /* folder, structure */
 	ENG_EV_SEARCH,        /* folder, uidvalidity, uids */
+	ENG_EV_PENDING,       /* count: changes waiting for the server */
 	ENG_EV_NKINDS
 };
 
@@ -484,7 +498,7 @@ struct eng_event {
 			uint32_t *v; /* ascending */
 			size_t n;
 		} uids;                          /* EXPUNGED, SEARCH */
-		size_t count;                    /* NEW_MAIL */
+		size_t count;                    /* NEW_MAIL, PENDING */
 		struct eng_body *body;           /* BODY */
 		struct eng_structure *structure; /* STRUCTURE */
 		struct {

@@ -280,6 +280,13 @@ struct imap_uidset {
 /* UID SEARCH ALL: every UID, ascending (*uidsp freed by the caller). */
 int imap_uid_all(struct imap_session *, uint32_t **, size_t *,
     struct pt_error *);
+/*
+ * UID SEARCH HEADER field value in the selected folder: the UIDs of the
+ * messages whose field contains value, ascending (*uidsp freed by the
+ * caller).  field and value must be ASCII without CR or LF.
+ */
+int imap_search_header(struct imap_session *, const char *, const char *,
+    uint32_t **, size_t *, struct pt_error *);
 
 /*
  * Summaries: UID FLAGS INTERNALDATE RFC822.SIZE (MODSEQ with CONDSTORE)

@@ -558,6 +558,13 @@ eng_cancel(struct eng *e, uint64_t id)
 			struct pt_error err;
 
 			TAILQ_REMOVE(&w->queue, t, entry);
+			if (t->qid != 0) {
+				/* Its record goes too (by the worker). */
+				w->forget = pt_xreallocarray(w->forget,
+				    w->nforget + 1, sizeof *w->forget);
+				w->forget[w->nforget++] = t->qid;
+				eng_fd_poke(w->wake_fd);
+			}
 			pthread_mutex_unlock(&w->lock);
 			pt_error_init(&err);
 			pt_error_set(&err, PT_E_CANCELLED, 0, _("cancelled"));

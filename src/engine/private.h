@@ -29,6 +29,10 @@ struct eng_task {
 	int retried;         /* already put back once after a lost connection */
 	uint32_t result_uid; /* for DONE: APPENDUID/COPYUID */
 	long long progress_ms; /* when the last PROGRESS went out */
+	uint64_t qid;          /* its record in the offline queue, or 0 */
+	int attempted;         /* it may have reached the server: check first */
+	int marked;            /* the record says so (for a later run) */
+	int replayed;          /* loaded from the queue at start */
 	TAILQ_ENTRY(eng_task) entry;
 };
 
@@ -84,6 +88,8 @@ struct eng_worker {
 	enum eng_trust trust_answer;
 	struct net_cancel *token; /* the current session's */
 	atomic_int exited;        /* the thread is about to return */
+	uint64_t *forget;         /* queue records of cancelled jobs */
+	size_t nforget;
 
 	/* The worker thread's own. */
 	struct imap_session *s;
@@ -105,8 +111,11 @@ struct eng_worker {
 	char *cur; /* UTF-8 name of the SELECTed folder, or NULL */
 	uint32_t cur_uidvalidity;
 	struct eng_bg *bg;
-	long long idle_since; /* ms, when the current IDLE began */
-	long long last_noop;  /* ms */
+	long long idle_since;        /* ms, when the current IDLE began */
+	long long last_noop;         /* ms */
+	struct store_queue *changes; /* the offline queue, or NULL */
+	size_t npending;             /* records in it */
+	size_t posted_pending;       /* the count the UI was told */
 };
 
 /* A running ENG_JOB_SEND: a thread of its own (send.c). */
@@ -224,5 +233,27 @@ int eng_postpone_run(struct eng_worker *, struct eng_task *, struct pt_error *);
 
 /* ops.c */
 int eng_ops_run(struct eng_worker *, struct eng_task *, struct pt_error *);
+/* Connects and selects the job's folder, checking its UIDVALIDITY. */
+int eng_ops_prepare(struct eng_worker *, struct eng_task *, struct pt_error *);
+/* The UIDVALIDITY a folder's UIDs refer to (0: unknown). */
+uint32_t eng_folder_uidvalidity(struct eng_worker *, const char *);
+
+/* replay.c: the offline queue (store_queue) of write jobs */
+/* At start: opens the queue and puts its changes first in the queue. */
+void eng_replay_load(struct eng_worker *);
+/* Between jobs: records queued changes, forgets cancelled ones. */
+void eng_replay_sync(struct eng_worker *);
+/* Before a write job runs: records it (marked as maybe applied). */
+void eng_replay_begin(struct eng_worker *, struct eng_task *);
+/*
+ * For a change that may have reached the server already: 1 when it is
+ * applied (nothing left to do), 0 to run it (its UIDs narrowed to what
+ * is left), -1 with err.
+ */
+int eng_replay_check(struct eng_worker *, struct eng_task *, struct pt_error *);
+/* The job ended for good (done, or failed for a reason that stays). */
+void eng_replay_end(struct eng_worker *, struct eng_task *);
+/* Closes the queue (the records stay for the next run). */
+void eng_replay_close(struct eng_worker *);
 
 #endif

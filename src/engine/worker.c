@@ -37,6 +37,8 @@ static int eng_worker_has_writes(struct eng_worker *);
 static int eng_worker_answer(struct eng_worker *, struct eng_task *, int,
     struct pt_error *);
 static int eng_retry_safe(enum eng_job_kind);
+static int eng_worker_settle(struct eng_worker *, struct eng_task *, int,
+    struct pt_error *);
 static void eng_iconv_pin(iconv_t *, size_t);
 static void eng_iconv_unpin(iconv_t *, size_t);
 
@@ -169,10 +171,12 @@ eng_worker_main(void *arg)
 			pt_warn("engine: %s: working without a cache: %s",
 			    w->acct->id, err.msg);
 	}
+	eng_replay_load(w);
 	for (;;) {
 		struct eng_task *t;
 		int quit;
 
+		eng_replay_sync(w);
 		pthread_mutex_lock(&w->lock);
 		eng_worker_drain(w);
 		quit = w->quit;
@@ -219,6 +223,8 @@ eng_worker_main(void *arg)
 	eng_sel_clear(&w->sel);
 	free(w->cur);
 	free(w->pin);
+	eng_replay_sync(w);
+	eng_replay_close(w);
 	store_free(&w->store);
 	eng_iconv_unpin(pinned, ENG_NICONV);
 	atomic_store(&w->exited, 1);
@@ -229,11 +235,22 @@ static void
 eng_worker_run(struct eng_worker *w, struct eng_task *t)
 {
 	struct pt_error err;
-	int r = 0, lost;
+	int r = 0, lost, settled;
 	enum eng_job_kind k = t->job->kind;
 
 	pt_error_init(&err);
-	switch (k) {
+	eng_replay_begin(w, t);
+	if (t->attempted) {
+		/* It may have reached the server already: look first. */
+		r = eng_replay_check(w, t, &err);
+		if (r == 1) {
+			k = ENG_JOB_NKINDS; /* applied: nothing to run */
+			r = 0;
+		}
+	}
+	switch (r == -1 ? ENG_JOB_NKINDS : k) {
+	case ENG_JOB_NKINDS:
+		break;
 	case ENG_JOB_CONNECT:
 		r = eng_worker_connect(w, t, &err);
 		break;
@@ -302,14 +319,21 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 		pt_error_init(&err);
 		pt_error_set(&err, PT_E_CANCELLED, 0, _("cancelled"));
 	}
+	k = t->job->kind;
 	if (lost) {
 		int cancelled = err.class == PT_E_CANCELLED;
 
 		eng_worker_drop(w, &err, !cancelled);
-		if (!cancelled && eng_job_is_write(k) && !t->retried &&
-		    eng_retry_safe(k) && w->state == ENG_CONN_RECONNECTING) {
-			/* Replayed once the connection is back. */
+		if (!cancelled && eng_job_is_write(k) &&
+		    (t->qid != 0 || (!t->retried && eng_retry_safe(k))) &&
+		    w->state == ENG_CONN_RECONNECTING) {
+			/*
+			 * Replayed once the connection is back; one kept on
+			 * disk is checked first, so it may wait any number
+			 * of times.
+			 */
 			t->retried = 1;
+			t->attempted = 1;
 			pthread_mutex_lock(&w->lock);
 			TAILQ_INSERT_HEAD(&w->queue, t, entry);
 			w->running = NULL;
@@ -325,10 +349,15 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 		pthread_mutex_unlock(&w->lock);
 		return;
 	}
+	if (t->qid != 0 && r == 0)
+		store_outbox_crashpoint("change-applied");
+	settled = t->qid != 0 && eng_worker_settle(w, t, r, &err);
 	if (r == -1)
 		eng_post_failed(w, t, &err);
 	else
 		eng_post_done(w, t, t->result_uid);
+	if (settled)
+		eng_replay_end(w, t);
 	pthread_mutex_lock(&w->lock);
 	w->running = NULL;
 	if (w->cancel_id == t->id)
@@ -338,6 +367,30 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 	if (w->s != NULL && w->token != NULL && net_cancel_fired(w->token))
 		eng_worker_drop(w, NULL, 0);
 	eng_task_free(&t);
+}
+
+/*
+ * A change kept on disk ended with r: 1 when its record goes, 0 when it
+ * failed for a reason that passes (offline, quitting, no password): then
+ * it waits for the next run.
+ */
+static int
+eng_worker_settle(struct eng_worker *w, struct eng_task *t, int r,
+    struct pt_error *err)
+{
+	int quit;
+
+	pthread_mutex_lock(&w->lock);
+	quit = w->quit;
+	pthread_mutex_unlock(&w->lock);
+	if (r == -1 && (err->class == PT_E_NET || err->class == PT_E_AUTH ||
+			   err->class == PT_E_TLS ||
+			   (quit && err->class == PT_E_CANCELLED)))
+		return 0;
+	if (r == -1 && t->replayed)
+		pt_error_prefix(err,
+		    _("a change made while offline was dropped"));
+	return 1;
 }
 
 int

@@ -90,6 +90,31 @@ imap_uid_all(struct imap_session *s, uint32_t **uidsp, size_t *np,
 	return 0;
 }
 
+int
+imap_search_header(struct imap_session *s, const char *field, const char *value,
+    uint32_t **uidsp, size_t *np, struct pt_error *err)
+{
+	struct mailimap_search_key *key;
+	clist *l = NULL;
+	int r;
+
+	*uidsp = NULL;
+	*np = 0;
+	if (!imap_ext_clean(field) || !imap_ext_clean(value))
+		return imap_ext_unclean(err, _("a header to search for"));
+	key = mailimap_search_key_new_header(pt_xstrdup(field),
+	    pt_xstrdup(value));
+	if (key == NULL)
+		pt_fatal("out of memory");
+	imap_ext_begin(s);
+	r = mailimap_uid_search(s->imap, NULL, key, &l);
+	mailimap_search_key_free(key);
+	if (imap_ext_end(s, r, _("searching"), err) == -1)
+		return -1;
+	imap_uid_list_take(l, uidsp, np);
+	return 0;
+}
+
 static struct mailimap_fetch_type *
 imap_summary_type(struct imap_session *s)
 {
