@@ -493,7 +493,6 @@ eng_replay_check(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 {
 	struct eng_job *j = t->job;
 	struct imap_uidset us;
-	size_t i, left = 0;
 	int r = 0;
 
 	if (!t->attempted || !eng_replay_risky(j->kind))
@@ -547,6 +546,7 @@ eng_replay_check(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 	/* COPY: leave out the messages already in the target. */
 	{
 		struct eng_replay_ids x;
+		size_t i, left = 0;
 
 		memset(&x, 0, sizeof x);
 		x.j = j;
