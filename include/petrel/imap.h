@@ -252,6 +252,9 @@ struct imap_selected {
 /* SELECT (with CONDSTORE when offered).  0 or -1. */
 int imap_select(struct imap_session *, const char *, struct imap_selected *,
     struct pt_error *);
+/* EXAMINE: the same read-only (\Recent stays for the other session). */
+int imap_examine(struct imap_session *, const char *, struct imap_selected *,
+    struct pt_error *);
 /* Leaves the selected folder without expunging (UNSELECT, or nothing). */
 int imap_unselect(struct imap_session *, struct pt_error *);
 int imap_noop(struct imap_session *, struct pt_error *);

@@ -33,6 +33,8 @@ static struct eng_task *eng_worker_pick(struct eng_worker *);
 static void eng_worker_run(struct eng_worker *, struct eng_task *);
 static void eng_worker_wait(struct eng_worker *);
 static void eng_worker_idle(struct eng_worker *);
+static int eng_worker_watched(struct eng_worker *);
+static void eng_worker_watch(struct eng_worker *);
 static int eng_worker_has_writes(struct eng_worker *);
 static int eng_worker_answer(struct eng_worker *, struct eng_task *, int,
     struct pt_error *);
@@ -177,6 +179,7 @@ eng_worker_main(void *arg)
 		int quit;
 
 		eng_replay_sync(w);
+		eng_worker_watch(w);
 		pthread_mutex_lock(&w->lock);
 		eng_worker_drain(w);
 		quit = w->quit;
@@ -214,6 +217,7 @@ eng_worker_main(void *arg)
 		pt_error_set(&err, PT_E_CANCELLED, 0, _("petrel is quitting"));
 		eng_bg_end(w, &err);
 	}
+	eng_watch_stop(w);
 	if (w->s != NULL)
 		imap_session_free(&w->s);
 	pthread_mutex_lock(&w->lock);
@@ -600,6 +604,7 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 			w->retry_at = 0;
 			w->ever_connected = 1;
 			pt_error_init(&w->last_err);
+			eng_watch_creds(w);
 			free(w->cur);
 			w->cur = NULL;
 			w->sel.selected = 0;
@@ -740,6 +745,51 @@ eng_worker_select(struct eng_worker *w, const char *name, struct pt_error *err)
 	return 0;
 }
 
+/* 1 when the IDLE connection watches the open folder for us. */
+static int
+eng_worker_watched(struct eng_worker *w)
+{
+	int live;
+
+	pthread_mutex_lock(&w->lock);
+	live = w->watch_live && !w->watch_fallback;
+	pthread_mutex_unlock(&w->lock);
+	return live;
+}
+
+/*
+ * Between jobs (and between the chunks of a long load): tells the IDLE
+ * connection which folder is open, and when it saw changes, asks the
+ * server here (NOOP) so that the cache and the open folder follow.
+ */
+static void
+eng_worker_watch(struct eng_worker *w)
+{
+	struct pt_error err;
+	int news;
+
+	if (w->s == NULL || imap_session_dead(w->s))
+		return;
+	if (w->sel.active && w->sel.uidvalidity != 0 && w->sel.raw != NULL)
+		eng_watch_set(w, w->sel.name, w->sel.raw, w->sel.uidvalidity,
+		    w->sel.uidnext);
+	else if (!w->sel.active)
+		eng_watch_set(w, NULL, NULL, 0, 0);
+	pthread_mutex_lock(&w->lock);
+	news = w->watch_news;
+	w->watch_news = 0;
+	pthread_mutex_unlock(&w->lock);
+	if (!news || !w->sel.active || !w->sel.selected || w->sel.need_sync)
+		return;
+	pt_error_init(&err);
+	if (imap_noop(w->s, &err) == -1) {
+		if (eng_worker_lost(w, &err))
+			eng_worker_drop(w, &err, 1);
+		return;
+	}
+	eng_worker_apply(w, NULL);
+}
+
 /* Between jobs: IDLE, NOOP polling, or sleeping until something comes. */
 static void
 eng_worker_wait(struct eng_worker *w)
@@ -761,6 +811,11 @@ eng_worker_wait(struct eng_worker *w)
 			if (eng_worker_select(w, w->sel.name, &err) == -1 &&
 			    eng_worker_lost(w, &err))
 				eng_worker_drop(w, &err, 1);
+			return;
+		}
+		if (eng_worker_watched(w)) {
+			/* The IDLE connection watches; nothing to do here. */
+			eng_worker_sleep(w, ms);
 			return;
 		}
 		if ((w->feat & IMAP_CAP_IDLE) && !w->eng->opt.no_idle) {
@@ -806,7 +861,8 @@ eng_worker_idle(struct eng_worker *w)
 		int quit, r;
 
 		pthread_mutex_lock(&w->lock);
-		quit = w->quit || !TAILQ_EMPTY(&w->queue);
+		quit = w->quit || !TAILQ_EMPTY(&w->queue) ||
+		       (w->watch_live && !w->watch_fallback);
 		pthread_mutex_unlock(&w->lock);
 		if (quit || left <= 0)
 			break;
