@@ -6,9 +6,12 @@
  * with eng_submit; one worker thread per account runs them on that
  * account's IMAP connection and answers with events, which the UI takes
  * with eng_event_next whenever the wakeup fd (eng_wakeup_fd) is
- * readable.  Between jobs the worker keeps the open folder up to date
- * (IDLE, or NOOP polling) and reports new, changed and expunged
- * messages as unsolicited events.
+ * readable.  While a folder is open, a second connection of the
+ * account (its own thread) EXAMINEs it and IDLEs on it (or polls with
+ * NOOP), so that new, changed and expunged messages are reported as
+ * unsolicited events even while a long job holds the command connection;
+ * where the server refuses a second connection, the worker IDLEs on the
+ * command connection between jobs instead.
  *
  *	src/engine/engine.c	struct eng, queues, wakeup fd, start/stop
  *	src/engine/job.c	jobs and events: constructors and freeing
@@ -22,6 +25,9 @@
  *	src/engine/send.c	the outgoing path: draft -> outbox ->
  *				SMTP -> Sent (sender threads), postpone
  *				to Drafts, drafts back from messages
+ *	src/engine/replay.c	the offline queue: changes kept on disk
+ *				until the server has them, replayed once
+ *	src/engine/watch.c	the IDLE connection of the open folder
  *	src/engine/private.h	what these files share
  *
  * The protocol (imap/), the transport (net/) and the header cache
