@@ -144,8 +144,12 @@ eng_watch_start(struct eng_worker *w)
 void
 eng_watch_stop(struct eng_worker *w)
 {
-	if (!w->watch_started)
+	if (!w->watch_started) {
+		pt_secret_release(&w->watch_pw);
+		free(w->watch_pin);
+		w->watch_pin = NULL;
 		return;
+	}
 	pthread_mutex_lock(&w->lock);
 	w->watch_quit = 1;
 	if (w->watch_token != NULL)
