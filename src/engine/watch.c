@@ -61,6 +61,7 @@ struct eng_watcher {
 	uint32_t uidnext; /* new mail starts here */
 	uint64_t gen;     /* of the request being served */
 	int ever;         /* logged in once */
+	int bad_creds;    /* watch_creds that were refused (no retry) */
 	int backoff_ms;
 	long long retry_at;
 };
@@ -524,6 +525,14 @@ eng_watch_main(void *arg)
 		if (x->s == NULL) {
 			long long left = x->retry_at - eng_now_ms();
 
+			if (creds == x->bad_creds) {
+				/* Refused: never again with the same password
+				 * (accounts get locked); wait for a new one. */
+				free(name);
+				free(raw);
+				(void)eng_watch_wait(x, 30000);
+				continue;
+			}
 			if (left > 0) {
 				free(name);
 				free(raw);
@@ -549,6 +558,9 @@ eng_watch_main(void *arg)
 					    w->acct->id, err.msg);
 					break;
 				}
+				if (err.class == PT_E_AUTH ||
+				    err.class == PT_E_TLS)
+					x->bad_creds = creds;
 				eng_watch_drop(x, &err);
 				continue;
 			}
