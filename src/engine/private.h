@@ -288,5 +288,10 @@ int eng_replay_check(struct eng_worker *, struct eng_task *, struct pt_error *);
 void eng_replay_end(struct eng_worker *, struct eng_task *);
 /* Closes the queue (the records stay for the next run). */
 void eng_replay_close(struct eng_worker *);
+/* A job as a record (b is initialised here; release it), and back. */
+void eng_change_encode(const struct eng_job *, int attempted, struct pt_buf *);
+/* NULL when the record is damaged; *attempted gets its mark. */
+struct eng_job *eng_change_decode(const char *, size_t, size_t account,
+    int *attempted);
 
 #endif

@@ -37,8 +37,6 @@
 #define ENG_CHANGE_MAGIC "petrel-change 1\n"
 #define ENG_CHANGE_MAX   ((size_t)80 * 1024 * 1024)
 
-static void eng_change_encode(const struct eng_job *, int, struct pt_buf *);
-static struct eng_job *eng_change_decode(const char *, size_t, size_t, int *);
 static int eng_replay_write(struct eng_worker *, uint64_t *,
     const struct pt_buf *);
 static void eng_replay_count(struct eng_worker *);
@@ -66,7 +64,7 @@ eng_change_str(struct pt_buf *b, const char *name, const char *v, size_t len)
 	(void)pt_buf_addch(b, '\n', NULL);
 }
 
-static void
+void
 eng_change_encode(const struct eng_job *j, int attempted, struct pt_buf *b)
 {
 	size_t i;
@@ -109,7 +107,7 @@ eng_change_num(const char *s, const char *end, uint64_t max, uint64_t *v)
 }
 
 /* The job of a record, or NULL when it cannot be read. */
-static struct eng_job *
+struct eng_job *
 eng_change_decode(const char *p, size_t len, size_t account, int *attempted)
 {
 	const char *end = p + len;
@@ -148,8 +146,11 @@ eng_change_decode(const char *p, size_t len, size_t account, int *attempted)
 				j->len = (size_t)v;
 			}
 			if (dst != NULL) {
+				/* Not strndup: a message may hold NUL bytes. */
 				free(*dst);
-				*dst = pt_xstrndup(nl + 1, (size_t)v);
+				*dst = pt_xmalloc((size_t)v + 1);
+				memcpy(*dst, nl + 1, (size_t)v);
+				(*dst)[v] = '\0';
 			}
 			p = nl + 1 + v + 1;
 			continue;
