@@ -768,13 +768,13 @@ eng_worker_watch(struct eng_worker *w)
 	struct pt_error err;
 	int news;
 
+	if (!w->sel.active)
+		eng_watch_set(w, NULL, NULL, 0, 0); /* closed: stop watching */
 	if (w->s == NULL || imap_session_dead(w->s))
 		return;
 	if (w->sel.active && w->sel.uidvalidity != 0 && w->sel.raw != NULL)
 		eng_watch_set(w, w->sel.name, w->sel.raw, w->sel.uidvalidity,
 		    w->sel.uidnext);
-	else if (!w->sel.active)
-		eng_watch_set(w, NULL, NULL, 0, 0);
 	pthread_mutex_lock(&w->lock);
 	news = w->watch_news;
 	w->watch_news = 0;
