@@ -6,9 +6,12 @@
  * with eng_submit; one worker thread per account runs them on that
  * account's IMAP connection and answers with events, which the UI takes
  * with eng_event_next whenever the wakeup fd (eng_wakeup_fd) is
- * readable.  Between jobs the worker keeps the open folder up to date
- * (IDLE, or NOOP polling) and reports new, changed and expunged
- * messages as unsolicited events.
+ * readable.  While a folder is open, a second connection of the
+ * account (its own thread) EXAMINEs it and IDLEs on it (or polls with
+ * NOOP), so that new, changed and expunged messages are reported as
+ * unsolicited events even while a long job holds the command connection;
+ * where the server refuses a second connection, the worker IDLEs on the
+ * command connection between jobs instead.
  *
  *	src/engine/engine.c	struct eng, queues, wakeup fd, start/stop
  *	src/engine/job.c	jobs and events: constructors and freeing
@@ -22,6 +25,9 @@
  *	src/engine/send.c	the outgoing path: draft -> outbox ->
  *				SMTP -> Sent (sender threads), postpone
  *				to Drafts, drafts back from messages
+ *	src/engine/replay.c	the offline queue: changes kept on disk
+ *				until the server has them, replayed once
+ *	src/engine/watch.c	the IDLE connection of the open folder
  *	src/engine/private.h	what these files share
  *
  * The protocol (imap/), the transport (net/) and the header cache
@@ -52,6 +58,19 @@
  * status, search, fetch of a message not in the body cache) fail at
  * once with PT_E_NET while it is offline.  Opening a folder while
  * offline shows the cached index and fails with PT_E_NET afterwards.
+ *
+ * Offline queue.  With a cache, every change (a write job) is also
+ * written to disk (store_queue, next to the header cache) before it is
+ * sent, and removed once the server has it, so changes made offline
+ * survive quitting petrel: the next run replays them first, in order,
+ * with new job ids (their DONE or FAILED events carry ids the UI never
+ * saw).  A change that may have reached the server before the
+ * connection dropped is checked before it is sent again, so that none
+ * is applied twice: a MOVE moves only the UIDs still in the source, a
+ * COPY or APPEND skips messages whose Message-ID is already in the
+ * target.  A change whose folder got a new UIDVALIDITY fails (and is
+ * dropped) with a message.  ENG_EV_PENDING says how many changes wait
+ * (sent when the count changes).
  *
  * Threads: every function here is for the UI thread (or any single
  * thread that owns the struct eng); eng_submit, eng_cancel,
@@ -445,6 +464,7 @@ enum eng_event_kind {
 	ENG_EV_BODY,          /* folder, body */
 	ENG_EV_STRUCTURE,     /* folder, structure */
 	ENG_EV_SEARCH,        /* folder, uidvalidity, uids */
+	ENG_EV_PENDING,       /* count: changes waiting for the server */
 	ENG_EV_NKINDS
 };
 
@@ -484,7 +504,7 @@ struct eng_event {
 			uint32_t *v; /* ascending */
 			size_t n;
 		} uids;                          /* EXPUNGED, SEARCH */
-		size_t count;                    /* NEW_MAIL */
+		size_t count;                    /* NEW_MAIL, PENDING */
 		struct eng_body *body;           /* BODY */
 		struct eng_structure *structure; /* STRUCTURE */
 		struct {

@@ -260,6 +260,9 @@ struct imap_selected {
 /* SELECT (with CONDSTORE when offered).  0 or -1. */
 int imap_select(struct imap_session *, const char *, struct imap_selected *,
     struct pt_error *);
+/* EXAMINE: the same read-only (\Recent stays for the other session). */
+int imap_examine(struct imap_session *, const char *, struct imap_selected *,
+    struct pt_error *);
 /* Leaves the selected folder without expunging (UNSELECT, or nothing). */
 int imap_unselect(struct imap_session *, struct pt_error *);
 int imap_noop(struct imap_session *, struct pt_error *);
@@ -288,6 +291,13 @@ struct imap_uidset {
 /* UID SEARCH ALL: every UID, ascending (*uidsp freed by the caller). */
 int imap_uid_all(struct imap_session *, uint32_t **, size_t *,
     struct pt_error *);
+/*
+ * UID SEARCH HEADER field value in the selected folder: the UIDs of the
+ * messages whose field contains value, ascending (*uidsp freed by the
+ * caller).  field and value must be ASCII without CR or LF.
+ */
+int imap_search_header(struct imap_session *, const char *, const char *,
+    uint32_t **, size_t *, struct pt_error *);
 
 /*
  * Summaries: UID FLAGS INTERNALDATE RFC822.SIZE (MODSEQ with CONDSTORE)

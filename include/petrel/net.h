@@ -77,8 +77,10 @@ enum net_errcode {
 	NET_ERR_STARTTLS_INJECTED, /* plain-text bytes after its OK */
 	NET_ERR_PREAUTH,           /* logged in before TLS (PREAUTH) */
 	/* Login (imap/ and smtp/ set these with PT_E_AUTH). */
-	NET_ERR_NO_XOAUTH2,   /* oauth_token_command, no XOAUTH2 offered */
-	NET_ERR_TOKEN_REFUSED /* the OAuth2 token was refused, twice */
+	NET_ERR_NO_XOAUTH2,    /* oauth_token_command, no XOAUTH2 offered */
+	NET_ERR_TOKEN_REFUSED, /* the OAuth2 token was refused, twice */
+	/* Raised by the stream driver once a byte budget is spent: */
+	NET_ERR_TOO_BIG /* one response was larger than allowed */
 };
 
 /*
@@ -307,6 +309,16 @@ int net_pin_check(const char *, struct pt_error *);
  * (src/net/pending.c)
  */
 size_t net_stream_pending(mailstream *);
+/*
+ * The byte budget of a stream made by net_conn_stream: from now on it
+ * may receive at most max bytes (0: no limit) until the next call.  A
+ * read past the budget fails (the stream is then dead) and records
+ * PT_E_PROTO with NET_ERR_TOO_BIG, so that a hostile server announcing
+ * and sending a huge literal costs at most max bytes.  The protocol
+ * layer sets it before each response it reads.  Any other stream (or
+ * NULL) is left alone.  (src/net/stream.c)
+ */
+void net_stream_budget(mailstream *, size_t max);
 /* ---- engine support (end) ---- */
 
 /*

@@ -500,4 +500,40 @@ void store_attach_release(struct store_attachment *);
 
 /* ---- send: outbox and attachments (end) ---- */
 
+/*
+ * ---- engine: changes waiting for the server (begin) ----
+ *
+ *	src/store/queue.c	the offline queue, crash-safe
+ *
+ * Changes made while an account is offline (the engine's write jobs,
+ * encoded by the engine: the records are opaque here) wait in
+ * <dir>/queue/ (dir is store_dir of the account's cache), one fsynced
+ * file per change, named by an increasing sequence number, until the
+ * engine applied them.  store_queue_open locks the folder (flock) for
+ * the life of the handle: a second process of the same account gets
+ * NULL with PT_E_IO.  One thread at a time.
+ */
+struct store_queue;
+
+struct store_queue *store_queue_open(const char *dir, struct pt_error *);
+void store_queue_free(struct store_queue **);
+/*
+ * Writes a record durably: seq 0 makes a new one (its number goes to
+ * *seqp, which may be NULL), else replaces record seq.
+ */
+int store_queue_put(struct store_queue *, uint64_t seq, const void *, size_t,
+    uint64_t *seqp, struct pt_error *);
+/* Removes record seq (durably); a missing record is fine. */
+int store_queue_remove(struct store_queue *, uint64_t, struct pt_error *);
+/* The records' numbers, ascending (*seqsp freed by the caller). */
+int store_queue_list(struct store_queue *, uint64_t **seqsp, size_t *np,
+    struct pt_error *);
+/* A record's bytes (NUL-terminated, freed by the caller), or NULL. */
+char *store_queue_read(struct store_queue *, uint64_t, size_t *,
+    struct pt_error *);
+/* The queue folder (borrowed for the life of the handle). */
+const char *store_queue_dir(const struct store_queue *);
+
+/* ---- engine: changes waiting for the server (end) ---- */
+
 #endif

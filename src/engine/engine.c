@@ -37,7 +37,7 @@ eng_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
+void
 eng_fd_poke(int fd)
 {
 	uint64_t one = 1;
@@ -113,6 +113,7 @@ eng_new(const struct cfg *cfg, const struct eng_options *opt,
 		atomic_init(&w->exited, 0);
 		w->state = ENG_CONN_OFFLINE;
 		w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		w->watch_wake_fd = -1;
 		e->w[i] = w;
 		if (w->wake_fd == -1) {
 			pt_error_set(err, PT_E_INTERNAL, errno,
@@ -232,6 +233,8 @@ eng_free(struct eng **ep)
 			pthread_mutex_lock(&w->lock);
 			if (w->token != NULL)
 				net_cancel_fire(w->token);
+			if (w->watch_token != NULL)
+				net_cancel_fire(w->watch_token);
 			pthread_mutex_unlock(&w->lock);
 		}
 		(void)eng_wait_exit(e, 3000);
@@ -558,6 +561,13 @@ eng_cancel(struct eng *e, uint64_t id)
 			struct pt_error err;
 
 			TAILQ_REMOVE(&w->queue, t, entry);
+			if (t->qid != 0) {
+				/* Its record goes too (by the worker). */
+				w->forget = pt_xreallocarray(w->forget,
+				    w->nforget + 1, sizeof *w->forget);
+				w->forget[w->nforget++] = t->qid;
+				eng_fd_poke(w->wake_fd);
+			}
 			pthread_mutex_unlock(&w->lock);
 			pt_error_init(&err);
 			pt_error_set(&err, PT_E_CANCELLED, 0, _("cancelled"));

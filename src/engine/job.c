@@ -39,7 +39,7 @@ static const char *const eng_job_names[ENG_JOB_NKINDS] = {"connect", "folders",
 static const char *const eng_event_names[ENG_EV_NKINDS] = {"progress", "done",
     "failed", "conn", "need-password", "cert", "alert", "folders",
     "folder-status", "index", "flags", "expunged", "new-mail", "body",
-    "structure", "search"};
+    "structure", "search", "pending"};
 
 const char *
 eng_job_kind_name(enum eng_job_kind k)

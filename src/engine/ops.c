@@ -53,9 +53,6 @@ static void eng_pack_str(struct pt_buf *, const char *, size_t);
 struct eng_unpack;
 static uint32_t eng_unpack_u32(struct eng_unpack *);
 static char *eng_unpack_str(struct eng_unpack *, size_t *, int);
-static int eng_ops_prepare(struct eng_worker *, struct eng_task *,
-    struct pt_error *);
-static uint32_t eng_folder_uidvalidity(struct eng_worker *, const char *);
 
 /* Writes to the job's file (decoded bytes, or the bytes as sent). */
 static int
@@ -100,7 +97,7 @@ eng_sink_data(void *arg, const char *data, size_t len)
 }
 
 /* The UIDVALIDITY the job's UIDs refer to (0: unknown). */
-static uint32_t
+uint32_t
 eng_folder_uidvalidity(struct eng_worker *w, const char *folder)
 {
 	struct store_folder_info fi;
@@ -119,7 +116,7 @@ eng_folder_uidvalidity(struct eng_worker *w, const char *folder)
 }
 
 /* Connects and selects the job's folder, checking its UIDVALIDITY. */
-static int
+int
 eng_ops_prepare(struct eng_worker *w, struct eng_task *t, struct pt_error *err)
 {
 	struct eng_job *j = t->job;

@@ -29,6 +29,10 @@ struct eng_task {
 	int retried;         /* already put back once after a lost connection */
 	uint32_t result_uid; /* for DONE: APPENDUID/COPYUID */
 	long long progress_ms; /* when the last PROGRESS went out */
+	uint64_t qid;          /* its record in the offline queue, or 0 */
+	int attempted;         /* it may have reached the server: check first */
+	int marked;            /* the record says so (for a later run) */
+	int replayed;          /* loaded from the queue at start */
 	TAILQ_ENTRY(eng_task) entry;
 };
 
@@ -84,6 +88,23 @@ struct eng_worker {
 	enum eng_trust trust_answer;
 	struct net_cancel *token; /* the current session's */
 	atomic_int exited;        /* the thread is about to return */
+	uint64_t *forget;         /* queue records of cancelled jobs */
+	size_t nforget;
+	/* The IDLE connection (watch.c), also under lock. */
+	int watch_wake_fd; /* eventfd of its thread */
+	int watch_quit;
+	char *watch_name, *watch_raw; /* the folder to watch, or NULL */
+	uint32_t watch_uidvalidity;
+	uint32_t watch_uidnext;    /* new mail starts there */
+	uint64_t watch_gen;        /* bumped when the folder changes */
+	struct pt_secret watch_pw; /* the command connection's */
+	char *watch_pin;
+	int watch_creds;                /* > 0 once those are set */
+	int watch_live;                 /* it IDLEs on the open folder */
+	int watch_fallback;             /* refused: IDLE between jobs */
+	int watch_news;                 /* it saw changes: NOOP here */
+	uint32_t watch_seen_uid;        /* newest UID it announced */
+	struct net_cancel *watch_token; /* its session's */
 
 	/* The worker thread's own. */
 	struct imap_session *s;
@@ -107,8 +128,13 @@ struct eng_worker {
 	char *cur; /* UTF-8 name of the SELECTed folder, or NULL */
 	uint32_t cur_uidvalidity;
 	struct eng_bg *bg;
-	long long idle_since; /* ms, when the current IDLE began */
-	long long last_noop;  /* ms */
+	long long idle_since;   /* ms, when the current IDLE began */
+	long long last_noop;    /* ms */
+	pthread_t watch_thread; /* the IDLE connection's thread */
+	int watch_started;
+	struct store_queue *changes; /* the offline queue, or NULL */
+	size_t npending;             /* records in it */
+	size_t posted_pending;       /* the count the UI was told */
 };
 
 /* A running ENG_JOB_SEND: a thread of its own (send.c). */
@@ -138,6 +164,8 @@ struct eng {
 
 /* engine.c */
 long long eng_now_ms(void);
+/* Makes an eventfd readable. */
+void eng_fd_poke(int);
 /* A new event for the worker's account (folder copied when not NULL). */
 struct eng_event *eng_event_new(struct eng_worker *, enum eng_event_kind,
     const struct eng_task *, const char *);
@@ -226,5 +254,46 @@ int eng_postpone_run(struct eng_worker *, struct eng_task *, struct pt_error *);
 
 /* ops.c */
 int eng_ops_run(struct eng_worker *, struct eng_task *, struct pt_error *);
+/* Connects and selects the job's folder, checking its UIDVALIDITY. */
+int eng_ops_prepare(struct eng_worker *, struct eng_task *, struct pt_error *);
+/* The UIDVALIDITY a folder's UIDs refer to (0: unknown). */
+uint32_t eng_folder_uidvalidity(struct eng_worker *, const char *);
+
+/* watch.c: the IDLE connection (a second thread per account) */
+/*
+ * The folder the IDLE connection should watch (name NULL: none), with
+ * the UIDVALIDITY and UIDNEXT the worker knows; starts the thread the
+ * first time.  Worker thread only.
+ */
+void eng_watch_set(struct eng_worker *, const char *, const char *, uint32_t,
+    uint32_t);
+/* After a login: the password and pin for the IDLE connection. */
+void eng_watch_creds(struct eng_worker *);
+void eng_watch_start(struct eng_worker *);
+/* Stops and joins the thread (worker thread, before it returns). */
+void eng_watch_stop(struct eng_worker *);
+
+/* replay.c: the offline queue (store_queue) of write jobs */
+/* At start: opens the queue and puts its changes first in the queue. */
+void eng_replay_load(struct eng_worker *);
+/* Between jobs: records queued changes, forgets cancelled ones. */
+void eng_replay_sync(struct eng_worker *);
+/* Before a write job runs: records it (marked as maybe applied). */
+void eng_replay_begin(struct eng_worker *, struct eng_task *);
+/*
+ * For a change that may have reached the server already: 1 when it is
+ * applied (nothing left to do), 0 to run it (its UIDs narrowed to what
+ * is left), -1 with err.
+ */
+int eng_replay_check(struct eng_worker *, struct eng_task *, struct pt_error *);
+/* The job ended for good (done, or failed for a reason that stays). */
+void eng_replay_end(struct eng_worker *, struct eng_task *);
+/* Closes the queue (the records stay for the next run). */
+void eng_replay_close(struct eng_worker *);
+/* A job as a record (b is initialised here; release it), and back. */
+void eng_change_encode(const struct eng_job *, int attempted, struct pt_buf *);
+/* NULL when the record is damaged; *attempted gets its mark. */
+struct eng_job *eng_change_decode(const char *, size_t, size_t account,
+    int *attempted);
 
 #endif

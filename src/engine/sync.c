@@ -1032,6 +1032,19 @@ eng_sel_fetch_new(struct eng_worker *w, struct eng_task *t, int notify,
 		c.ix = NULL;
 	}
 	eng_coll_release(&c);
+	if (fresh > 0) {
+		/*
+		 * The IDLE connection may have announced some of them: each
+		 * new UID is announced once, by whichever saw it first.
+		 */
+		pthread_mutex_lock(&w->lock);
+		for (i = sel->n - fresh;
+		     i < sel->n && sel->uids[i] <= w->watch_seen_uid; i++)
+			fresh--;
+		if (last > w->watch_seen_uid)
+			w->watch_seen_uid = last;
+		pthread_mutex_unlock(&w->lock);
+	}
 	if (notify && fresh > 0) {
 		struct eng_event *ev =
 		    eng_event_new(w, ENG_EV_NEW_MAIL, t, sel->name);

@@ -33,10 +33,14 @@ static struct eng_task *eng_worker_pick(struct eng_worker *);
 static void eng_worker_run(struct eng_worker *, struct eng_task *);
 static void eng_worker_wait(struct eng_worker *);
 static void eng_worker_idle(struct eng_worker *);
+static int eng_worker_watched(struct eng_worker *);
+static void eng_worker_watch(struct eng_worker *);
 static int eng_worker_has_writes(struct eng_worker *);
 static int eng_worker_answer(struct eng_worker *, struct eng_task *, int,
     struct pt_error *);
 static int eng_retry_safe(enum eng_job_kind);
+static int eng_worker_settle(struct eng_worker *, struct eng_task *, int,
+    struct pt_error *);
 static void eng_iconv_pin(iconv_t *, size_t);
 static void eng_iconv_unpin(iconv_t *, size_t);
 
@@ -169,10 +173,13 @@ eng_worker_main(void *arg)
 			pt_warn("engine: %s: working without a cache: %s",
 			    w->acct->id, err.msg);
 	}
+	eng_replay_load(w);
 	for (;;) {
 		struct eng_task *t;
 		int quit;
 
+		eng_replay_sync(w);
+		eng_worker_watch(w);
 		pthread_mutex_lock(&w->lock);
 		eng_worker_drain(w);
 		quit = w->quit;
@@ -210,6 +217,7 @@ eng_worker_main(void *arg)
 		pt_error_set(&err, PT_E_CANCELLED, 0, _("petrel is quitting"));
 		eng_bg_end(w, &err);
 	}
+	eng_watch_stop(w);
 	if (w->s != NULL)
 		imap_session_free(&w->s);
 	pthread_mutex_lock(&w->lock);
@@ -219,6 +227,8 @@ eng_worker_main(void *arg)
 	eng_sel_clear(&w->sel);
 	free(w->cur);
 	free(w->pin);
+	eng_replay_sync(w);
+	eng_replay_close(w);
 	store_free(&w->store);
 	eng_iconv_unpin(pinned, ENG_NICONV);
 	atomic_store(&w->exited, 1);
@@ -229,11 +239,22 @@ static void
 eng_worker_run(struct eng_worker *w, struct eng_task *t)
 {
 	struct pt_error err;
-	int r = 0, lost;
+	int r = 0, lost, settled;
 	enum eng_job_kind k = t->job->kind;
 
 	pt_error_init(&err);
-	switch (k) {
+	eng_replay_begin(w, t);
+	if (t->attempted) {
+		/* It may have reached the server already: look first. */
+		r = eng_replay_check(w, t, &err);
+		if (r == 1) {
+			k = ENG_JOB_NKINDS; /* applied: nothing to run */
+			r = 0;
+		}
+	}
+	switch (r == -1 ? ENG_JOB_NKINDS : k) {
+	case ENG_JOB_NKINDS:
+		break;
 	case ENG_JOB_CONNECT:
 		r = eng_worker_connect(w, t, &err);
 		break;
@@ -302,14 +323,21 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 		pt_error_init(&err);
 		pt_error_set(&err, PT_E_CANCELLED, 0, _("cancelled"));
 	}
+	k = t->job->kind;
 	if (lost) {
 		int cancelled = err.class == PT_E_CANCELLED;
 
 		eng_worker_drop(w, &err, !cancelled);
-		if (!cancelled && eng_job_is_write(k) && !t->retried &&
-		    eng_retry_safe(k) && w->state == ENG_CONN_RECONNECTING) {
-			/* Replayed once the connection is back. */
+		if (!cancelled && eng_job_is_write(k) &&
+		    (t->qid != 0 || (!t->retried && eng_retry_safe(k))) &&
+		    w->state == ENG_CONN_RECONNECTING) {
+			/*
+			 * Replayed once the connection is back; one kept on
+			 * disk is checked first, so it may wait any number
+			 * of times.
+			 */
 			t->retried = 1;
+			t->attempted = 1;
 			pthread_mutex_lock(&w->lock);
 			TAILQ_INSERT_HEAD(&w->queue, t, entry);
 			w->running = NULL;
@@ -325,10 +353,15 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 		pthread_mutex_unlock(&w->lock);
 		return;
 	}
+	if (t->qid != 0 && r == 0)
+		store_outbox_crashpoint("change-applied");
+	settled = t->qid != 0 && eng_worker_settle(w, t, r, &err);
 	if (r == -1)
 		eng_post_failed(w, t, &err);
 	else
 		eng_post_done(w, t, t->result_uid);
+	if (settled)
+		eng_replay_end(w, t);
 	pthread_mutex_lock(&w->lock);
 	w->running = NULL;
 	if (w->cancel_id == t->id)
@@ -338,6 +371,30 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 	if (w->s != NULL && w->token != NULL && net_cancel_fired(w->token))
 		eng_worker_drop(w, NULL, 0);
 	eng_task_free(&t);
+}
+
+/*
+ * A change kept on disk ended with r: 1 when its record goes, 0 when it
+ * failed for a reason that passes (offline, quitting, no password): then
+ * it waits for the next run.
+ */
+static int
+eng_worker_settle(struct eng_worker *w, struct eng_task *t, int r,
+    struct pt_error *err)
+{
+	int quit;
+
+	pthread_mutex_lock(&w->lock);
+	quit = w->quit;
+	pthread_mutex_unlock(&w->lock);
+	if (r == -1 && (err->class == PT_E_NET || err->class == PT_E_AUTH ||
+			   err->class == PT_E_TLS ||
+			   (quit && err->class == PT_E_CANCELLED)))
+		return 0;
+	if (r == -1 && t->replayed)
+		pt_error_prefix(err,
+		    _("a change made while offline was dropped"));
+	return 1;
 }
 
 int
@@ -551,7 +608,12 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 			w->retry_at = 0;
 			w->ever_connected = 1;
 			w->refused_upto = 0;
-			/* Tokens expire: each connect asks for a new one. */
+			/*
+			 * The IDLE connection gets the same secret (with
+			 * OAuth2, a token it renews itself when refused).
+			 * Tokens expire: each connect asks for a new one.
+			 */
+			eng_watch_creds(w);
 			if (a->oauth_token_command != NULL) {
 				pt_secret_release(&w->password);
 				w->have_password = 0;
@@ -716,6 +778,51 @@ eng_worker_select(struct eng_worker *w, const char *name, struct pt_error *err)
 	return 0;
 }
 
+/* 1 when the IDLE connection watches the open folder for us. */
+static int
+eng_worker_watched(struct eng_worker *w)
+{
+	int live;
+
+	pthread_mutex_lock(&w->lock);
+	live = w->watch_live && !w->watch_fallback;
+	pthread_mutex_unlock(&w->lock);
+	return live;
+}
+
+/*
+ * Between jobs (and between the chunks of a long load): tells the IDLE
+ * connection which folder is open, and when it saw changes, asks the
+ * server here (NOOP) so that the cache and the open folder follow.
+ */
+static void
+eng_worker_watch(struct eng_worker *w)
+{
+	struct pt_error err;
+	int news;
+
+	if (!w->sel.active)
+		eng_watch_set(w, NULL, NULL, 0, 0); /* closed: stop watching */
+	if (w->s == NULL || imap_session_dead(w->s))
+		return;
+	if (w->sel.active && w->sel.uidvalidity != 0 && w->sel.raw != NULL)
+		eng_watch_set(w, w->sel.name, w->sel.raw, w->sel.uidvalidity,
+		    w->sel.uidnext);
+	pthread_mutex_lock(&w->lock);
+	news = w->watch_news;
+	w->watch_news = 0;
+	pthread_mutex_unlock(&w->lock);
+	if (!news || !w->sel.active || !w->sel.selected || w->sel.need_sync)
+		return;
+	pt_error_init(&err);
+	if (imap_noop(w->s, &err) == -1) {
+		if (eng_worker_lost(w, &err))
+			eng_worker_drop(w, &err, 1);
+		return;
+	}
+	eng_worker_apply(w, NULL);
+}
+
 /* Between jobs: IDLE, NOOP polling, or sleeping until something comes. */
 static void
 eng_worker_wait(struct eng_worker *w)
@@ -737,6 +844,11 @@ eng_worker_wait(struct eng_worker *w)
 			if (eng_worker_select(w, w->sel.name, &err) == -1 &&
 			    eng_worker_lost(w, &err))
 				eng_worker_drop(w, &err, 1);
+			return;
+		}
+		if (eng_worker_watched(w)) {
+			/* The IDLE connection watches; nothing to do here. */
+			eng_worker_sleep(w, ms);
 			return;
 		}
 		if ((w->feat & IMAP_CAP_IDLE) && !w->eng->opt.no_idle) {
@@ -782,7 +894,8 @@ eng_worker_idle(struct eng_worker *w)
 		int quit, r;
 
 		pthread_mutex_lock(&w->lock);
-		quit = w->quit || !TAILQ_EMPTY(&w->queue);
+		quit = w->quit || !TAILQ_EMPTY(&w->queue) ||
+		       (w->watch_live && !w->watch_fallback);
 		pthread_mutex_unlock(&w->lock);
 		if (quit || left <= 0)
 			break;

@@ -90,6 +90,31 @@ imap_uid_all(struct imap_session *s, uint32_t **uidsp, size_t *np,
 	return 0;
 }
 
+int
+imap_search_header(struct imap_session *s, const char *field, const char *value,
+    uint32_t **uidsp, size_t *np, struct pt_error *err)
+{
+	struct mailimap_search_key *key;
+	clist *l = NULL;
+	int r;
+
+	*uidsp = NULL;
+	*np = 0;
+	if (!imap_ext_clean(field) || !imap_ext_clean(value))
+		return imap_ext_unclean(err, _("a header to search for"));
+	key = mailimap_search_key_new_header(pt_xstrdup(field),
+	    pt_xstrdup(value));
+	if (key == NULL)
+		pt_fatal("out of memory");
+	imap_ext_begin(s);
+	r = mailimap_uid_search(s->imap, NULL, key, &l);
+	mailimap_search_key_free(key);
+	if (imap_ext_end(s, r, _("searching"), err) == -1)
+		return -1;
+	imap_uid_list_take(l, uidsp, np);
+	return 0;
+}
+
 static struct mailimap_fetch_type *
 imap_summary_type(struct imap_session *s)
 {
@@ -159,6 +184,7 @@ imap_fetch_summaries(struct imap_session *s, const struct imap_uidset *us,
 		return 0;
 	ft = imap_summary_type(s);
 	imap_ext_fetch_begin(s, &f, fn, arg);
+	imap_budget_set(s, IMAP_BUDGET_HEADERS);
 	if (byseq)
 		r = mailimap_fetch(s->imap, set, ft, &res);
 	else
@@ -353,6 +379,7 @@ imap_fetch_body(struct imap_session *s, uint32_t uid, const char *part,
 	    mailimap_fetch_att_new_body_peek_section(sec));
 	set = mailimap_set_new_single(uid);
 	imap_ext_fetch_begin(s, &f, imap_body_msg, &b);
+	imap_budget_set(s, 0); /* streamed: fn caps what it keeps */
 	mailimap_set_msg_body_handler(s->imap, imap_body_cb, &b);
 	r = mailimap_uid_fetch(s->imap, set, ft, &res);
 	mailimap_set_msg_body_handler(s->imap, NULL, NULL);

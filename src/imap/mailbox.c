@@ -33,6 +33,8 @@ static void imap_updates_add_vanished(struct imap_updates *,
 static void *imap_grow(void *, size_t *, size_t, size_t);
 static unsigned imap_mbox_attrs(struct mailimap_mbx_list_flags *);
 static int imap_mbox_cmp(const void *, const void *);
+static int imap_select_mode(struct imap_session *, const char *, int,
+    struct imap_selected *, struct pt_error *);
 
 /* Plumbing. */
 
@@ -83,10 +85,18 @@ imap_ext_updates(struct imap_session *s)
 }
 
 void
+imap_budget_set(struct imap_session *s, size_t max)
+{
+	s->budget = max;
+	net_stream_budget(s->imap->imap_stream, max);
+}
+
+void
 imap_ext_begin(struct imap_session *s)
 {
 	if (s->imap->imap_selection_info != NULL)
 		s->imap->imap_selection_info->sel_has_exists = 0;
+	imap_budget_set(s, IMAP_BUDGET_RESPONSE);
 }
 
 static void *
@@ -439,9 +449,12 @@ imap_ext_msg_att(struct mailimap_msg_att *att, void *ctx)
 static void
 imap_ext_items(size_t cur, size_t total, void *ctx)
 {
+	struct imap_session *s = ctx;
+
 	(void)cur;
 	(void)total;
-	(void)ctx;
+	/* One FETCH response was read: the next one has a fresh budget. */
+	net_stream_budget(s->imap->imap_stream, s->budget);
 }
 
 void
@@ -532,7 +545,7 @@ imap_session_watch(struct imap_session *s, struct imap_updates *u)
 		return;
 	}
 	/* The handler is ignored without a progress callback. */
-	mailimap_set_progress_callback(s->imap, NULL, imap_ext_items, u);
+	mailimap_set_progress_callback(s->imap, NULL, imap_ext_items, s);
 	mailimap_set_msg_att_handler(s->imap, imap_ext_msg_att, u);
 }
 
@@ -872,7 +885,22 @@ int
 imap_select(struct imap_session *s, const char *mb, struct imap_selected *sel,
     struct pt_error *err)
 {
+	return imap_select_mode(s, mb, 0, sel, err);
+}
+
+int
+imap_examine(struct imap_session *s, const char *mb, struct imap_selected *sel,
+    struct pt_error *err)
+{
+	return imap_select_mode(s, mb, 1, sel, err);
+}
+
+static int
+imap_select_mode(struct imap_session *s, const char *mb, int ro,
+    struct imap_selected *sel, struct pt_error *err)
+{
 	struct mailimap_selection_info *si;
+	int cs = (imap_session_features(s) & IMAP_CAP_CONDSTORE) != 0;
 	uint64_t hms = 0;
 	int r;
 
@@ -880,10 +908,12 @@ imap_select(struct imap_session *s, const char *mb, struct imap_selected *sel,
 	if (!imap_ext_clean(mb) || *mb == '\0')
 		return imap_ext_unclean(err, _("the folder name"));
 	imap_ext_begin(s);
-	if (imap_session_features(s) & IMAP_CAP_CONDSTORE)
-		r = mailimap_select_condstore(s->imap, mb, &hms);
+	if (ro)
+		r = cs ? mailimap_examine_condstore(s->imap, mb, &hms)
+		       : mailimap_examine(s->imap, mb);
 	else
-		r = mailimap_select(s->imap, mb);
+		r = cs ? mailimap_select_condstore(s->imap, mb, &hms)
+		       : mailimap_select(s->imap, mb);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_ext_fail(s, r, _("opening the folder"), err);
 	si = s->imap->imap_selection_info;

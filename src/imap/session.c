@@ -122,6 +122,7 @@ imap_session_attach(struct imap_session *s, struct pt_error *err)
 	if (stream == NULL)
 		return imap_session_fail(s, 0);
 	s->imap->imap_stream = stream;
+	imap_budget_set(s, IMAP_BUDGET_RESPONSE);
 	return 0;
 }
 

@@ -140,9 +140,12 @@ net_errcode_name(int code)
 	    "connect-timeout", "unreachable", "connect", "timeout", "silent",
 	    "eof", "io", "cancelled", "wants-starttls", "wants-tls", "tls",
 	    "tls-timeout", "cert", "pin-mismatch", "ca-file", "insecure",
-	    "no-starttls", "starttls-refused", "starttls-injected", "preauth"};
+	    "no-starttls", "starttls-refused", "starttls-injected", "preauth",
+	    "no-xoauth2", "token-refused", "too-big"};
+	_Static_assert(PT_NELEM(names) == NET_ERR_TOO_BIG - NET_ERR_DNS + 1,
+	    "one name per net_errcode");
 
-	if (code < NET_ERR_DNS || code > NET_ERR_PREAUTH)
+	if (code < NET_ERR_DNS || code > NET_ERR_TOO_BIG)
 		return NULL;
 	return names[code - NET_ERR_DNS];
 }

@@ -39,6 +39,8 @@ struct net_conn {
 	int failed;             /* a transport failure was recorded */
 	int closed;             /* close was called */
 	size_t received;        /* bytes received in total */
+	size_t budget;          /* net_stream_budget: 0 is no limit */
+	size_t budget_used;     /* received since the budget was set */
 	unsigned char first[8]; /* the first bytes the server sent */
 	size_t nfirst;
 	struct net_cert_info cert;

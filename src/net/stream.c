@@ -128,6 +128,39 @@ net_low_io(struct net_conn *c, int e)
 	    _("network error talking to %s: %s"), c->host, strerror(e));
 }
 
+/*
+ * Counts n received bytes against the budget: n, or -1 (recorded) when
+ * they go past it.
+ */
+static ssize_t
+net_low_spend(struct net_conn *c, ssize_t n)
+{
+	c->received += (size_t)n;
+	if (c->budget == 0)
+		return n;
+	c->budget_used += (size_t)n;
+	if (c->budget_used <= c->budget)
+		return n;
+	return net_conn_fail(c, PT_E_PROTO, NET_ERR_TOO_BIG,
+	    _("%s sent more than %zu MB in one response; petrel stopped "
+	      "reading it (a broken or hostile server?)"),
+	    c->host, (c->budget + (1u << 20) - 1) >> 20);
+}
+
+void
+net_stream_budget(mailstream *s, size_t max)
+{
+	mailstream_low *low;
+	struct net_conn *c;
+
+	if (s == NULL || (low = mailstream_get_low(s)) == NULL ||
+	    low->driver != &net_low_driver || low->data == NULL)
+		return;
+	c = low->data;
+	c->budget = max;
+	c->budget_used = 0;
+}
+
 static int
 net_low_tls_error(struct net_conn *c, ssize_t n)
 {
@@ -201,10 +234,8 @@ net_low_read(mailstream_low *low, void *buf, size_t len)
 	for (;;) {
 		if (c->tls_up) {
 			n = gnutls_record_recv(c->tls, buf, len);
-			if (n > 0) {
-				c->received += (size_t)n;
-				return n;
-			}
+			if (n > 0)
+				return net_low_spend(c, n);
 			if (n == 0)
 				return net_low_eof(c);
 			if (n == GNUTLS_E_INTERRUPTED)
@@ -237,8 +268,7 @@ net_low_read(mailstream_low *low, void *buf, size_t len)
 				    c->host, c->port,
 				    net_proto_tls_port(c->proto),
 				    net_proto_name(c->proto));
-			c->received += (size_t)n;
-			return n;
+			return net_low_spend(c, n);
 		}
 		if (n == 0)
 			return net_low_eof(c);

@@ -420,6 +420,10 @@ ui_event_one(struct ui *ui, struct eng_event *ev)
 	case ENG_EV_CONN:
 		ui_event_conn(ui, ev);
 		break;
+	case ENG_EV_PENDING:
+		if (ev->account < ui->nacct)
+			ui->acct[ev->account].pending = ev->u.count;
+		break;
 	case ENG_EV_NEED_PASSWORD:
 		ui_event_password(ui, ev);
 		break;

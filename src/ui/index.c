@@ -769,6 +769,12 @@ ui_index_status(struct ui *ui)
 	case ENG_CONN_CONNECTED:
 		break;
 	}
+	if (a->pending > 0)
+		pt_buf_printf(&b, NULL,
+		    ngettext_(" [%zu change waiting to be sent to the server]",
+			" [%zu changes waiting to be sent to the server]",
+			(unsigned long)a->pending),
+		    a->pending);
 	pt_buf_addstr(&b, " --", NULL);
 	ui_draw_status(ui, b.data);
 	pt_buf_release(&b);

@@ -538,6 +538,7 @@ struct ui_account {
 	const struct cfg_account *cfg;
 	enum eng_conn conn;
 	int retry_in;
+	size_t pending; /* changes waiting to be sent to the server */
 	struct eng_folder_list *folders;
 	uint64_t folders_job;
 	char asked_fp[72];    /* the certificate last put to the user */

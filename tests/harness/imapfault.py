@@ -11,6 +11,8 @@ LSUB and LOGOUT.  Any FETCH starts a 100000-byte literal and then:
 
     literal-eof     sends 5000 bytes of it and closes the connection
     literal-stall   sends 5000 bytes of it and says nothing more
+    literal-huge    announces a 1 GiB literal instead and sends it as
+                    fast as the client reads, until the client hangs up
 
 The structure modes answer FETCH properly, with a hostile BODYSTRUCTURE:
 
@@ -66,6 +68,12 @@ def serve(sock, mode):
         elif cmd == "LOGOUT":
             send("* BYE bye\r\n%s OK done\r\n" % tag)
             return
+        elif cmd == "FETCH" and mode == "literal-huge":
+            send("* 1 FETCH (UID 1 BODY[] {1073741824}\r\n")
+            chunk = b"x" * 65536
+            for _ in range(1073741824 // len(chunk)):
+                send(chunk)
+            send(")\r\n%s OK done\r\n" % tag)
         elif cmd == "FETCH" and mode.endswith("-structure"):
             send(structure_fetch(mode, line, tag))
         elif cmd == "FETCH":
@@ -136,8 +144,8 @@ def handle(sock, mode):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("mode", choices=("literal-eof", "literal-stall",
-                                     "bad-structure", "deep-structure",
-                                     "hostile-structure"))
+                                     "literal-huge", "bad-structure",
+                                     "deep-structure", "hostile-structure"))
     ap.add_argument("--port-file", required=True)
     args = ap.parse_args()
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -4,6 +4,10 @@
     portmap.py READYFILE RULE...
 
     RULE  fwd:ADDR:PORT:TOADDR:TOPORT   relay each connection to TOADDR
+          slow:ADDR:PORT:TOADDR:TOPORT:RATE
+                                        the same, with what the server
+                                        sends held to RATE bytes a
+                                        second (a slow link)
           drop:ADDR:PORT                a port that never completes a
                                         connection, like a firewall that
                                         drops packets: a listener that
@@ -15,15 +19,18 @@ then runs until killed.  Only the Python standard library.
 import socket
 import sys
 import threading
+import time
 
 
-def pipe(src, dst):
+def pipe(src, dst, rate=0):
     try:
         while True:
-            data = src.recv(65536)
+            data = src.recv(16384 if rate else 65536)
             if not data:
                 break
             dst.sendall(data)
+            if rate:
+                time.sleep(len(data) / rate)
     except OSError:
         pass
     for s in (src, dst):
@@ -33,7 +40,7 @@ def pipe(src, dst):
             pass
 
 
-def forward(addr, port, to_addr, to_port):
+def forward(addr, port, to_addr, to_port, rate=0):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
@@ -48,7 +55,8 @@ def forward(addr, port, to_addr, to_port):
             s.bind(("127.0.0.1", 0))
             s.connect((to_addr, to_port))
             threading.Thread(target=pipe, args=(c, s), daemon=True).start()
-            threading.Thread(target=pipe, args=(s, c), daemon=True).start()
+            threading.Thread(target=pipe, args=(s, c, rate),
+                             daemon=True).start()
 
     threading.Thread(target=serve, daemon=True).start()
     return ls
@@ -81,6 +89,9 @@ def main():
         parts = rest.split(":")
         if kind == "fwd":
             keep.append(forward(parts[0], int(parts[1]), parts[2], int(parts[3])))
+        elif kind == "slow":
+            keep.append(forward(parts[0], int(parts[1]), parts[2],
+                                int(parts[3]), int(parts[4])))
         elif kind == "drop":
             keep.append(drop(parts[0], int(parts[1])))
         else:

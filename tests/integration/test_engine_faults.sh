@@ -41,12 +41,13 @@ EOF
 # run: the tool with its CPU time (user+sys, ms) and wall time (ms).
 run() {
 	local t0=$EPOCHREALTIME
-	out=$( { /usr/bin/time -f 'cpu=%U %S' "$ET" -F "$tmp/rc" -n -b 60000 "$@"; } 2>&1)
+	out=$( { /usr/bin/time -f 'cpu=%U %S rss=%M' "$ET" -F "$tmp/rc" -n -b 60000 "$@"; } 2>&1)
 	wall=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 ))
-	cpu=$(printf '%s\n' "$out" | sed -n 's/^cpu=\([0-9.]*\) \([0-9.]*\)$/\1 \2/p' |
+	cpu=$(printf '%s\n' "$out" | sed -n 's/^cpu=\([0-9.]*\) \([0-9.]*\) .*/\1 \2/p' |
 		awk '{printf "%d", ($1 + $2) * 1000}')
+	rss=$(printf '%s\n' "$out" | sed -n 's/^cpu=.* rss=\([0-9]*\)$/\1/p')
 	printf '%s\n' "$out" | sed 's/^/    | /'
-	echo "    wall=${wall}ms cpu=${cpu}ms"
+	echo "    wall=${wall}ms cpu=${cpu}ms rss=${rss}KB"
 }
 has() { printf '%s\n' "$out" | grep -q -- "$1"; }
 
@@ -77,5 +78,17 @@ run nowait fetch INBOX 1 sleep 300
 pt_check "stop: the engine stopped within the limit" has "STOPPED free_ms=[0-9]*$"
 ms=$(printf '%s\n' "$out" | sed -n 's/^STOPPED free_ms=\([0-9]*\)$/\1/p')
 pt_check "stop: in under 5.5 s" [ -n "$ms" ] && [ "$ms" -lt 5500 ]
+
+echo "# a server announces a 1 GiB literal and sends it (byte budget)"
+start_fault literal-huge
+run open INBOX
+pt_check "huge headers: the open failed as a protocol error" has "EV failed job=1 folder=INBOX class=proto msg=127.0.0.1 sent more than 4 MB in one response"
+pt_check "huge headers: the connection was dropped" has "EV conn job=0 state=3 .*class=proto"
+pt_check "huge headers: promptly (under 2 s)" [ "$wall" -lt 2000 ]
+pt_check "huge headers: memory stayed small (peak RSS under 40 MB)" [ -n "$rss" ] && [ "$rss" -lt 40000 ]
+run fetch INBOX 1
+pt_check "huge body: the fetch into memory failed as a protocol error" has "EV failed job=1 folder=INBOX class=proto msg=the message is too large"
+pt_check "huge body: promptly (under 5 s)" [ "$wall" -lt 5000 ]
+pt_check "huge body: memory bounded by the 64 MB cap (peak RSS under 120 MB)" [ -n "$rss" ] && [ "$rss" -lt 120000 ]
 
 pt_done

@@ -40,6 +40,8 @@
  *	cancel                       (cancels the last job, waits for its end)
  *	nowait                       (the next job is not waited for)
  *	wait EVENT SECS              (waits for an event of that kind)
+ *	settle SECS                  (waits until no change waits for the
+ *	                              server: a "pending" event with 0)
  *	drain MS                     (prints events for MS)
  *	sleep MS | model | dump      (model: the index the tool holds)
  *	sh COMMAND                   (runs COMMAND with /bin/sh, waits)
@@ -399,6 +401,7 @@ tool_event(struct eng_event *ev, uint64_t want)
 			tool_model_remove(ev->u.uids.v, ev->u.uids.n);
 		break;
 	case ENG_EV_NEW_MAIL:
+	case ENG_EV_PENDING:
 		printf(" count=%zu", ev->u.count);
 		break;
 	case ENG_EV_BODY:
@@ -453,6 +456,7 @@ tool_wait(uint64_t id, int secs, int kind)
 
 		while ((ev = eng_event_next(tool_eng)) != NULL) {
 			int k = (int)ev->kind;
+			int settled = k == ENG_EV_PENDING && ev->u.count == 0;
 			int fin = tool_event(ev, id);
 
 			if (tool_capture && ev->job_id == id &&
@@ -467,7 +471,8 @@ tool_wait(uint64_t id, int secs, int kind)
 			}
 
 			eng_event_free(&ev);
-			if (fin || (kind >= 0 && k == kind))
+			if (fin || (kind >= 0 && k == kind) ||
+			    (kind == -3 && settled))
 				return 0;
 		}
 		if (left <= 0)
@@ -852,6 +857,12 @@ tool_command(int argc, char **argv)
 			tool_kind(argv[1])) == -1)
 			printf("NOEVENT %s\n", argv[1]);
 		return 3;
+	} else if (strcmp(cmd, "settle") == 0) {
+		if (argc < 2)
+			return -1;
+		if (tool_wait(0, (int)strtol(argv[1], NULL, 10), -3) == -1)
+			printf("UNSETTLED\n");
+		return 2;
 	} else if (strcmp(cmd, "drain") == 0) {
 		long long ms;
 

@@ -24,6 +24,7 @@
 #include "petrel/imap.h"
 #include "petrel/store.h"
 
+#include "src/engine/private.h"
 #include "src/imap/ext.h"
 #include "tests/harness/pt_test.h"
 
@@ -418,12 +419,87 @@ test_names(void)
 	CHECK(sizeof(struct eng_msg) <= 64);
 }
 
+/* An offline-queue record holds the whole job, binary data included. */
+static void
+test_change_roundtrip(void)
+{
+	static const char data[] = "Subject: x\r\n\r\nline\nfolder:3\n\0\xff";
+	static const uint32_t uids[] = {3, 17, 4294967295u};
+	struct eng_job *j = eng_job_new(ENG_JOB_MOVE, 2), *k;
+	struct pt_buf b;
+	int attempted = -1;
+
+	eng_job_set_folder(j, "Archiv/Grüße\n2");
+	eng_job_set_target(j, "Trash");
+	eng_job_set_uids(j, uids, 3);
+	eng_job_set_data(j, data, sizeof data);
+	j->uidvalidity = 77;
+	j->flags_add = ENG_F_SEEN | ENG_F_FLAGGED;
+	j->flags_remove = ENG_F_DELETED;
+	j->date = 1700000000;
+	eng_change_encode(j, 1, &b);
+	k = eng_change_decode(b.data, b.len, 2, &attempted);
+	CHECK(k != NULL);
+	if (k != NULL) {
+		CHECK_INT(k->kind, ENG_JOB_MOVE);
+		CHECK_INT(attempted, 1);
+		CHECK_INT(k->account, 2);
+		CHECK_STR(k->folder, "Archiv/Grüße\n2");
+		CHECK_STR(k->target, "Trash");
+		CHECK_INT(k->nuids, 3);
+		CHECK(k->nuids == 3 && k->uids[2] == 4294967295u);
+		CHECK_INT(k->len, sizeof data);
+		CHECK(k->len == sizeof data &&
+		      memcmp(k->data, data, sizeof data) == 0);
+		CHECK_INT(k->uidvalidity, 77);
+		CHECK_INT(k->flags_add, ENG_F_SEEN | ENG_F_FLAGGED);
+		CHECK_INT(k->flags_remove, ENG_F_DELETED);
+		CHECK(k->date == 1700000000);
+	}
+	eng_job_free(&k);
+	/* Cut anywhere, or changed, it is refused, never half read. */
+	{
+		size_t cut;
+		int bad = 0;
+
+		for (cut = 0; cut + 1 < b.len; cut++) {
+			k = eng_change_decode(b.data, cut, 2, &attempted);
+			if (k != NULL && k->data != NULL &&
+			    k->len == sizeof data)
+				bad++;
+			eng_job_free(&k);
+		}
+		CHECK_INT(bad, 0);
+	}
+	{
+		static const char *const refused[] = {/* a read-only kind is not
+							 a change */
+		    "petrel-change 1\nkind=fetch\nfolder:5\nINBOX\n",
+		    "petrel-change 1\nkind=flags\nuids=1,x\nfolder:5\nINBOX\n",
+		    "petrel-change 1\nkind=flags\nfolder:9\nINBOX\n",
+		    "petrel-change 1\nkind=flags\n", /* no folder */
+		    "petrel-change 2\nkind=flags\nfolder:5\nINBOX\n"};
+		size_t i;
+
+		for (i = 0; i < PT_NELEM(refused); i++) {
+			k = eng_change_decode(refused[i], strlen(refused[i]), 0,
+			    &attempted);
+			CHECK(k == NULL);
+			eng_job_free(&k);
+		}
+	}
+	k = eng_change_decode("garbage", 7, 0, &attempted);
+	CHECK(k == NULL);
+	pt_buf_release(&b);
+	eng_job_free(&j);
+}
+
 static const struct pt_test tests[] = {PT_TEST(test_mutf7_roundtrip),
     PT_TEST(test_mutf7_invalid), PT_TEST(test_summary_parse_basic),
     PT_TEST(test_summary_parse_odd), PT_TEST(test_parse_date),
     PT_TEST(test_uidset_ranges), PT_TEST(test_submit_validation),
     PT_TEST(test_cancel_and_free_bounded), PT_TEST(test_event_queue_wakeup),
-    PT_TEST(test_names), {NULL, NULL}};
+    PT_TEST(test_names), PT_TEST(test_change_roundtrip), {NULL, NULL}};
 
 int
 main(void)

@@ -536,8 +536,9 @@ test_net_errcode_name(void)
 	CHECK_STR(net_errcode_name(NET_ERR_TLS_TIMEOUT), "tls-timeout");
 	CHECK_STR(net_errcode_name(NET_ERR_CERT), "cert");
 	CHECK_STR(net_errcode_name(NET_ERR_PREAUTH), "preauth");
+	CHECK_STR(net_errcode_name(NET_ERR_TOO_BIG), "too-big");
 	CHECK(net_errcode_name(0) == NULL);
-	CHECK(net_errcode_name(NET_ERR_PREAUTH + 1) == NULL);
+	CHECK(net_errcode_name(NET_ERR_TOO_BIG + 1) == NULL);
 }
 
 /* IPv6 works: a server on ::1 is reached by its literal. */

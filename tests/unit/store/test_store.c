@@ -1243,7 +1243,64 @@ out:
 	cache_end();
 }
 
+/* The offline queue: numbered records, in order, durable, one owner. */
+static void
+test_store_queue(void)
+{
+	struct pt_error err;
+	struct store_queue *q, *q2;
+	uint64_t a = 0, b = 0, c = 0, *v = NULL;
+	size_t n = 0, len = 0;
+	char *data, *junk;
+
+	cache_begin();
+	pt_error_init(&err);
+	q = store_queue_open(tmpdir, &err);
+	CHECK(q != NULL);
+	if (q == NULL)
+		goto out;
+	/* A second owner is refused while the first holds it. */
+	q2 = store_queue_open(tmpdir, &err);
+	CHECK(q2 == NULL);
+	CHECK_INT(err.class, PT_E_IO);
+	store_queue_free(&q2);
+	pt_error_init(&err);
+	CHECK_INT(store_queue_put(q, 0, "one", 3, &a, &err), 0);
+	CHECK_INT(store_queue_put(q, 0, "two\0x", 5, &b, &err), 0);
+	CHECK_INT(store_queue_put(q, 0, "three", 5, &c, &err), 0);
+	CHECK(a < b && b < c);
+	CHECK_INT(store_queue_put(q, b, "TWO", 3, NULL, &err), 0);
+	CHECK_INT(store_queue_remove(q, a, &err), 0);
+	CHECK_INT(store_queue_remove(q, a, &err), 0); /* gone is fine */
+	/* Stray files are not records. */
+	junk = pt_xasprintf("%s/queue/notes.txt", tmpdir);
+	CHECK_INT(pt_file_write_atomic(junk, "x", 1, 0600, &err), 0);
+	free(junk);
+	store_queue_free(&q);
+	/* Reopened (the next run): what is left, in order. */
+	q = store_queue_open(tmpdir, &err);
+	CHECK(q != NULL);
+	if (q == NULL)
+		goto out;
+	CHECK_INT(store_queue_list(q, &v, &n, &err), 0);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK(v[0] == b && v[1] == c);
+		data = store_queue_read(q, v[0], &len, &err);
+		CHECK(data != NULL && len == 3 && memcmp(data, "TWO", 3) == 0);
+		free(data);
+	}
+	free(v);
+	/* New numbers go on after the highest. */
+	CHECK_INT(store_queue_put(q, 0, "four", 4, &a, &err), 0);
+	CHECK(a > c);
+	store_queue_free(&q);
+out:
+	cache_end();
+}
+
 static const struct pt_test tests[] = {
+    PT_TEST(test_store_queue),
     PT_TEST(test_store_record_fix_roundtrip),
     PT_TEST(test_store_record_truncated_and_garbage),
     PT_TEST(test_store_record_order_check),
