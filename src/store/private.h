@@ -60,7 +60,7 @@ struct store_env {
 	pid_t pid;  /* the process that opened it */
 	int refs;
 	MDB_env *env;
-	MDB_dbi meta, fix, str;
+	MDB_dbi meta, fix, str, addr;
 	size_t map_size;
 	void *map_addr; /* where data.mdb is mapped, or NULL */
 	size_t map_len;
@@ -81,6 +81,7 @@ struct store {
 	size_t max_header;
 	size_t max_body;
 	size_t chunk;
+	size_t max_addr;
 	pthread_mutex_t body_lock;
 	int64_t body_total; /* -1 until the first scan */
 };
@@ -155,6 +156,12 @@ int store_evict(struct store *, const char *keep, struct pt_error *);
 
 /* index.c */
 void store_order_sort(const struct store_summary *, size_t, uint32_t *);
+
+/* addr.c */
+size_t store_addr_key(const char *, char[255]);
+/* Records uses inside a write transaction: 0 or an LMDB code. */
+int store_addr_apply(struct store *, MDB_txn *, const struct store_addr_use *,
+    size_t);
 
 /* body.c */
 char *store_body_folder_dir(struct store *, const char *folder,
