@@ -175,6 +175,12 @@ void eng_worker_drop(struct eng_worker *, const struct pt_error *, int);
 int eng_worker_lost(struct eng_worker *, const struct pt_error *);
 /* The server's name of a UTF-8 folder name (new string). */
 char *eng_worker_raw(struct eng_worker *, const char *);
+/*
+ * A cache batch for a folder, or NULL without a cache; a batch of the
+ * Sent folder records its recipients in the address book.
+ */
+struct store_batch *eng_batch_begin(struct eng_worker *, const char *,
+    uint32_t uidvalidity);
 /* SELECTs folder (UTF-8) unless already selected.  0 or -1. */
 int eng_worker_select(struct eng_worker *, const char *, struct pt_error *);
 /* Applies the collected updates to the open folder, as events. */
