@@ -49,6 +49,9 @@ main_usage(FILE *f)
 	      "  setup [OPTIONS]   add an account (petrel setup --help)\n"
 	      "  outbox [list | send [--force] [ID...] | discard ID...]\n"
 	      "                    messages not sent yet\n"
+	      "  query [-A ACCOUNT] STRING\n"
+	      "                    addresses from the address book, as "
+	      "mutt's query_command\n"
 	      "\n"
 	      "Options:\n"
 	      "  -F, --config FILE  use FILE instead of "
@@ -308,6 +311,8 @@ main(int argc, char **argv)
 			    argc > 1 ? argv[1] : NULL, stdout);
 	} else if (argc > 0 && strcmp(argv[0], "outbox") == 0) {
 		status = cli_outbox_main(cfg, send.account, argc, argv);
+	} else if (argc > 0 && strcmp(argv[0], "query") == 0) {
+		status = cli_query_main(cfg, send.account, argc, argv);
 	} else if (argc > 0) {
 		fprintf(stderr, _("petrel: unknown command '%s'\n"), argv[0]);
 		main_usage(stderr);
