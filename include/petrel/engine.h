@@ -354,6 +354,7 @@ enum eng_job_kind {
 	ENG_JOB_SEND,        /* path or target, send_flags: PROGRESS, u.send */
 	ENG_JOB_POSTPONE,    /* path: DONE (u.done.uid) */
 	ENG_JOB_SUMMARIES,   /* folder, uids: one INDEX for any folder */
+	ENG_JOB_ADDRESSES,   /* search.text, rows: ADDRESSES (offline too) */
 	ENG_JOB_NKINDS
 };
 
@@ -426,6 +427,26 @@ void eng_job_set_data(struct eng_job *, const void *, size_t);
 /* "open", "fetch", ... (untranslated, for logs and tests). */
 const char *eng_job_kind_name(enum eng_job_kind);
 
+/*
+ * The answer to ENG_JOB_ADDRESSES: the account's address book (built
+ * from the header cache, the Sent folder and sent messages; see
+ * store.h) entries matching search.text, best first, at most rows (0:
+ * 50).  It reads only the cache, so it works offline; without a cache
+ * the list is empty.  Every address passes mime_addr_check; names are
+ * from mail (sanitize before drawing).
+ */
+struct eng_addr {
+	char *addr;
+	char *name; /* "" when none is known */
+};
+
+struct eng_addr_list {
+	struct eng_addr *v;
+	size_t n;
+};
+
+void eng_addr_list_free(struct eng_addr_list **);
+
 /* Events. */
 
 enum eng_event_kind {
@@ -445,6 +466,7 @@ enum eng_event_kind {
 	ENG_EV_BODY,          /* folder, body */
 	ENG_EV_STRUCTURE,     /* folder, structure */
 	ENG_EV_SEARCH,        /* folder, uidvalidity, uids */
+	ENG_EV_ADDRESSES,     /* addrs */
 	ENG_EV_NKINDS
 };
 
@@ -496,6 +518,7 @@ struct eng_event {
 				       (err says why; it waits in the
 				       outbox for the copy only) */
 		} send;             /* DONE and FAILED of ENG_JOB_SEND */
+		struct eng_addr_list *addrs; /* ADDRESSES */
 	} u;
 };
 

@@ -478,6 +478,7 @@ eng_job_check(const struct eng *e, struct eng_job *j, struct pt_error *err)
 			return pt_error_set(err, PT_E_INTERNAL, 0,
 			    _("no draft to postpone"));
 		break;
+	case ENG_JOB_ADDRESSES:
 	case ENG_JOB_SEARCH:
 		if (j->search.text != NULL &&
 		    !pt_utf8_valid(j->search.text, strlen(j->search.text)))

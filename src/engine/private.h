@@ -175,6 +175,8 @@ void eng_worker_drop(struct eng_worker *, const struct pt_error *, int);
 int eng_worker_lost(struct eng_worker *, const struct pt_error *);
 /* The server's name of a UTF-8 folder name (new string). */
 char *eng_worker_raw(struct eng_worker *, const char *);
+/* addr.c: ENG_JOB_ADDRESSES, from the cache only.  0 or -1. */
+int eng_addr_run(struct eng_worker *, struct eng_task *, struct pt_error *);
 /*
  * A cache batch for a folder, or NULL without a cache; a batch of the
  * Sent folder records its recipients in the address book.

@@ -293,6 +293,9 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 		if (r == 0)
 			eng_worker_apply(w, t);
 		break;
+	case ENG_JOB_ADDRESSES:
+		r = eng_addr_run(w, t, &err);
+		break;
 	default:
 		r = eng_ops_run(w, t, &err);
 		break;
