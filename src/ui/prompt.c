@@ -157,6 +157,10 @@ ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 		free(paths);
 		return;
 	}
+	if (p->complete == UI_COMPLETE_ADDRESS) {
+		ui_addr_complete(ui, p);
+		return;
+	}
 	if (p->complete != UI_COMPLETE_FOLDER)
 		return;
 	n = ui_folder_names(ui, &names);
