@@ -1045,17 +1045,16 @@ static void
 test_query_parse_mutt_format(void)
 {
 	struct ui_addr_cands c = {0};
-	const char out[] =
-	    "Searching database ... 5 entries ... 4 matching:\n"
-	    "bob@example.test\tBob Example\tfriends\n"
-	    "doe@example.test\tDoe, \"Jane\" (work)\r\n"
-	    "noname@example.test\n"
-	    "\n"
-	    "not an address\tNobody\n"
-	    "BOB@example.test\tBob again\n"
-	    "  <spaced@example.test>  \tSpaced\n"
-	    "esc@example.test\tEvil\x1b[2J\xff\xfeName\n"
-	    "last@example.test\tNo newline";
+	const char out[] = "Searching database ... 5 entries ... 4 matching:\n"
+			   "bob@example.test\tBob Example\tfriends\n"
+			   "doe@example.test\tDoe, \"Jane\" (work)\r\n"
+			   "noname@example.test\n"
+			   "\n"
+			   "not an address\tNobody\n"
+			   "BOB@example.test\tBob again\n"
+			   "  <spaced@example.test>  \tSpaced\n"
+			   "esc@example.test\tEvil\x1b[2J\xff\xfeName\n"
+			   "last@example.test\tNo newline";
 	size_t bad, i;
 
 	bad = ui_query_parse(out, sizeof out - 1, &c);
