@@ -14,13 +14,13 @@
  * killed (its whole process group) and what it printed still counts.
  *
  * The best match (the book's ranking first, then the command's order)
- * replaces the text; when there are several, the message line lists
- * them and each further Tab puts the next one in its place, as mutt's
- * completion cycles.  Every completed address is written with
- * mime_addr_display (names with specials quoted), so it passes the
- * check before sending; addresses that fail mime_addr_check are never
- * offered.  Names come from mail or from a program: they are
- * sanitized before they reach the line.
+ * replaces the text; when there are several, a small menu above the
+ * prompt lists them and each further Tab puts the next one in its
+ * place (the menu follows), as mutt's completion cycles.  Every completed
+ * address is written with mime_addr_display (names with specials quoted), so it
+ * passes the check before sending; addresses that fail mime_addr_check are
+ * never offered.  Names come from mail or from a program: they are sanitized
+ * before they reach the line.
  */
 #include "config.h"
 
@@ -30,6 +30,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -43,7 +45,7 @@
 #include "private.h"
 
 #define UI_ADDR_ROWS  50 /* matches asked of the book */
-#define UI_ADDR_SHOWN 4  /* candidates listed on the message line */
+#define UI_ADDR_SHOWN 5  /* candidates in the menu above the prompt */
 
 /* The running query_command. */
 struct ui_query_run {
@@ -68,6 +70,17 @@ static struct {
 	int applied;
 } ac;
 
+/*
+ * What the bottom lines say about the completion while its prompt is
+ * up (the message line is the prompt then).
+ */
+static struct {
+	const struct ui_prompt *p;
+	char text[256];
+	int error;
+} note;
+
+static void ui_addr_note(struct ui *, int, const char *, ...) PT_PRINTF(3, 4);
 static void ui_addr_reset(void);
 static void ui_addr_job_cb(struct ui *, struct eng_event *, void *);
 static void ui_addr_update(struct ui *);
@@ -322,6 +335,30 @@ ui_addr_end(void)
 	ui_addr_reset();
 }
 
+/*
+ * Says something about the completion: above the prompt while it is
+ * up, else on the message line.
+ */
+static void
+ui_addr_note(struct ui *ui, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(note.text, sizeof note.text, fmt, ap);
+	va_end(ap);
+	note.error = error;
+	if (error)
+		pt_info("address completion: %s", note.text);
+	if (ac.p != NULL && ui->prompt == ac.p) {
+		note.p = ac.p;
+		ui->redraw = 1;
+	} else if (error)
+		ui_error(ui, "%s", note.text);
+	else
+		ui_msg(ui, "%s", note.text);
+}
+
 /* 1 while the prompt being completed is on top and unchanged. */
 static int
 ui_addr_prompt_live(const struct ui *ui)
@@ -361,6 +398,7 @@ ui_addr_complete(struct ui *ui, struct ui_prompt *p)
 		return; /* still looking */
 	}
 	ui_addr_reset();
+	note.p = NULL;
 	start = ui_addr_word_start(text);
 	if (text[start] == '\0') {
 		free(text);
@@ -387,13 +425,13 @@ ui_addr_complete(struct ui *ui, struct ui_prompt *p)
 		char *full = ui_query_command(cmd, ac.word);
 
 		if (ui_query_start(&ac.run, full, &err) != 0)
-			ui_error(ui, "%s", err.msg);
+			ui_addr_note(ui, 1, "%s", err.msg);
 		free(full);
 	}
 	if (ac.job == 0 && ac.run.pid == 0)
 		ui_addr_update(ui);
 	else
-		ui_msg(ui, _("Looking up '%s'..."), ac.word);
+		ui_addr_note(ui, 0, _("Looking up '%s'..."), ac.word);
 }
 
 static void
@@ -425,7 +463,7 @@ ui_addr_job_cb(struct ui *ui, struct eng_event *ev, void *arg)
 		}
 		break;
 	case ENG_EV_FAILED:
-		ui_error(ui, "%s", ev->err.msg);
+		ui_addr_note(ui, 1, "%s", ev->err.msg);
 		ac.job = 0;
 		ui_addr_update(ui);
 		break;
@@ -499,12 +537,12 @@ ui_addr_run_end(struct ui *ui, int late)
 	if (bad > 0)
 		pt_info("query command: %zu lines ignored", bad);
 	if (r->cut)
-		ui_error(ui,
+		ui_addr_note(ui, 1,
 		    _("The query command '%s' wrote more than %d KiB; the "
 		      "rest was ignored."),
 		    cmd, UI_QUERY_MAX / 1024);
 	else if (late || status == -1)
-		ui_error(ui,
+		ui_addr_note(ui, 1,
 		    _("The query command '%s' did not finish in %d seconds "
 		      "and was stopped."),
 		    cmd, UI_QUERY_SECONDS);
@@ -513,8 +551,8 @@ ui_addr_run_end(struct ui *ui, int late)
 		    _("The query command '%s' was killed by signal %d."), cmd,
 		    WTERMSIG(status));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		ui_error(ui, _("The query command '%s' could not be run."),
-		    cmd);
+		ui_addr_note(ui, 1,
+		    _("The query command '%s' could not be run."), cmd);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) > 1)
 		/* mutt's query programs exit 1 when nothing matched. */
 		ui_error(ui,
@@ -539,7 +577,10 @@ ui_addr_update(struct ui *ui)
 	if (ac.c.n == 0) {
 		if (!waiting) {
 			beep();
-			ui_msg(ui, _("No address matches '%s'."), ac.word);
+			/* An error said already why: keep it. */
+			if (note.p != ac.p || !note.error)
+				ui_addr_note(ui, 0,
+				    _("No address matches '%s'."), ac.word);
 			ui_addr_reset();
 		}
 		return;
@@ -554,29 +595,53 @@ ui_addr_update(struct ui *ui)
 	ui_addr_apply(ui);
 }
 
-/* Puts candidate cur in place of the word, and lists the others. */
+/* Puts candidate cur in place of the word. */
 static void
 ui_addr_apply(struct ui *ui)
 {
-	struct pt_buf b;
-	size_t i, k;
-
 	free(ac.shown);
 	ac.shown = pt_xasprintf("%s%s", ac.before, ac.c.v[ac.cur].display);
 	ui_edit_set(&ac.p->edit, ac.shown);
 	ui->redraw = 1;
-	if (ac.c.n == 1) {
-		ui_msg_clear(ui);
+	if (note.p == ac.p && !note.error)
+		note.p = NULL; /* "Looking up" is over */
+}
+
+/*
+ * Above a prompt that completes addresses: the note, and when several
+ * addresses match, a small menu of them (the one in the line
+ * highlighted) that further Tabs walk through.
+ */
+void
+ui_addr_draw(struct ui *ui, const struct ui_prompt *p)
+{
+	int rows = 0, y, i, first, top = ui_body_top(ui);
+	attr_t n = ui->color[UI_C_NORMAL];
+
+	if (ac.p == p && ac.applied && ac.c.n > 1)
+		rows = ac.c.n < UI_ADDR_SHOWN ? (int)ac.c.n : UI_ADDR_SHOWN;
+	y = LINES - 2 - rows - (note.p == p ? 1 : 0);
+	if (y < top)
+		return; /* no room on so small a screen */
+	if (note.p == p)
+		ui_draw_text(y++, 0, COLS, note.text,
+		    ui->color[note.error ? UI_C_ERROR : UI_C_MESSAGE]);
+	if (rows == 0)
 		return;
+	/* A window of rows candidates that keeps the current one in. */
+	first = (int)ac.cur - rows + 1;
+	if (first < 0)
+		first = 0;
+	for (i = 0; i < rows; i++, y++) {
+		size_t k = (size_t)(first + i);
+		char *s = pt_xasprintf(" %zu/%zu  %s", k + 1, ac.c.n,
+		    ac.c.v[k].display);
+
+		ui_draw_fill(y, 0, COLS, n);
+		ui_draw_text(y, 0, COLS, s,
+		    k == ac.cur ? ui->color[UI_C_INDICATOR] : n);
+		free(s);
 	}
-	pt_buf_init(&b, 0);
-	pt_buf_printf(&b, NULL, _("%zu/%zu (Tab: next):"), ac.cur + 1, ac.c.n);
-	for (i = 1, k = ac.cur + 1; i <= UI_ADDR_SHOWN && i < ac.c.n; i++, k++)
-		pt_buf_printf(&b, NULL, "  %s", ac.c.v[k % ac.c.n].display);
-	if (ac.c.n > UI_ADDR_SHOWN + 1)
-		pt_buf_addstr(&b, "  ...", NULL);
-	ui_msg(ui, "%s", b.data);
-	pt_buf_release(&b);
 }
 
 /* The Q key: "Mail to:" with completion, then a new message. */

@@ -927,6 +927,8 @@ char *ui_query_command(const char *fmt, const char *query);
 size_t ui_addr_word_start(const char *);
 /* Tab in a UI_COMPLETE_ADDRESS prompt. */
 void ui_addr_complete(struct ui *, struct ui_prompt *);
+/* Draws its menu and notes above the prompt (prompt.c calls it). */
+void ui_addr_draw(struct ui *, const struct ui_prompt *);
 /* The fd to poll (lowering *timeout to its deadline), or -1. */
 int ui_addr_poll_fd(const struct ui *, int *timeout);
 /* After poll: ready when the fd was readable; enforces the deadline. */

@@ -323,6 +323,8 @@ ui_prompt_draw(struct ui *ui)
 			curs_set(1);
 			break;
 		}
+		if (p->complete == UI_COMPLETE_ADDRESS)
+			ui_addr_draw(ui, p);
 		/* Scroll so that the cursor is on screen. */
 		col = ui_edit_scroll(&p->edit, (size_t)COLS - 1 - qw);
 		start = p->edit.scroll;

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Address completion in the interface, against the real servers: opening
+# INBOX fills the address book from the senders; Q asks "Mail to:" and
+# Tab completes the last address typed from the book (best first, UTF-8
+# names), then from query_command (mutt's format, the text shell-quoted),
+# cycling with further Tabs; a command that hangs is stopped after 5 s
+# while the screen keeps answering, and what it printed still counts;
+# Enter writes a new message to the completed addresses, which pass the
+# check before sending.
+. "$top_srcdir/tests/harness/lib.sh"
+. "$top_srcdir/tests/harness/netlib.sh"
+. "$top_srcdir/tests/e2e/uilib.sh"
+pt_need tmux python3
+[ -x "$PETREL" ] || pt_skip "petrel is not built"
+
+tmp=$(pt_tmpdir)
+cat >"$tmp/query" <<SCRIPT
+#!/bin/sh
+printf '%s' "\$1" >"$tmp/arg"
+echo "Searching for \$1..."
+case "\$1" in
+bo) printf 'bobby@example.test\tBobby Query\tfrom the query\n' ;;
+doe) printf 'doe@example.test\tDoe, Jane\n' ;;
+hang) printf 'late@example.test\tToo Late\n'; exec sleep 61 ;;
+*) exit 1 ;;
+esac
+SCRIPT
+chmod +x "$tmp/query"
+UI_EXTRA_CFG="[compose]
+query_command = '$tmp/query' %s"
+ui_servers
+UI_ENV="EDITOR=true"
+ui_start "$ui_cfgfile" 120 30
+pt_check "INBOX opens" ui_wait "lab: INBOX [Msgs:28"
+
+# The prompt's line (the bottom one).
+line() { ui_screen | tail -n 1 | sed 's/ *$//'; }
+line_is() { [ "$(line)" = "$1" ]; }
+ada="Ada Lovelace <ada@example.org>"
+zoe="Zoë Ångström <zoe@example.org>"
+
+ui_keys Q
+pt_check "Q asks for addresses" ui_wait "Mail to:"
+ui_type "ad"
+ui_keys Tab
+pt_check "Tab completes from the book" ui_until 10 line_is "Mail to: $ada"
+ui_type ", zo"
+ui_keys Tab
+pt_check "the last address of the list, a UTF-8 name" ui_until 10 \
+	line_is "Mail to: $ada, $zoe"
+ui_type ", bo"
+ui_keys Tab
+pt_check "book first, query_command after: a menu of both" \
+	ui_wait " 2/2  Bobby Query <bobby@example.test>"
+pt_check "the menu has the book's one first" \
+	ui_shows " 1/2  Bob Martin <bob@example.test>"
+pt_check "the book's best one is in the line" ui_until 10 \
+	line_is "Mail to: $ada, $zoe, Bob Martin <bob@example.test>"
+pt_check "the command got the text" [ "$(cat "$tmp/arg")" = bo ]
+ui_keys Tab
+pt_check "Tab again: the next one" ui_until 10 \
+	line_is "Mail to: $ada, $zoe, Bobby Query <bobby@example.test>"
+ui_keys Tab
+pt_check "and round again" ui_until 10 \
+	line_is "Mail to: $ada, $zoe, Bob Martin <bob@example.test>"
+ui_keys Enter
+pt_check "Enter: a new message to them, and they pass the check" \
+	ui_wait "Send to ada@example.org and 2 others? (y)es, (e)dit, (p)ostpone, (q)uit"
+ui_keys q
+pt_check "abandon it" ui_wait "Abort and delete the draft?"
+ui_keys y
+pt_check "abandoned" ui_wait "Aborted."
+
+echo "# names with specials are quoted; the text reaches the command quoted"
+ui_keys Q
+ui_wait "Mail to:" >/dev/null
+ui_type "doe"
+ui_keys Tab
+pt_check "a name with a comma is quoted" ui_until 10 \
+	line_is 'Mail to: "Doe, Jane" <doe@example.test>'
+ui_keys C-u
+ui_type "o'b \$(x)"
+ui_keys Tab
+pt_check "nothing matches" ui_wait "No address matches 'o'b \$(x)'."
+pt_check "the command got the text as it was typed" [ "$(cat "$tmp/arg")" = "o'b \$(x)" ]
+
+echo "# a command that hangs"
+ui_keys C-u
+ui_type "hang"
+t0=${EPOCHREALTIME/./}
+ui_keys Tab
+pt_check "it is looked up" ui_wait "Looking up 'hang'..."
+ui_type "!"
+pt_check "the screen answers keys while the command runs" ui_until 2 line_is "Mail to: hang!"
+ui_keys BSpace
+pt_check "the command is stopped after 5 s" \
+	ui_wait "did not finish in 5 seconds and was stopped" 10
+t1=${EPOCHREALTIME/./}
+pt_check "not before" [ $(((t1 - t0) / 1000)) -ge 4900 ]
+pt_check "its process is gone" eval '! pgrep -f "sleep 61" >/dev/null'
+ui_keys Tab
+pt_check "what it printed before still counts" ui_until 10 \
+	line_is "Mail to: Too Late <late@example.test>"
+ui_keys C-g
+ui_keys q
+ui_exited
+pt_done
