@@ -50,9 +50,7 @@ struct store_addr_rec {
 static int store_addr_decode(const void *, size_t, struct store_addr_rec *);
 static int store_addr_put(struct store *, MDB_txn *, const char *, size_t,
     const struct store_addr_rec *);
-static void store_addr_merge(struct store_addr_rec *,
-    const struct store_addr_use *, int64_t);
-static int store_addr_usecmp(const void *, const void *);
+static void store_addr_combine(double *, int64_t *, double, int64_t);
 static int store_addr_prune(struct store *, MDB_txn *, size_t);
 static double store_addr_rank(const struct store_addr_rec *);
 static int store_addr_match(const struct store_addr_rec *, char **, size_t);
@@ -67,8 +65,7 @@ store_addr_key(const char *addr, char key[STORE_ADDR_KEY_MAX + 1])
 {
 	size_t i, len = strlen(addr);
 
-	if (len == 0 || len > STORE_ADDR_KEY_MAX ||
-	    mime_addr_check(addr, NULL) != 0)
+	if (len == 0 || len > STORE_ADDR_KEY_MAX)
 		return 0;
 	for (i = 0; i < len; i++) {
 		char c = addr[i];
@@ -112,29 +109,29 @@ static int
 store_addr_put(struct store *st, MDB_txn *txn, const char *key, size_t klen,
     const struct store_addr_rec *r)
 {
-	size_t nlen = r->namelen, len;
+	/*
+	 * Built apart first: r's strings may point into the page the put
+	 * changes (a record read in this transaction).
+	 */
+	uint8_t
+	    p[STORE_ADDR_HDR + STORE_ADDR_KEY_MAX + STORE_ADDR_NAME_MAX + 2];
+	size_t nlen = r->namelen, alen = r->addrlen, len;
 	uint64_t bits;
-	uint8_t *p;
 	MDB_val k, v;
-	int rc;
 
+	if (alen > STORE_ADDR_KEY_MAX)
+		alen = STORE_ADDR_KEY_MAX;
 	if (nlen > STORE_ADDR_NAME_MAX)
 		nlen = STORE_ADDR_NAME_MAX;
 	/* Cut at a character boundary. */
 	while (nlen > 0 && nlen < r->namelen &&
 	       ((unsigned char)r->name[nlen] & 0xC0) == 0x80)
 		nlen--;
-	len = STORE_ADDR_HDR + r->addrlen + 1 + nlen + 1;
-	k.mv_data = (void *)key;
-	k.mv_size = klen;
-	v.mv_size = len;
-	if ((rc = mdb_put(txn, st->env->addr, &k, &v, MDB_RESERVE)) != 0)
-		return rc;
-	p = v.mv_data;
+	len = STORE_ADDR_HDR + alen + 1 + nlen + 1;
 	memset(p, 0, STORE_ADDR_HDR);
 	p[0] = STORE_ADDR_VERSION;
-	p[2] = (uint8_t)r->addrlen;
-	p[3] = (uint8_t)(r->addrlen >> 8);
+	p[2] = (uint8_t)alen;
+	p[3] = (uint8_t)(alen >> 8);
 	p[4] = (uint8_t)nlen;
 	p[5] = (uint8_t)(nlen >> 8);
 	store_le32_put(p + 8, r->received);
@@ -142,77 +139,46 @@ store_addr_put(struct store *st, MDB_txn *txn, const char *key, size_t klen,
 	store_le64_put(p + 16, (uint64_t)r->last);
 	memcpy(&bits, &r->score, sizeof bits);
 	store_le64_put(p + 24, bits);
-	memcpy(p + STORE_ADDR_HDR, r->addr, r->addrlen);
-	p[STORE_ADDR_HDR + r->addrlen] = '\0';
+	memcpy(p + STORE_ADDR_HDR, r->addr, alen);
+	p[STORE_ADDR_HDR + alen] = '\0';
 	if (nlen > 0)
-		memcpy(p + STORE_ADDR_HDR + r->addrlen + 1, r->name, nlen);
+		memcpy(p + STORE_ADDR_HDR + alen + 1, r->name, nlen);
 	p[len - 1] = '\0';
-	return 0;
+	k.mv_data = (void *)key;
+	k.mv_size = klen;
+	v.mv_data = p;
+	v.mv_size = len;
+	return mdb_put(txn, st->env->addr, &k, &v, 0);
 }
 
-/* Adds one use to r (a record, or zeroed for a new one). */
+/*
+ * Adds score s2, last used at t2, to the score *s last used at *last:
+ * both decayed to the later time, which becomes *last.
+ */
 static void
-store_addr_merge(struct store_addr_rec *r, const struct store_addr_use *u,
-    int64_t now)
+store_addr_combine(double *s, int64_t *last, double s2, int64_t t2)
 {
-	int64_t when = u->when <= 0 || u->when > now ? now : u->when;
-	double w = u->kind == STORE_ADDR_TO ? 4.0 : 1.0;
-	int named = u->name != NULL && u->name[0] != '\0';
+	if (*s <= 0) {
+		*s = s2;
+		*last = t2;
+	} else if (t2 >= *last) {
+		*s = *s * exp2(-(double)(t2 - *last) / STORE_ADDR_HALF_LIFE) +
+		     s2;
+		*last = t2;
+	} else
+		*s += s2 * exp2(-(double)(*last - t2) / STORE_ADDR_HALF_LIFE);
+}
 
-	if (u->kind == STORE_ADDR_TO) {
-		if (r->written < UINT32_MAX)
-			r->written++;
-	} else if (r->received < UINT32_MAX)
-		r->received++;
-	if (r->score <= 0) {
-		r->score = w;
-		r->last = when;
-	} else if (when >= r->last) {
-		r->score = r->score * exp2(-(double)(when - r->last) /
-					   STORE_ADDR_HALF_LIFE) +
-			   w;
-		r->last = when;
-	} else {
-		r->score +=
-		    w * exp2(-(double)(r->last - when) / STORE_ADDR_HALF_LIFE);
-		/* An older use names the address only when nothing newer did.
-		 */
-		if (r->namelen > 0)
-			named = 0;
-	}
-	if (named) {
-		r->name = u->name;
-		r->namelen = strlen(u->name);
-	}
-	if (when == r->last) {
-		/* The spelling of the most recent use. */
-		r->addr = u->addr;
-		r->addrlen = strlen(u->addr);
-	}
+static uint32_t
+store_addr_sat(uint32_t a, uint32_t b)
+{
+	return a > UINT32_MAX - b ? UINT32_MAX : a + b;
 }
 
 static double
 store_addr_rank(const struct store_addr_rec *r)
 {
 	return log2(r->score) + (double)r->last / STORE_ADDR_HALF_LIFE;
-}
-
-struct store_addr_key_use {
-	char key[STORE_ADDR_KEY_MAX + 1];
-	size_t klen;
-	const struct store_addr_use *u;
-	size_t seq;
-};
-
-static int
-store_addr_usecmp(const void *a, const void *b)
-{
-	const struct store_addr_key_use *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	if (c != 0)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 struct store_addr_rankent {
@@ -297,41 +263,147 @@ struct store_addr_add_arg {
 	size_t n;
 };
 
+/* FNV-1a: the slot of a key in the aggregate. */
+static uint32_t
+store_addr_hash(const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	/* FNV's low bits mix poorly, and the table uses the low bits. */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	return h;
+}
+
+static struct store_addr_ent *
+store_addr_agg_slot(struct store_addr_agg *a, const char *key, uint32_t h)
+{
+	size_t i = h & (a->cap - 1);
+
+	while (a->v[i].key != NULL &&
+	       (a->v[i].hash != h || strcmp(a->v[i].key, key) != 0))
+		i = (i + 1) & (a->cap - 1);
+	return &a->v[i];
+}
+
+/* Replaces *sp with a copy of s unless it holds that already. */
+static void
+store_addr_set(char **sp, const char *s)
+{
+	if (*sp != NULL && strcmp(*sp, s) == 0)
+		return;
+	free(*sp);
+	*sp = pt_xstrdup(s);
+}
+
+void
+store_addr_agg_add(struct store_addr_agg *a, const struct store_addr_use *u,
+    int64_t now)
+{
+	char key[STORE_ADDR_KEY_MAX + 1];
+	struct store_addr_ent *e;
+	int64_t when;
+	uint32_t h;
+	double w;
+
+	if (u->addr == NULL || store_addr_key(u->addr, key) == 0)
+		return;
+	h = store_addr_hash(key);
+	if (2 * (a->n + 1) > a->cap) {
+		struct store_addr_agg b;
+		size_t i;
+
+		b.cap = a->cap ? 2 * a->cap : 256;
+		b.n = a->n;
+		b.v = pt_xcalloc(b.cap, sizeof *b.v);
+		for (i = 0; i < a->cap; i++)
+			if (a->v[i].key != NULL)
+				*store_addr_agg_slot(&b, a->v[i].key,
+				    a->v[i].hash) = a->v[i];
+		free(a->v);
+		*a = b;
+	}
+	when = u->when <= 0 || u->when > now ? now : u->when;
+	w = u->kind == STORE_ADDR_TO ? 4.0 : 1.0;
+	e = store_addr_agg_slot(a, key, h);
+	if (e->key == NULL) {
+		e->key = pt_xstrdup(key);
+		e->hash = h;
+		a->n++;
+	}
+	/* The most recent use's spelling, and its name when it has one. */
+	if (e->addr == NULL || when >= e->last) {
+		store_addr_set(&e->addr, u->addr);
+		if (u->name != NULL && u->name[0] != '\0')
+			store_addr_set(&e->name, u->name);
+	} else if (e->name == NULL && u->name != NULL && u->name[0] != '\0')
+		e->name = pt_xstrdup(u->name);
+	store_addr_combine(&e->score, &e->last, w, when);
+	if (u->kind == STORE_ADDR_TO)
+		e->written = store_addr_sat(e->written, 1);
+	else
+		e->received = store_addr_sat(e->received, 1);
+}
+
+void
+store_addr_agg_release(struct store_addr_agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->cap; i++) {
+		free(a->v[i].key);
+		free(a->v[i].addr);
+		free(a->v[i].name);
+	}
+	free(a->v);
+	memset(a, 0, sizeof *a);
+}
+
+static int
+store_addr_entcmp(const void *x, const void *y)
+{
+	const struct store_addr_ent *const *a = x, *const *b = y;
+
+	return strcmp((*a)->key, (*b)->key);
+}
+
 /*
- * Applies uses in one transaction: sorted by key, so each address is
- * read and written once however often it appears.
+ * Writes an aggregate in key order (each address read and written once)
+ * and keeps the book bounded.  The aggregate is not changed, so a write
+ * that is run again (store_write) writes the same.
  */
 int
-store_addr_apply(struct store *st, MDB_txn *txn,
-    const struct store_addr_use *uses, size_t n)
+store_addr_agg_write(struct store *st, MDB_txn *txn,
+    const struct store_addr_agg *a)
 {
-	struct store_addr_key_use *ku;
+	const struct store_addr_ent **v;
 	MDB_stat ms;
 	size_t i, m = 0;
-	int64_t now = (int64_t)time(NULL);
 	int rc = 0;
 
-	if (n == 0)
+	if (a->n == 0)
 		return 0;
-	ku = pt_xreallocarray(NULL, n, sizeof *ku);
-	for (i = 0; i < n; i++) {
-		if (uses[i].addr == NULL ||
-		    (ku[m].klen = store_addr_key(uses[i].addr, ku[m].key)) == 0)
-			continue;
-		ku[m].u = &uses[i];
-		ku[m].seq = i;
-		m++;
-	}
-	qsort(ku, m, sizeof *ku, store_addr_usecmp);
-	for (i = 0; i < m && rc == 0;) {
+	v = pt_xreallocarray(NULL, a->n, sizeof *v);
+	for (i = 0; i < a->cap; i++)
+		if (a->v[i].key != NULL)
+			v[m++] = &a->v[i];
+	qsort(v, m, sizeof *v, store_addr_entcmp);
+	for (i = 0; i < m && rc == 0; i++) {
+		const struct store_addr_ent *e = v[i];
 		struct store_addr_rec r;
-		MDB_val k, v;
-		size_t j;
+		MDB_val k, d;
+		int newer;
 
-		k.mv_data = ku[i].key;
-		k.mv_size = ku[i].klen;
-		rc = mdb_get(txn, st->env->addr, &k, &v);
-		if (rc == 0 && store_addr_decode(v.mv_data, v.mv_size, &r) != 0)
+		/* Only addresses mail can be sent to. */
+		if (mime_addr_check(e->addr, NULL) != 0)
+			continue;
+		k.mv_data = e->key;
+		k.mv_size = strlen(e->key);
+		rc = mdb_get(txn, st->env->addr, &k, &d);
+		if (rc == 0 && store_addr_decode(d.mv_data, d.mv_size, &r) != 0)
 			rc = MDB_NOTFOUND; /* damaged: made again */
 		if (rc == MDB_NOTFOUND) {
 			memset(&r, 0, sizeof r);
@@ -339,16 +411,41 @@ store_addr_apply(struct store *st, MDB_txn *txn,
 		}
 		if (rc != 0)
 			break;
-		for (j = i; j < m && strcmp(ku[j].key, ku[i].key) == 0; j++)
-			store_addr_merge(&r, ku[j].u, now);
-		rc = store_addr_put(st, txn, ku[i].key, ku[i].klen, &r);
-		i = j;
+		newer = r.score <= 0 || e->last >= r.last;
+		if (e->name != NULL && (newer || r.namelen == 0)) {
+			r.name = e->name;
+			r.namelen = strlen(e->name);
+		}
+		if (newer) {
+			r.addr = e->addr;
+			r.addrlen = strlen(e->addr);
+		}
+		store_addr_combine(&r.score, &r.last, e->score, e->last);
+		r.received = store_addr_sat(r.received, e->received);
+		r.written = store_addr_sat(r.written, e->written);
+		rc = store_addr_put(st, txn, e->key, k.mv_size, &r);
 	}
-	free(ku);
+	free(v);
 	if (rc == 0 && (rc = mdb_stat(txn, st->env->addr, &ms)) == 0 &&
 	    ms.ms_entries > st->max_addr)
 		rc =
 		    store_addr_prune(st, txn, st->max_addr - st->max_addr / 10);
+	return rc;
+}
+
+int
+store_addr_apply(struct store *st, MDB_txn *txn,
+    const struct store_addr_use *uses, size_t n)
+{
+	struct store_addr_agg a = {0};
+	int64_t now = (int64_t)time(NULL);
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		store_addr_agg_add(&a, &uses[i], now);
+	rc = store_addr_agg_write(st, txn, &a);
+	store_addr_agg_release(&a);
 	return rc;
 }
 

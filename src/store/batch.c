@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "petrel/core.h"
 #include "petrel/mime.h"
@@ -45,6 +46,9 @@ struct store_batch {
 	struct store_addr_use *uses;
 	size_t nuses, usecap;
 	struct mime_addrlist to;
+	/* Uses of the flushes before, summed; written every so often. */
+	struct store_addr_agg agg;
+	int agg_flush; /* this flush writes them */
 };
 
 static struct store_op *store_batch_op(struct store_batch *);
@@ -306,7 +310,9 @@ store_flush_fn(struct store *st, MDB_txn *txn, void *varg, struct pt_error *err)
 			b->uses[i].name = b->to.v[i].name;
 		}
 	}
-	if ((rc = store_addr_apply(st, txn, b->uses, b->nuses)) != 0)
+	if (b->agg_flush &&
+	    ((rc = store_addr_agg_write(st, txn, &b->agg)) != 0 ||
+		(rc = store_addr_apply(st, txn, b->uses, b->nuses)) != 0))
 		return rc;
 	if (members)
 		rec.gen++;
@@ -335,9 +341,20 @@ store_batch_flush(struct store_batch *b, int final, struct pt_error *err)
 	if (b->nops == 0 && !final)
 		return 0;
 	b->final = final;
+	b->agg_flush = final || b->agg.n >= STORE_ADDR_AGG_MAX;
 	rc = store_write(b->st, store_flush_fn, b, err);
 	if (rc != 0)
 		pt_error_prefix(err, _("cannot cache folder '%s'"), b->folder);
+	else if (b->agg_flush)
+		store_addr_agg_release(&b->agg);
+	else {
+		/* In memory until a later flush: no write lock held. */
+		int64_t now = (int64_t)time(NULL);
+		size_t i;
+
+		for (i = 0; i < b->nuses; i++)
+			store_addr_agg_add(&b->agg, &b->uses[i], now);
+	}
 	b->nops = 0;
 	b->dlen = 0;
 	return rc;
@@ -376,6 +393,7 @@ store_batch_abort(struct store_batch **bp)
 	free(b->data);
 	free(b->uses);
 	mime_addrlist_release(&b->to);
+	store_addr_agg_release(&b->agg);
 	free(b->folder);
 	free(b);
 }

@@ -159,6 +159,32 @@ void store_order_sort(const struct store_summary *, size_t, uint32_t *);
 
 /* addr.c */
 size_t store_addr_key(const char *, char[255]);
+/*
+ * Uses summed in memory per address (an open-addressing table keyed by
+ * the address in lower case), so that a sync writes each address once
+ * however many of its messages it stores.
+ */
+struct store_addr_ent {
+	char *key; /* NULL: a free slot */
+	uint32_t hash;
+	char *addr;
+	char *name; /* the most recent non-empty one, or NULL */
+	int64_t last;
+	double score; /* at last */
+	uint32_t received, written;
+};
+struct store_addr_agg {
+	struct store_addr_ent *v;
+	size_t n, cap;
+};
+/* Distinct addresses a batch gathers before it writes them. */
+#define STORE_ADDR_AGG_MAX 16384
+void store_addr_agg_add(struct store_addr_agg *, const struct store_addr_use *,
+    int64_t now);
+void store_addr_agg_release(struct store_addr_agg *);
+/* Writes an aggregate (left as it is): 0 or an LMDB code. */
+int store_addr_agg_write(struct store *, MDB_txn *,
+    const struct store_addr_agg *);
 /* Records uses inside a write transaction: 0 or an LMDB code. */
 int store_addr_apply(struct store *, MDB_txn *, const struct store_addr_use *,
     size_t);

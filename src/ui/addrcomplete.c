@@ -500,6 +500,11 @@ ui_addr_poll(struct ui *ui, int ready)
 
 	if (ac.run.pid == 0)
 		return;
+	if (ui->prompt != ac.p) {
+		/* The prompt went (answered, cancelled): stop looking. */
+		ui_addr_reset();
+		return;
+	}
 	while (ready) {
 		n = read(ac.run.fd, buf, sizeof buf);
 		if (n > 0) {
