@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "petrel/config.h"
@@ -288,37 +289,46 @@ ui_query_start(struct ui_query_run *r, const char *cmd, struct pt_error *err)
 }
 
 /*
- * Ends the command: killed when it is still running.  Returns its wait
- * status, or -1 when it had to be killed.
+ * Ends the command.  After its output ended (grace 1), it has a moment
+ * to exit: a process closes its output just before it can be waited
+ * for.  Still running then, or at once with grace 0, its process group
+ * is killed.  Returns its wait status, or -1 when it had to be killed.
  */
 static int
-ui_query_stop(struct ui_query_run *r)
+ui_query_stop(struct ui_query_run *r, int grace)
 {
-	int status = 0, killed = 0;
+	struct timespec ms = {0, 1000000};
+	int status = 0, tries = grace ? 200 : 0;
 	pid_t got;
 
 	if (r->pid == 0)
 		return 0;
 	close(r->fd);
 	r->fd = -1;
-	while ((got = waitpid(r->pid, &status, WNOHANG)) < 0 && errno == EINTR)
-		;
+	for (;;) {
+		got = waitpid(r->pid, &status, WNOHANG);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got != 0 || tries-- <= 0)
+			break;
+		nanosleep(&ms, NULL);
+	}
 	if (got == 0) {
 		(void)kill(-r->pid, SIGKILL);
 		(void)kill(r->pid, SIGKILL);
 		while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
 			;
-		killed = 1;
+		status = -1;
 	}
 	r->pid = 0;
-	return killed ? -1 : status;
+	return status;
 }
 
 static void
 ui_addr_reset(void)
 {
 	if (ac.run.pid != 0)
-		(void)ui_query_stop(&ac.run);
+		(void)ui_query_stop(&ac.run, 0);
 	pt_buf_release(&ac.run.out);
 	free(ac.typed);
 	free(ac.before);
@@ -534,7 +544,7 @@ ui_addr_run_end(struct ui *ui, int late)
 {
 	const char *cmd = cfg_get(ui->cfg, "compose", "query_command");
 	struct ui_query_run *r = &ac.run;
-	int status = ui_query_stop(r);
+	int status = ui_query_stop(r, !late);
 	size_t bad;
 
 	bad = ui_query_parse(r->out.data != NULL ? r->out.data : "", r->out.len,
@@ -546,11 +556,14 @@ ui_addr_run_end(struct ui *ui, int late)
 		    _("The query command '%s' wrote more than %d KiB; the "
 		      "rest was ignored."),
 		    cmd, UI_QUERY_MAX / 1024);
-	else if (late || status == -1)
+	else if (late)
 		ui_addr_note(ui, 1,
 		    _("The query command '%s' did not finish in %d seconds "
 		      "and was stopped."),
 		    cmd, UI_QUERY_SECONDS);
+	else if (status == -1)
+		pt_info("query command: still running after its output "
+			"ended; stopped");
 	else if (WIFSIGNALED(status))
 		ui_error(ui,
 		    _("The query command '%s' was killed by signal %d."), cmd,
