@@ -345,9 +345,9 @@ size_t store_body_size(struct store *);
  * of 100,000 messages writes each address a few times at most), the To
  * of each message of the Sent folder (store_batch_set_sent) and the
  * recipients of each message petrel sends (store_addr_add).  A message
- * stored again (a warm sync, a refetch) does not count twice.  An entry is one address, merged
- * case-insensitively, with the most recent non-empty display name, the
- * times it was used and a frecency rank: a use weighs 1 when the
+ * stored again (a warm sync, a refetch) does not count twice.  An entry is one
+ * address, merged case-insensitively, with the most recent non-empty display
+ * name, the times it was used and a frecency rank: a use weighs 1 when the
  * address wrote to the user and 4 when the user wrote to it, and it
  * halves every STORE_ADDR_HALF_LIFE seconds.  Only addresses that pass
  * mime_addr_check are kept, so whatever completion offers can be sent

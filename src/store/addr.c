@@ -202,7 +202,7 @@ static int
 store_addr_prune(struct store *st, MDB_txn *txn, size_t keep)
 {
 	struct store_addr_rankent *v = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0;
 	MDB_cursor *cur;
 	MDB_val k, d;
 	int rc;
@@ -234,23 +234,33 @@ store_addr_prune(struct store *st, MDB_txn *txn, size_t keep)
 	}
 	rc = 0;
 	if (n > keep) {
+		size_t drop = n - keep, i;
+		char **keys = pt_xcalloc(drop, sizeof *keys);
+		size_t *lens = pt_xcalloc(drop, sizeof *lens);
+
 		qsort(v, n, sizeof *v, store_addr_rankcmp);
-		/* Keys point into the map: copy them before deleting. */
-		for (i = 0; i < n - keep && rc == 0; i++) {
-			char key[STORE_ADDR_KEY_MAX + 1];
+		/*
+		 * The keys point into pages that deleting changes: copy
+		 * them all first.
+		 */
+		for (i = 0; i < drop; i++) {
+			keys[i] = pt_xmalloc(v[i].key.mv_size);
+			memcpy(keys[i], v[i].key.mv_data, v[i].key.mv_size);
+			lens[i] = v[i].key.mv_size;
+		}
+		for (i = 0; i < drop && rc == 0; i++) {
 			MDB_val kk;
 
-			if (v[i].key.mv_size > STORE_ADDR_KEY_MAX) {
-				kk = v[i].key;
-			} else {
-				memcpy(key, v[i].key.mv_data, v[i].key.mv_size);
-				kk.mv_data = key;
-				kk.mv_size = v[i].key.mv_size;
-			}
+			kk.mv_data = keys[i];
+			kk.mv_size = lens[i];
 			rc = mdb_del(txn, st->env->addr, &kk, NULL);
 			if (rc == MDB_NOTFOUND)
 				rc = 0;
 		}
+		for (i = 0; i < drop; i++)
+			free(keys[i]);
+		free(keys);
+		free(lens);
 		pt_debug("address book: dropped %zu least used entries",
 		    n - keep);
 	}
@@ -551,7 +561,7 @@ store_addr_query(struct store *st, const char *query, size_t max,
     struct store_addr **vp, size_t *np, struct pt_error *err)
 {
 	struct store_addr *v = NULL;
-	size_t n = 0, cap = 0, nwords = 0, damaged = 0, i;
+	size_t n = 0, cap = 0, nwords = 0, damaged = 0;
 	char *folded, *save = NULL, *w, *words[16];
 	MDB_txn *txn;
 	MDB_cursor *cur;
@@ -614,6 +624,8 @@ store_addr_query(struct store *st, const char *query, size_t max,
 	}
 	qsort(v, n, sizeof *v, store_addr_resultcmp);
 	if (max > 0 && n > max) {
+		size_t i;
+
 		for (i = max; i < n; i++) {
 			free(v[i].addr);
 			free(v[i].name);

@@ -158,7 +158,7 @@ ui_query_parse(const char *out, size_t len, struct ui_addr_cands *c)
 	while (i < len) {
 		const char *s = out + i, *nl = memchr(s, '\n', len - i);
 		size_t l = nl != NULL ? (size_t)(nl - s) : len - i;
-		const char *tab, *tab2, *as;
+		const char *tab, *as;
 		size_t alen, nlen;
 
 		i += l + (nl != NULL);
@@ -183,7 +183,8 @@ ui_query_parse(const char *out, size_t len, struct ui_addr_cands *c)
 			alen--;
 		nlen = 0;
 		if (tab != NULL) {
-			tab2 = memchr(tab + 1, '\t', (size_t)(s + l - tab - 1));
+			const char *tab2 =
+			    memchr(tab + 1, '\t', (size_t)(s + l - tab - 1));
 			nlen =
 			    (size_t)((tab2 != NULL ? tab2 : s + l) - tab - 1);
 		}
@@ -447,8 +448,6 @@ ui_addr_complete(struct ui *ui, struct ui_prompt *p)
 static void
 ui_addr_job_cb(struct ui *ui, struct eng_event *ev, void *arg)
 {
-	size_t i;
-
 	(void)arg;
 	if (ev->job_id != ac.job || ac.job == 0)
 		return;
@@ -457,6 +456,7 @@ ui_addr_job_cb(struct ui *ui, struct eng_event *ev, void *arg)
 		/* The book's matches come before the command's. */
 		if (ev->u.addrs != NULL) {
 			struct ui_addr_cands mine = ac.c;
+			size_t i;
 
 			memset(&ac.c, 0, sizeof ac.c);
 			for (i = 0; i < ev->u.addrs->n; i++)
@@ -506,7 +506,6 @@ void
 ui_addr_poll(struct ui *ui, int ready)
 {
 	char buf[8192];
-	ssize_t n;
 
 	if (ac.run.pid == 0)
 		return;
@@ -516,7 +515,8 @@ ui_addr_poll(struct ui *ui, int ready)
 		return;
 	}
 	while (ready) {
-		n = read(ac.run.fd, buf, sizeof buf);
+		ssize_t n = read(ac.run.fd, buf, sizeof buf);
+
 		if (n > 0) {
 			if (pt_buf_add(&ac.run.out, buf, (size_t)n, NULL) !=
 			    0) {

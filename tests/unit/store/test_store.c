@@ -1318,8 +1318,8 @@ test_store_addr_rank_and_merge(void)
 	CHECK_INT(n, 0);
 	CHECK(v == NULL);
 	{
-		struct store_addr_use z = {"zoe@example.test", "Zoë Ärger",
-		    0, STORE_ADDR_FROM};
+		struct store_addr_use z = {"zoe@example.test", "Zoë Ärger", 0,
+		    STORE_ADDR_FROM};
 
 		CHECK_INT(store_addr_add(st, &z, 1, &err), 0);
 		CHECK_INT(store_addr_query(st, "äR", 0, &v, &n, &err), 0);
