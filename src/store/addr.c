@@ -622,7 +622,8 @@ store_addr_query(struct store *st, const char *query, size_t max,
 		if (store_write(st, store_addr_repair_fn, NULL, &e2) != 0)
 			pt_warn("address book: %s", e2.msg);
 	}
-	qsort(v, n, sizeof *v, store_addr_resultcmp);
+	if (n > 1)
+		qsort(v, n, sizeof *v, store_addr_resultcmp);
 	if (max > 0 && n > max) {
 		size_t i;
 
