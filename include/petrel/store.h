@@ -118,6 +118,11 @@ struct store_msg {
 	uint64_t modseq;                /* 0 without CONDSTORE */
 	uint32_t size;                  /* RFC822.SIZE */
 	const char *str[STORE_NFIELDS]; /* UTF-8; NULL means empty */
+	/*
+	 * The Cc field decoded as STORE_TO, or NULL: not cached, only read
+	 * by a Sent folder's batch for the address book.
+	 */
+	const char *cc;
 };
 
 /*
@@ -343,7 +348,7 @@ size_t store_body_size(struct store *);
  * batch sums its uses per address in memory and writes them in its
  * chunks' transactions, every 16,384 addresses and at commit, so a sync
  * of 100,000 messages writes each address a few times at most), the To
- * of each message of the Sent folder (store_batch_set_sent) and the
+ * and Cc of each message of the Sent folder (store_batch_set_sent) and the
  * recipients of each message petrel sends (store_addr_add).  A message
  * stored again (a warm sync, a refetch) does not count twice.  An entry is one
  * address, merged case-insensitively, with the most recent non-empty display
@@ -396,8 +401,9 @@ int store_addr_query(struct store *, const char *query, size_t max,
 void store_addr_list_free(struct store_addr **, size_t);
 
 /*
- * Marks a batch as the Sent folder's: for its new messages, the To
- * addresses are recorded as written to (instead of the From).
+ * Marks a batch as the Sent folder's: for its new messages, the To and
+ * Cc addresses (store_msg.cc) are recorded as written to (instead of
+ * the From).
  */
 void store_batch_set_sent(struct store_batch *);
 

@@ -186,6 +186,7 @@ eng_coll_msg(void *arg, const struct imap_msg *m)
 		sm.size = m->size;
 		for (f = 0; f < STORE_NFIELDS; f++)
 			sm.str[f] = sum.str[f];
+		sm.cc = sum.cc;
 		pt_error_init(&err);
 		if (store_batch_put(c->batch, &sm, &err) == -1)
 			pt_warn("engine: cache: %s", err.msg);

@@ -27,6 +27,7 @@ struct store_op {
 	size_t off;   /* STORE_OP_PUT: fix record, then str record, in data */
 	size_t len;   /* of the str record */
 	int64_t when; /* STORE_OP_PUT: the message's date */
+	size_t cclen; /* a Sent batch: the Cc after the str record, NUL'd */
 };
 
 struct store_batch {
@@ -96,12 +97,14 @@ store_batch_put(struct store_batch *b, const struct store_msg *m,
     struct pt_error *err)
 {
 	struct store_op *op;
-	size_t slen = store_str_len(m);
+	size_t slen = store_str_len(m), cclen = 0;
 
 	if (m->uid == 0)
 		return pt_error_set(err, PT_E_INTERNAL, 0,
 		    _("cannot cache a message without a UID"));
-	while (b->dlen + STORE_FIX_LEN + slen > b->dcap) {
+	if (b->sent && m->cc != NULL && m->cc[0] != '\0')
+		cclen = strnlen(m->cc, STORE_STR_MAX) + 1;
+	while (b->dlen + STORE_FIX_LEN + slen + cclen > b->dcap) {
 		b->dcap = b->dcap ? b->dcap * 2 : 64 * 1024;
 		b->data = pt_xreallocarray(b->data, b->dcap, 1);
 	}
@@ -114,6 +117,12 @@ store_batch_put(struct store_batch *b, const struct store_msg *m,
 	store_fix_encode(b->data + b->dlen, m);
 	store_str_encode(b->data + b->dlen + STORE_FIX_LEN, slen, m);
 	b->dlen += STORE_FIX_LEN + slen;
+	op->cclen = cclen;
+	if (cclen > 0) {
+		memcpy(b->data + b->dlen, m->cc, cclen - 1);
+		b->data[b->dlen + cclen - 1] = '\0';
+		b->dlen += cclen;
+	}
 	b->changed = 1;
 	if (b->nops >= b->st->chunk)
 		return store_batch_flush(b, 0, err);
@@ -252,12 +261,15 @@ store_batch_addr(struct store_batch *b, const struct store_op *op)
 		return;
 	}
 	/*
-	 * The To field as the summary keeps it (decoded, names quoted as
-	 * a person types them); an address that does not parse ends the
-	 * list, the ones before it count.
+	 * The To and Cc fields as the summary keeps them (decoded, names
+	 * quoted as a person types them); an address that does not parse
+	 * ends its list, the ones before it count.
 	 */
 	first = b->to.n;
 	(void)mime_addrlist_parse(store_str_field(str, STORE_TO), &b->to, NULL);
+	if (op->cclen > 0)
+		(void)mime_addrlist_parse((const char *)str + op->len, &b->to,
+		    NULL);
 	for (i = first; i < b->to.n; i++) {
 		if (b->nuses == b->usecap) {
 			b->usecap = b->usecap ? 2 * b->usecap : 256;

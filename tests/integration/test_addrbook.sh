@@ -53,6 +53,9 @@ n=$((n + 1)); msg "$tmp/in" $n 'Mallory <mal@example.test>' "$PT_ALICE_USER" "es
 printf 'From: =?UTF-8?Q?Evil=1B[2J?= <evil@example.test>\r\nTo: alice@example.test\r\nSubject: x\r\n\r\nx\r\n' >"$tmp/in/0000099,S.eml"
 # Alice wrote once to boris: that outweighs bob, who wrote three times.
 msg "$tmp/sent" 1 "$PT_ALICE_USER" '"Boris, The" <boris@example.test>, carol@example.test' "to boris"
+# A second message with a Cc (folded, encoded name).
+printf 'From: %s\r\nTo: carol@example.test\r\nCc: =?UTF-8?Q?D=C3=A9sir=C3=A9e?=\r\n <desiree@example.test>\r\nSubject: cc\r\n\r\nx\r\n' \
+	"$PT_ALICE_USER" >"$tmp/sent/0000002,S.eml"
 bash "$MS" deliver "$ms_dir" "$PT_ALICE_USER" "$tmp/in" >/dev/null || pt_fail "deliver INBOX"
 bash "$MS" deliver "$ms_dir" -m Sent "$PT_ALICE_USER" "$tmp/sent" >/dev/null || pt_fail "deliver Sent"
 
@@ -91,6 +94,9 @@ pt_check "query ZOË: case-insensitive in UTF-8" [ "$q_rc" = 0 ] &&
 	pt_check "query ZOË: zoe" [ "$(printf '%s\n' "$out" | sed -n 2p | cut -f1)" = zoe@example.test ]
 q carol
 pt_check "query carol: from the Sent folder's To" [ "$(printf '%s\n' "$out" | sed -n 2p)" = "carol@example.test	" ]
+q dés
+pt_check "query dés: from the Sent folder's Cc, its name decoded" \
+	[ "$(printf '%s\n' "$out" | sed -n 2p)" = "desiree@example.test	Désirée" ]
 q evil
 pt_check "no escape character reaches the output" [ "$(printf '%s' "$out" | tr -d -c '\033' | wc -c)" = 0 ]
 pt_check "the escape is shown visibly" grep -q "␛" <<<"$out"

@@ -1468,19 +1468,30 @@ test_store_addr_from_batches(void)
 		snprintf(mb.s[STORE_TO], 128,
 		    "\"Doe, Jane\" <jane@example.test>, Ålice "
 		    "<alice@example.org>");
+		m.cc = "Cecil <cecil@example.test>, bad@, late@example.test";
 		CHECK_INT(store_batch_put(b, &m, &err), 0);
 		CHECK_INT(store_batch_commit(&b, &err), 0);
 	}
-	CHECK_INT(store_addr_query(st, "", 2, &v, &n, &err), 0);
-	CHECK_INT(n, 2);
-	if (n == 2) {
+	CHECK_INT(store_addr_query(st, "", 3, &v, &n, &err), 0);
+	CHECK_INT(n, 3);
+	if (n == 3) {
 		/* Equal ranks: by address. */
 		CHECK_STR(v[0].addr, "alice@example.org");
 		CHECK_STR(v[0].name, "Ålice");
 		CHECK_INT(v[0].written, 1);
-		CHECK_STR(v[1].addr, "jane@example.test");
-		CHECK_STR(v[1].name, "Doe, Jane");
+		CHECK_STR(v[1].addr, "cecil@example.test");
+		CHECK_STR(v[2].addr, "jane@example.test");
+		CHECK_STR(v[2].name, "Doe, Jane");
 	}
+	store_addr_list_free(&v, n);
+	/* The Cc too, up to an address that does not parse. */
+	CHECK_INT(store_addr_query(st, "cecil", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_INT(v[0].written, 1);
+	store_addr_list_free(&v, n);
+	CHECK_INT(store_addr_query(st, "late", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 0);
 	store_addr_list_free(&v, n);
 	CHECK_INT(store_addr_query(st, "zoe1@", 0, &v, &n, &err), 0);
 	CHECK_INT(n, 1);
