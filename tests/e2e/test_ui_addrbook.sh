@@ -4,7 +4,8 @@
 # Tab completes the last address typed from the book (best first, UTF-8
 # names), then from query_command (mutt's format, the text shell-quoted),
 # cycling with further Tabs; a command that hangs is stopped after 5 s
-# while the screen keeps answering, and what it printed still counts;
+# while the screen keeps answering, and what it printed still counts (as
+# for one that writes more than 1 MiB);
 # Enter writes a new message to the completed addresses, which pass the
 # check before sending.
 . "$top_srcdir/tests/harness/lib.sh"
@@ -22,6 +23,7 @@ case "\$1" in
 bo) printf 'bobby@example.test\tBobby Query\tfrom the query\n' ;;
 doe) printf 'doe@example.test\tDoe, Jane\n' ;;
 hang) printf 'late@example.test\tToo Late\n'; exec sleep 61 ;;
+big) exec yes 'big@example.test	Big Output' ;;
 *) exit 1 ;;
 esac
 SCRIPT
@@ -101,6 +103,15 @@ pt_check "its process is gone" eval '! pgrep -f "sleep 61" >/dev/null'
 ui_keys Tab
 pt_check "what it printed before still counts" ui_until 10 \
 	line_is "Mail to: Too Late <late@example.test>"
+
+echo "# a command that writes without end"
+ui_keys C-u
+ui_type "big"
+ui_keys Tab
+pt_check "its output is cut at 1 MiB" ui_wait "wrote more than 1024 KiB; the rest was ignored." 10
+pt_check "what it wrote before counts" ui_until 10 \
+	line_is "Mail to: Big Output <big@example.test>"
+pt_check "it is stopped" eval '! pgrep -f "yes big@example.test" >/dev/null'
 ui_keys C-g
 ui_keys q
 ui_exited
