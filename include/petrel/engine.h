@@ -22,6 +22,7 @@
  *	src/engine/send.c	the outgoing path: draft -> outbox ->
  *				SMTP -> Sent (sender threads), postpone
  *				to Drafts, drafts back from messages
+ *	src/engine/addr.c	address book lookups, on a reader thread
  *	src/engine/private.h	what these files share
  *
  * The protocol (imap/), the transport (net/) and the header cache
@@ -432,8 +433,9 @@ const char *eng_job_kind_name(enum eng_job_kind);
  * from the header cache, the Sent folder and sent messages; see
  * store.h) entries matching search.text, best first, at most rows (0:
  * 50).  It reads only the cache, so it works offline; without a cache
- * the list is empty.  Every address passes mime_addr_check; names are
- * from mail (sanitize before drawing).
+ * the list is empty.  It runs on the engine's reader thread, not in the
+ * account's queue: it never waits behind a sync or a connection.  Every address
+ * passes mime_addr_check; names are from mail (sanitize before drawing).
  */
 struct eng_addr {
 	char *addr;

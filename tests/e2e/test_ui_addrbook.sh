@@ -7,7 +7,8 @@
 # while the screen keeps answering, and what it printed still counts (as
 # for one that writes more than 1 MiB);
 # Enter writes a new message to the completed addresses, which pass the
-# check before sending.
+# check before sending; the book answers even while the account's
+# worker waits on a server that never replies.
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 . "$top_srcdir/tests/e2e/uilib.sh"
@@ -115,4 +116,22 @@ pt_check "it is stopped" eval '! pgrep -f "yes big@example.test" >/dev/null'
 ui_keys C-g
 ui_keys q
 ui_exited
+
+echo "# the book answers while the account's worker waits on a silent server"
+net_tmp=$(pt_tmpdir)
+fault_start hole blackhole || exit 99
+cfg2=$net_tmp/config
+ui_cfg "$cfg2" imap_port="$hole_PORT" password=secret read_timeout=600 \
+	connect_timeout=600
+ui_start "$cfg2" 120 30
+pt_check "the account is connecting" ui_wait "[connecting]"
+ui_keys Q
+ui_wait "Mail to:" >/dev/null
+ui_type "ad"
+ui_keys Tab
+pt_check "Tab completes from the cache at once" ui_until 2 line_is "Mail to: $ada"
+pt_check "the worker still waits" ui_shows "[connecting]"
+ui_keys C-g
+ui_keys q
+ui_exited 5
 pt_done
