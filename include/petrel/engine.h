@@ -434,8 +434,9 @@ const char *eng_job_kind_name(enum eng_job_kind);
  * store.h) entries matching search.text, best first, at most rows (0:
  * 50).  It reads only the cache, so it works offline; without a cache
  * the list is empty.  It runs on the engine's reader thread, not in the
- * account's queue: it never waits behind a sync or a connection.  Every address
- * passes mime_addr_check; names are from mail (sanitize before drawing).
+ * account's queue: it never waits behind a sync or a connection.
+ * Every address passes mime_addr_check; names are from mail (sanitize
+ * before drawing).
  */
 struct eng_addr {
 	char *addr;
