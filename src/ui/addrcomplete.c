@@ -108,8 +108,9 @@ int
 ui_addr_cands_add(struct ui_addr_cands *c, const char *addr, size_t alen,
     const char *name, size_t nlen)
 {
+	struct mime_addrlist back = {0};
 	struct mime_addr a;
-	char *ad;
+	char *ad, *disp;
 	size_t i;
 
 	if (c->n >= UI_ADDR_CANDS_MAX || alen == 0 || alen > 254)
@@ -143,9 +144,24 @@ ui_addr_cands_add(struct ui_addr_cands *c, const char *addr, size_t alen,
 		a.name = pt_xstrndup(s + b, e - b);
 		free(s);
 	}
+	disp = mime_addr_display(&a);
+	/*
+	 * What completion writes must pass the check before sending (it
+	 * is stricter than mime_addr_check: no control character even in
+	 * a quoted local part).
+	 */
+	if (mime_addrlist_parse(disp, &back, NULL) != 0 || back.n != 1 ||
+	    strcmp(back.v[0].addr, ad) != 0) {
+		mime_addrlist_release(&back);
+		free(disp);
+		free(a.name);
+		free(ad);
+		return -1;
+	}
+	mime_addrlist_release(&back);
 	c->v[c->n].addr = ad;
 	c->v[c->n].name = a.name != NULL ? a.name : pt_xstrdup("");
-	c->v[c->n].display = mime_addr_display(&a);
+	c->v[c->n].display = disp;
 	c->n++;
 	return 0;
 }

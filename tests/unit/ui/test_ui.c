@@ -1164,6 +1164,13 @@ test_addr_cands_names_quoted(void)
 	CHECK_INT(ui_addr_cands_add(&c, "N0@EXAMPLE.test", 15, "X", 1), 0);
 	CHECK_INT(c.n, PT_NELEM(names));
 	CHECK_INT(ui_addr_cands_add(&c, "x@", 2, NULL, 0), -1);
+	/* mime_addr_check lets a control character into a quoted pair of
+	 * a local part; the send check does not, nor does completion. */
+	CHECK_INT(ui_addr_cands_add(&c,
+		      "\" \\\x10"
+		      "ccc\"@z",
+		      10, "t'", 2),
+	    -1);
 	for (i = 0; i < c.n; i++)
 		CHECK(sendable(c.v[i].display, c.v[i].addr, c.v[i].name));
 	CHECK_STR(c.v[7].name, "spaced");
