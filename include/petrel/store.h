@@ -355,10 +355,10 @@ size_t store_body_size(struct store *);
  * name, the times it was used and a frecency rank: a use weighs 1 when the
  * address wrote to the user and 4 when the user wrote to it, and it
  * halves every STORE_ADDR_HALF_LIFE seconds.  Only addresses that pass
- * mime_addr_check are kept, so whatever completion offers can be sent
- * to.  At most store_options.max_addresses entries (STORE_ADDR_MAX):
- * past it, the least useful tenth is dropped.  A use "when" 0, or in
- * the future, counts as now.
+ * mime_addr_check and hold no control character are kept, so what
+ * completion offers can be sent to.  At most store_options.max_addresses
+ * entries (STORE_ADDR_MAX): past it, the least useful tenth is dropped.  A use
+ * "when" 0, or in the future, counts as now.
  */
 #define STORE_ADDR_MAX       50000
 #define STORE_ADDR_HALF_LIFE (90.0 * 24 * 3600)

@@ -70,6 +70,9 @@ store_addr_key(const char *addr, char key[STORE_ADDR_KEY_MAX + 1])
 	for (i = 0; i < len; i++) {
 		char c = addr[i];
 
+		/* mime_addr_check lets these through a quoted pair. */
+		if ((unsigned char)c < 0x20 || c == 0x7f)
+			return 0;
 		key[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
 	key[len] = '\0';

@@ -1272,6 +1272,9 @@ test_store_addr_rank_and_merge(void)
 	    {"bob@example.test", "", 1700000200, STORE_ADDR_FROM},
 	    {"carol@example.test", "Carol", 1700000000, STORE_ADDR_TO},
 	    {"not an address", "X", 1700000000, STORE_ADDR_FROM},
+	    {"\" \\\x10"
+	     "x\"@example.test",
+		"Ctl", 1700000000, STORE_ADDR_FROM},
 	    {"dave@example.test", "Old Dave", 1600000000, STORE_ADDR_FROM},
 	};
 	struct store_addr *v;
