@@ -7,7 +7,8 @@
 # while the screen keeps answering, and what it printed still counts (as
 # for one that writes more than 1 MiB);
 # Enter writes a new message to the completed addresses, which pass the
-# check before sending; the book answers even while the account's
+# check before sending, and the compose screen's To prompt completes the
+# same way; the book answers even while the account's
 # worker waits on a server that never replies.
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
@@ -33,7 +34,7 @@ UI_EXTRA_CFG="[compose]
 query_command = '$tmp/query' %s"
 ui_servers
 UI_ENV="EDITOR=true"
-ui_start "$ui_cfgfile" 120 30
+ui_start "$ui_cfgfile" 200 30
 pt_check "INBOX opens" ui_wait "lab: INBOX [Msgs:28"
 
 # The prompt's line (the bottom one).
@@ -68,7 +69,17 @@ pt_check "and round again" ui_until 10 \
 	line_is "Mail to: $ada, $zoe, Bob Martin <bob@example.test>"
 ui_keys Enter
 pt_check "Enter: a new message to them, and they pass the check" \
-	ui_wait "Send to ada@example.org and 2 others? (y)es, (e)dit, (p)ostpone, (q)uit"
+	ui_wait "Send to ada@example.org and 2 others?"
+pt_check "the compose screen has them" ui_shows "-- Compose [lab] --"
+ui_keys t
+pt_check "t: the To prompt of the compose screen" \
+	ui_until 10 line_is "To: $ada, $zoe, Bob Martin <bob@example.test>"
+ui_type ", gr"
+ui_keys Tab
+pt_check "Tab completes there too" ui_until 10 \
+	line_is "To: $ada, $zoe, Bob Martin <bob@example.test>, Grace Hopper <grace@example.org>"
+ui_keys Enter
+pt_check "and the draft takes it" ui_wait "Send to ada@example.org and 3 others?"
 ui_keys q
 pt_check "abandon it" ui_wait "Abort and delete the draft?"
 ui_keys y
