@@ -308,6 +308,8 @@ main(int argc, char **argv)
 			    argc > 1 ? argv[1] : NULL, stdout);
 	} else if (argc > 0 && strcmp(argv[0], "outbox") == 0) {
 		status = cli_outbox_main(cfg, send.account, argc, argv);
+	} else if (argc > 0 && strcmp(argv[0], "query") == 0) {
+		status = cli_query_main(cfg, send.account, argc, argv);
 	} else if (argc > 0) {
 		fprintf(stderr, _("petrel: unknown command '%s'\n"), argv[0]);
 		main_usage(stderr);

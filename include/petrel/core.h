@@ -198,6 +198,11 @@ size_t pt_utf8_decode(const char *, size_t, uint32_t *);
 size_t pt_utf8_encode(uint32_t, char out[4]);
 /* 1 when the bytes are valid UTF-8 with no NUL. */
 int pt_utf8_valid(const char *, size_t);
+/*
+ * A new string: the UTF-8 text with each character in lower case
+ * (towlower, so the locale's tables); invalid bytes are kept.
+ */
+char *pt_utf8_fold(const char *, size_t);
 /* Columns one code point takes on a terminal: 0, 1 or 2 (-1 control). */
 int pt_cp_width(uint32_t);
 /* Columns valid UTF-8 text takes; invalid bytes count 1. */

@@ -28,6 +28,7 @@
  *	src/engine/replay.c	the offline queue: changes kept on disk
  *				until the server has them, replayed once
  *	src/engine/watch.c	the IDLE connection of the open folder
+ *	src/engine/addr.c	address book lookups, on a reader thread
  *	src/engine/private.h	what these files share
  *
  * The protocol (imap/), the transport (net/) and the header cache
@@ -373,6 +374,7 @@ enum eng_job_kind {
 	ENG_JOB_SEND,        /* path or target, send_flags: PROGRESS, u.send */
 	ENG_JOB_POSTPONE,    /* path: DONE (u.done.uid) */
 	ENG_JOB_SUMMARIES,   /* folder, uids: one INDEX for any folder */
+	ENG_JOB_ADDRESSES,   /* search.text, rows: ADDRESSES (offline too) */
 	ENG_JOB_NKINDS
 };
 
@@ -445,6 +447,28 @@ void eng_job_set_data(struct eng_job *, const void *, size_t);
 /* "open", "fetch", ... (untranslated, for logs and tests). */
 const char *eng_job_kind_name(enum eng_job_kind);
 
+/*
+ * The answer to ENG_JOB_ADDRESSES: the account's address book (built
+ * from the header cache, the Sent folder and sent messages; see
+ * store.h) entries matching search.text, best first, at most rows (0:
+ * 50).  It reads only the cache, so it works offline; without a cache
+ * the list is empty.  It runs on the engine's reader thread, not in the
+ * account's queue: it never waits behind a sync or a connection.
+ * Every address passes mime_addr_check; names are from mail (sanitize
+ * before drawing).
+ */
+struct eng_addr {
+	char *addr;
+	char *name; /* "" when none is known */
+};
+
+struct eng_addr_list {
+	struct eng_addr *v;
+	size_t n;
+};
+
+void eng_addr_list_free(struct eng_addr_list **);
+
 /* Events. */
 
 enum eng_event_kind {
@@ -465,6 +489,7 @@ enum eng_event_kind {
 	ENG_EV_STRUCTURE,     /* folder, structure */
 	ENG_EV_SEARCH,        /* folder, uidvalidity, uids */
 	ENG_EV_PENDING,       /* count: changes waiting for the server */
+	ENG_EV_ADDRESSES,     /* addrs */
 	ENG_EV_NKINDS
 };
 
@@ -516,6 +541,7 @@ struct eng_event {
 				       (err says why; it waits in the
 				       outbox for the copy only) */
 		} send;             /* DONE and FAILED of ENG_JOB_SEND */
+		struct eng_addr_list *addrs; /* ADDRESSES */
 	} u;
 };
 

@@ -410,6 +410,7 @@ int imap_search(struct imap_session *, const struct imap_search *, uint32_t **,
 /* The strings of a summary, from the header fields fetched above. */
 struct imap_summary {
 	char *str[7]; /* STORE_FROM_NAME .. STORE_REFERENCES, never NULL */
+	char *cc;     /* Cc decoded as STORE_TO, or NULL; not cached */
 	int64_t date; /* the Date field (UTC), 0 when absent or bad */
 	int attach;   /* Content-Type says there may be attachments */
 };

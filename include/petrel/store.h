@@ -46,6 +46,7 @@
  *				expunges and metadata
  *	src/store/index.c	loading summaries into a struct store_index
  *	src/store/body.c	the body cache
+ *	src/store/addr.c	the address book (completion, petrel query)
  *	src/store/private.h	what these files share
  *
  * Threads: a struct store may be shared by the account's worker thread
@@ -117,6 +118,11 @@ struct store_msg {
 	uint64_t modseq;                /* 0 without CONDSTORE */
 	uint32_t size;                  /* RFC822.SIZE */
 	const char *str[STORE_NFIELDS]; /* UTF-8; NULL means empty */
+	/*
+	 * The Cc field decoded as STORE_TO, or NULL: not cached, only read
+	 * by a Sent folder's batch for the address book.
+	 */
+	const char *cc;
 };
 
 /*
@@ -173,6 +179,7 @@ struct store_options {
 	size_t max_body_bytes;   /* default STORE_DEFAULT_MAX_BODY */
 	size_t map_size;         /* first LMDB map size; it grows on need */
 	size_t chunk;            /* operations per write transaction */
+	size_t max_addresses;    /* default STORE_ADDR_MAX */
 };
 
 #define STORE_DEFAULT_MAX_HEADER ((size_t)1024 * 1024 * 1024)
@@ -332,6 +339,75 @@ int store_body_evict(struct store *, size_t max, struct pt_error *);
 
 /* Bytes the body cache holds now (a scan of its folder). */
 size_t store_body_size(struct store *);
+
+/*
+ * ---- address book (begin) ---------------------------------------------
+ *
+ * Every address the account sees, for completion and petrel query: the
+ * From of each message new to the header cache (store_batch_put: a
+ * batch sums its uses per address in memory and writes them in its
+ * chunks' transactions, every 16,384 addresses and at commit, so a sync
+ * of 100,000 messages writes each address a few times at most), the To
+ * and Cc of each message of the Sent folder (store_batch_set_sent) and the
+ * recipients of each message petrel sends (store_addr_add).  A message
+ * stored again (a warm sync, a refetch) does not count twice.  An entry is one
+ * address, merged case-insensitively, with the most recent non-empty display
+ * name, the times it was used and a frecency rank: a use weighs 1 when the
+ * address wrote to the user and 4 when the user wrote to it, and it
+ * halves every STORE_ADDR_HALF_LIFE seconds.  Only addresses that pass
+ * mime_addr_check and hold no control character are kept, so what
+ * completion offers can be sent to.  At most store_options.max_addresses
+ * entries (STORE_ADDR_MAX): past it, the least useful tenth is dropped.  A use
+ * "when" 0, or in the future, counts as now.
+ */
+#define STORE_ADDR_MAX       50000
+#define STORE_ADDR_HALF_LIFE (90.0 * 24 * 3600)
+
+enum store_addr_kind {
+	STORE_ADDR_FROM, /* the address wrote to the user */
+	STORE_ADDR_TO    /* the user wrote to the address */
+};
+
+/* One use of an address (strings borrowed for the call). */
+struct store_addr_use {
+	const char *addr;
+	const char *name; /* UTF-8 display name, or NULL/"" */
+	int64_t when;     /* seconds since the epoch */
+	enum store_addr_kind kind;
+};
+
+/* Records uses in one write transaction.  0 or -1. */
+int store_addr_add(struct store *, const struct store_addr_use *, size_t,
+    struct pt_error *);
+
+/* An entry as store_addr_query returns it (the caller owns it). */
+struct store_addr {
+	char *addr;
+	char *name; /* "" when none is known */
+	uint32_t received, written;
+	int64_t last;
+	double rank; /* higher first */
+};
+
+/*
+ * The entries matching query, best first, at most max (0: all): each
+ * word of the query (case-insensitive, UTF-8) must start a word of the
+ * name or appear in the address; an empty query matches everything.
+ * Damaged entries are skipped, then removed.  Free the list with
+ * store_addr_list_free.  0 or -1.
+ */
+int store_addr_query(struct store *, const char *query, size_t max,
+    struct store_addr **, size_t *, struct pt_error *);
+void store_addr_list_free(struct store_addr **, size_t);
+
+/*
+ * Marks a batch as the Sent folder's: for its new messages, the To and
+ * Cc addresses (store_msg.cc) are recorded as written to (instead of
+ * the From).
+ */
+void store_batch_set_sent(struct store_batch *);
+
+/* ---- address book (end) ---- */
 
 /*
  * ---- send: outbox and attachments (begin) ---------------------------

@@ -9,6 +9,8 @@
  *			Attach fields, an empty line, the text),
  *			petrel mailto:..., petrel outbox [list|send|
  *			discard], the "waiting in the outbox" notice
+ *	src/cli/query.c	petrel query [-A ACCOUNT] STRING (the address
+ *			book in mutt's query format)
  *
  * Exit statuses: 0 sent (or done), 1 not sent (refused or failed), 2
  * usage or configuration, 75 (EX_TEMPFAIL) not sent for a reason that
@@ -42,6 +44,11 @@ int cli_send_main(const struct cfg *, const struct cli_send_args *);
 int cli_mailto_interactive(const struct cfg *, const struct cli_send_args *);
 /* petrel outbox [list | send [--force] [ID...] | discard ID...]. */
 int cli_outbox_main(const struct cfg *, const char *, int, char **);
+/*
+ * petrel query [-A ACCOUNT] STRING (argv[0] is "query"): 0 when
+ * something matched, 1 when nothing did, 2 on error.
+ */
+int cli_query_main(const struct cfg *, const char *, int, char **);
 /* Prints "N messages waiting in the outbox" when there are some. */
 void cli_outbox_notice(const struct cfg *, FILE *);
 

@@ -165,6 +165,8 @@ const struct cfg_def cfg_defs[] = {
 	N_("put before each quoted line of a reply")},
     {"compose", "forward", CFG_ENUM, "inline", cfg_forward_choices, 0, 0, 0,
 	N_("forward a message inline, as an attachment, or ask")},
+    {"compose", "query_command", CFG_STRING, "", NULL, 0, 0, 0,
+	N_("a program that looks up addresses, as mutt's (%s: the text)")},
 
     /* [general] */
     {"general", "log_level", CFG_ENUM, "warn", cfg_loglevel_choices, 0, 0, 0,

@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <wchar.h>
+#include <wctype.h>
 
 #include "petrel/core.h"
 
@@ -127,4 +129,40 @@ pt_utf8_width(const char *s, size_t len)
 		len -= n;
 	}
 	return width;
+}
+
+char *
+pt_utf8_fold(const char *s, size_t len)
+{
+	char *out = pt_xmalloc(len + 1), enc[4];
+	size_t i, n, o = 0;
+	uint32_t cp;
+
+	for (i = 0; i < len; i += n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80) {
+			out[o++] =
+			    c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
+			n = 1;
+			continue;
+		}
+		n = pt_utf8_decode(s + i, len - i, &cp);
+		if (cp != PT_UTF8_INVALID) {
+			size_t m =
+			    pt_utf8_encode((uint32_t)towlower((wint_t)cp), enc);
+
+			/* A lower case that needs more bytes keeps the upper.
+			 */
+			if (m <= n) {
+				memcpy(out + o, enc, m);
+				o += m;
+				continue;
+			}
+		}
+		memcpy(out + o, s + i, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return out;
 }

@@ -147,6 +147,7 @@ eng_new(const struct cfg *cfg, const struct eng_options *opt,
 		}
 		e->w[i]->started = 1;
 	}
+	(void)eng_reader_start(e);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return e;
 }
@@ -212,6 +213,8 @@ eng_free(struct eng **ep)
 		return;
 	e = *ep;
 	leak = eng_senders_stop(e);
+	/* The reader posts through the workers: it stops first. */
+	eng_reader_stop(e);
 	for (i = 0; i < e->nw; i++) {
 		struct eng_worker *w = e->w[i];
 
@@ -481,6 +484,7 @@ eng_job_check(const struct eng *e, struct eng_job *j, struct pt_error *err)
 			return pt_error_set(err, PT_E_INTERNAL, 0,
 			    _("no draft to postpone"));
 		break;
+	case ENG_JOB_ADDRESSES:
 	case ENG_JOB_SEARCH:
 		if (j->search.text != NULL &&
 		    !pt_utf8_valid(j->search.text, strlen(j->search.text)))
@@ -535,6 +539,8 @@ eng_submit(struct eng *e, struct eng_job *j, struct pt_error *err)
 		}
 		return id;
 	}
+	if (eng_reader_take(e, t))
+		return id;
 	pthread_mutex_lock(&w->lock);
 	TAILQ_INSERT_TAIL(&w->queue, t, entry);
 	eng_fd_poke(w->wake_fd);

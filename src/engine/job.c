@@ -34,12 +34,12 @@ _Static_assert((int)ENG_NFIELDS == (int)STORE_NFIELDS &&
 static const char *const eng_job_names[ENG_JOB_NKINDS] = {"connect", "folders",
     "status", "open", "close", "check", "fetch", "structure", "flags", "copy",
     "move", "expunge", "append", "search", "create", "rename", "delete",
-    "subscribe", "unsubscribe", "send", "postpone", "summaries"};
+    "subscribe", "unsubscribe", "send", "postpone", "summaries", "addresses"};
 
 static const char *const eng_event_names[ENG_EV_NKINDS] = {"progress", "done",
     "failed", "conn", "need-password", "cert", "alert", "folders",
     "folder-status", "index", "flags", "expunged", "new-mail", "body",
-    "structure", "search", "pending"};
+    "structure", "search", "pending", "addresses"};
 
 const char *
 eng_job_kind_name(enum eng_job_kind k)
@@ -90,6 +90,7 @@ eng_job_needs_folder(enum eng_job_kind k)
 	case ENG_JOB_CHECK:
 	case ENG_JOB_SEND:
 	case ENG_JOB_POSTPONE:
+	case ENG_JOB_ADDRESSES:
 		return 0;
 	default:
 		return 1;
@@ -313,6 +314,9 @@ eng_event_free(struct eng_event **evp)
 		break;
 	case ENG_EV_STRUCTURE:
 		eng_structure_free(&ev->u.structure);
+		break;
+	case ENG_EV_ADDRESSES:
+		eng_addr_list_free(&ev->u.addrs);
 		break;
 	default:
 		break;

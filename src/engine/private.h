@@ -160,6 +160,7 @@ struct eng {
 	struct eng_worker **w;
 	size_t nw;
 	struct eng_senderq senders; /* under lock */
+	struct eng_reader *reader;  /* addr.c; NULL: lookups on the workers */
 };
 
 /* engine.c */
@@ -203,6 +204,23 @@ void eng_worker_drop(struct eng_worker *, const struct pt_error *, int);
 int eng_worker_lost(struct eng_worker *, const struct pt_error *);
 /* The server's name of a UTF-8 folder name (new string). */
 char *eng_worker_raw(struct eng_worker *, const char *);
+/*
+ * addr.c: ENG_JOB_ADDRESSES, from the cache only, on a reader thread
+ * (eng_reader_start, with the workers' signal mask; eng_reader_take
+ * queues a task there and returns 1, or 0 when it is not for it;
+ * eng_reader_stop joins it), else on the worker (eng_addr_run, 0 or
+ * -1).
+ */
+int eng_addr_run(struct eng_worker *, struct eng_task *, struct pt_error *);
+int eng_reader_start(struct eng *);
+int eng_reader_take(struct eng *, struct eng_task *);
+void eng_reader_stop(struct eng *);
+/*
+ * A cache batch for a folder, or NULL without a cache; a batch of the
+ * Sent folder records its recipients in the address book.
+ */
+struct store_batch *eng_batch_begin(struct eng_worker *, const char *,
+    uint32_t uidvalidity);
 /* SELECTs folder (UTF-8) unless already selected.  0 or -1. */
 int eng_worker_select(struct eng_worker *, const char *, struct pt_error *);
 /* Applies the collected updates to the open folder, as events. */

@@ -52,6 +52,8 @@ static int eng_send_copy(void *, const char *, int, const char *, size_t,
 static char *eng_send_folder(struct imap_session *, enum eng_role,
     struct pt_error *);
 static char *eng_send_msgid(const char *, size_t);
+static void eng_send_record(const struct cfg_account *,
+    const struct smtp_submit_result *);
 static void eng_send_refused(const struct smtp_submit_result *,
     struct eng_send_result *);
 static void eng_sender_progress(void *, uint64_t, uint64_t);
@@ -362,6 +364,41 @@ out:
 	return r;
 }
 
+/*
+ * The recipients the server accepted go into the account's address book
+ * (written to: they weigh more than senders).  A cache that cannot be
+ * opened costs the book these uses, never the message.
+ */
+static void
+eng_send_record(const struct cfg_account *acct,
+    const struct smtp_submit_result *sr)
+{
+	struct store_addr_use *u;
+	struct pt_error err;
+	struct store *st;
+	size_t i, m = 0;
+
+	if (sr->nrcpt == 0)
+		return;
+	pt_error_init(&err);
+	if ((st = store_open(acct->id, NULL, &err)) == NULL) {
+		pt_warn("address book: %s", err.msg);
+		return;
+	}
+	u = pt_xcalloc(sr->nrcpt, sizeof *u);
+	for (i = 0; i < sr->nrcpt; i++) {
+		if (!sr->rcpt[i].accepted)
+			continue;
+		u[m].addr = sr->rcpt[i].addr;
+		u[m].kind = STORE_ADDR_TO;
+		m++;
+	}
+	if (store_addr_add(st, u, m, &err) != 0)
+		pt_warn("address book: %s", err.msg);
+	free(u);
+	store_free(&st);
+}
+
 static void
 eng_send_refused(const struct smtp_submit_result *sr,
     struct eng_send_result *res)
@@ -428,6 +465,8 @@ eng_send_deliver(const struct cfg_account *acct, const char *id, unsigned flags,
 	o.copy = eng_send_copy;
 	o.copy_arg = &cc;
 	r = smtp_deliver(ob, id, &o, &rep, err);
+	if (r == 0)
+		eng_send_record(acct, &rep.submit);
 	eng_send_refused(&rep.submit, res);
 	res->accepted = rep.accepted;
 	res->already = rep.already;

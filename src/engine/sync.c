@@ -186,6 +186,7 @@ eng_coll_msg(void *arg, const struct imap_msg *m)
 		sm.size = m->size;
 		for (f = 0; f < STORE_NFIELDS; f++)
 			sm.str[f] = sum.str[f];
+		sm.cc = sum.cc;
 		pt_error_init(&err);
 		if (store_batch_put(c->batch, &sm, &err) == -1)
 			pt_warn("engine: cache: %s", err.msg);
@@ -506,13 +507,7 @@ eng_sync_cold(struct eng_worker *w, struct eng_task *t,
 	uint32_t *uids = NULL, *todo;
 	size_t n = 0, ntodo = 0, i;
 
-	if (w->store != NULL) {
-		struct pt_error e2;
-
-		pt_error_init(&e2);
-		b = store_batch_begin(w->store, w->sel.name, sel->uidvalidity,
-		    &e2);
-	}
+	b = eng_batch_begin(w, w->sel.name, sel->uidvalidity);
 	eng_coll_init(&c, w, t, b, sel->uidvalidity);
 	free(w->sel.uids);
 	w->sel.uids = NULL;
@@ -626,13 +621,7 @@ eng_sync_warm(struct eng_worker *w, struct eng_task *t,
 
 	memset(&fs, 0, sizeof fs);
 	memset(&us, 0, sizeof us);
-	if (w->store != NULL) {
-		struct pt_error e2;
-
-		pt_error_init(&e2);
-		b = store_batch_begin(w->store, w->sel.name, sel->uidvalidity,
-		    &e2);
-	}
+	b = eng_batch_begin(w, w->sel.name, sel->uidvalidity);
 	eng_coll_init(&c, w, t, b, sel->uidvalidity);
 	if (qres && sel->highestmodseq == hms && sel->uidnext == uvn &&
 	    sel->exists == ncached) {
@@ -980,13 +969,7 @@ eng_sel_fetch_new(struct eng_worker *w, struct eng_task *t, int notify,
 	uint32_t last = sel->n > 0 ? sel->uids[sel->n - 1] : 0;
 	size_t i, fresh;
 
-	if (w->store != NULL) {
-		struct pt_error e2;
-
-		pt_error_init(&e2);
-		b = store_batch_begin(w->store, sel->name, sel->uidvalidity,
-		    &e2);
-	}
+	b = eng_batch_begin(w, sel->name, sel->uidvalidity);
 	eng_coll_init(&c, w, NULL, b, sel->uidvalidity);
 	memset(&us, 0, sizeof us);
 	us.lo = last + 1;

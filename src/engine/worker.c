@@ -314,6 +314,9 @@ eng_worker_run(struct eng_worker *w, struct eng_task *t)
 		if (r == 0)
 			eng_worker_apply(w, t);
 		break;
+	case ENG_JOB_ADDRESSES:
+		r = eng_addr_run(w, t, &err);
+		break;
 	default:
 		r = eng_ops_run(w, t, &err);
 		break;
@@ -725,6 +728,37 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 	}
 }
 
+struct store_batch *
+eng_batch_begin(struct eng_worker *w, const char *name, uint32_t uidvalidity)
+{
+	struct imap_mbox guess;
+	struct store_batch *b;
+	struct pt_error err;
+	size_t i;
+	int sent = -1;
+
+	if (w->store == NULL)
+		return NULL;
+	pt_error_init(&err);
+	if ((b = store_batch_begin(w->store, name, uidvalidity, &err)) ==
+	    NULL) {
+		pt_debug("engine: cache: %s", err.msg);
+		return NULL;
+	}
+	for (i = 0; i < w->nmboxes && sent == -1; i++)
+		if (strcmp(w->mboxes[i].uname, name) == 0)
+			sent = eng_mbox_role(&w->mboxes[i]) == ENG_ROLE_SENT;
+	if (sent == -1) {
+		/* The folder list is not known yet: its usual names. */
+		memset(&guess, 0, sizeof guess);
+		guess.name = guess.uname = (char *)name;
+		sent = eng_mbox_role(&guess) == ENG_ROLE_SENT;
+	}
+	if (sent)
+		store_batch_set_sent(b);
+	return b;
+}
+
 char *
 eng_worker_raw(struct eng_worker *w, const char *name)
 {
@@ -951,8 +985,7 @@ eng_worker_apply(struct eng_worker *w, struct eng_task *t)
 			break;
 		}
 		if (w->store != NULL && b == NULL)
-			b = store_batch_begin(w->store, w->cur,
-			    w->cur_uidvalidity, &err);
+			b = eng_batch_begin(w, w->cur, w->cur_uidvalidity);
 		/* Expunges by sequence number: only the open folder maps. */
 		for (i = 0; i < u->nexpunged && open; i++) {
 			uint32_t seq = u->expunged[i];

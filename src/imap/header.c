@@ -23,12 +23,23 @@
 
 /* The fields a summary needs; fetched with BODY.PEEK[HEADER.FIELDS]. */
 const char *const imap_summary_fields[] = {"DATE", "FROM", "TO", "SUBJECT",
-    "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "CONTENT-TYPE", NULL};
+    "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "CONTENT-TYPE", "CC", NULL};
 
 /* Their lengths, in the same order. */
-static const size_t imap_field_len[] = {4, 4, 2, 7, 10, 11, 10, 12};
+static const size_t imap_field_len[] = {4, 4, 2, 7, 10, 11, 10, 12, 2};
 
-enum { H_DATE, H_FROM, H_TO, H_SUBJECT, H_MSGID, H_IRT, H_REFS, H_CTYPE, H_N };
+enum {
+	H_DATE,
+	H_FROM,
+	H_TO,
+	H_SUBJECT,
+	H_MSGID,
+	H_IRT,
+	H_REFS,
+	H_CTYPE,
+	H_CC,
+	H_N
+};
 
 static char *imap_hdr_fix(const char *, size_t);
 static char *imap_hdr_ids(const char *, size_t, int);
@@ -337,6 +348,11 @@ imap_summary_parse(struct imap_summary *sum, const char *h, size_t len)
 		sum->date = imap_parse_date(val[H_DATE], vlen[H_DATE]);
 	if (val[H_CTYPE] != NULL)
 		sum->attach = imap_hdr_attach(val[H_CTYPE], vlen[H_CTYPE]);
+	if (val[H_CC] != NULL) {
+		dec = mime_address_decode(val[H_CC], vlen[H_CC]);
+		sum->cc = imap_hdr_fix(dec, strlen(dec));
+		free(dec);
+	}
 	for (k = 0; k < STORE_NFIELDS; k++)
 		if (sum->str[k] == NULL)
 			sum->str[k] = pt_xstrdup("");
@@ -353,6 +369,8 @@ imap_summary_release(struct imap_summary *sum)
 		free(sum->str[k]);
 		sum->str[k] = NULL;
 	}
+	free(sum->cc);
+	sum->cc = NULL;
 }
 
 /* RFC 5322 dates, leniently: "[Mon, ]2 Jan 2006 15:04[:05] -0700". */

@@ -60,7 +60,7 @@ struct store_env {
 	pid_t pid;  /* the process that opened it */
 	int refs;
 	MDB_env *env;
-	MDB_dbi meta, fix, str;
+	MDB_dbi meta, fix, str, addr;
 	size_t map_size;
 	void *map_addr; /* where data.mdb is mapped, or NULL */
 	size_t map_len;
@@ -81,6 +81,7 @@ struct store {
 	size_t max_header;
 	size_t max_body;
 	size_t chunk;
+	size_t max_addr;
 	pthread_mutex_t body_lock;
 	int64_t body_total; /* -1 until the first scan */
 };
@@ -155,6 +156,38 @@ int store_evict(struct store *, const char *keep, struct pt_error *);
 
 /* index.c */
 void store_order_sort(const struct store_summary *, size_t, uint32_t *);
+
+/* addr.c */
+size_t store_addr_key(const char *, char[255]);
+/*
+ * Uses summed in memory per address (an open-addressing table keyed by
+ * the address in lower case), so that a sync writes each address once
+ * however many of its messages it stores.
+ */
+struct store_addr_ent {
+	char *key; /* NULL: a free slot */
+	uint32_t hash;
+	char *addr;
+	char *name; /* the most recent non-empty one, or NULL */
+	int64_t last;
+	double score; /* at last */
+	uint32_t received, written;
+};
+struct store_addr_agg {
+	struct store_addr_ent *v;
+	size_t n, cap;
+};
+/* Distinct addresses a batch gathers before it writes them. */
+#define STORE_ADDR_AGG_MAX 16384
+void store_addr_agg_add(struct store_addr_agg *, const struct store_addr_use *,
+    int64_t now);
+void store_addr_agg_release(struct store_addr_agg *);
+/* Writes an aggregate (left as it is): 0 or an LMDB code. */
+int store_addr_agg_write(struct store *, MDB_txn *,
+    const struct store_addr_agg *);
+/* Records uses inside a write transaction: 0 or an LMDB code. */
+int store_addr_apply(struct store *, MDB_txn *, const struct store_addr_use *,
+    size_t);
 
 /* body.c */
 char *store_body_folder_dir(struct store *, const char *folder,

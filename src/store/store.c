@@ -148,12 +148,12 @@ store_env_lockfile(const char *path, struct pt_error *err)
 static int
 store_env_check(struct store_env *se, struct pt_error *err)
 {
-	static const char *const names[] = {"meta", "fix", "str"};
+	static const char *const names[] = {"meta", "fix", "str", "addr"};
 	MDB_envinfo info;
 	MDB_stat ms;
 	MDB_txn *txn = NULL;
 	MDB_cursor *cur = NULL;
-	MDB_dbi main, *dbis[] = {&se->meta, &se->fix, &se->str};
+	MDB_dbi main, *dbis[] = {&se->meta, &se->fix, &se->str, &se->addr};
 	MDB_val k, v;
 	MDB_cursor_op op;
 	struct stat sb;
@@ -223,6 +223,7 @@ store_env_check(struct store_env *se, struct pt_error *err)
 	/* New, or another format: start empty. */
 	if ((rc = mdb_drop(txn, se->fix, 0)) != 0 ||
 	    (rc = mdb_drop(txn, se->str, 0)) != 0 ||
+	    (rc = mdb_drop(txn, se->addr, 0)) != 0 ||
 	    (rc = mdb_drop(txn, se->meta, 0)) != 0)
 		goto fail;
 	k.mv_data = (void *)STORE_META_FORMAT;
@@ -264,7 +265,7 @@ store_env_try(struct store_env *se, struct pt_error *err)
 		    _("cannot open the header cache in '%s': %s"), se->path,
 		    mdb_strerror(rc));
 	}
-	if ((rc = mdb_env_set_maxdbs(se->env, 4)) != 0 ||
+	if ((rc = mdb_env_set_maxdbs(se->env, 5)) != 0 ||
 	    (rc = mdb_env_set_mapsize(se->env, se->map_size)) != 0)
 		goto fail;
 	rc = mdb_env_open(se->env, se->path, MDB_NOTLS | MDB_NOMETASYNC, 0600);
@@ -726,6 +727,7 @@ store_open(const char *account, const struct store_options *opt,
 	st->max_header = STORE_DEFAULT_MAX_HEADER;
 	st->max_body = STORE_DEFAULT_MAX_BODY;
 	st->chunk = STORE_DEFAULT_CHUNK;
+	st->max_addr = STORE_ADDR_MAX;
 	map = STORE_DEFAULT_MAP_SIZE;
 	if (opt != NULL) {
 		if (opt->max_header_bytes != 0)
@@ -736,6 +738,8 @@ store_open(const char *account, const struct store_options *opt,
 			st->chunk = opt->chunk;
 		if (opt->map_size != 0)
 			map = opt->map_size;
+		if (opt->max_addresses != 0)
+			st->max_addr = opt->max_addresses;
 	}
 	st->body_total = -1;
 	pthread_mutex_init(&st->body_lock, NULL);

@@ -52,6 +52,8 @@ static struct {
 	char *draft;
 	int fwd_attach; /* forward as attachment */
 } ui_co;
+/* The To of a new message while ui_compose_to starts it. */
+static const char *ui_co_to;
 
 static char *ui_compose_field(const struct mime_msg *, const char *);
 static char *ui_compose_others(struct ui *, const char *, const char *);
@@ -632,7 +634,8 @@ ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 
 		pt_buf_init(&b, 0);
 		pt_buf_printf(&b, NULL,
-		    "From: %s\nTo: \nCc: \nBcc: \nSubject: \n\n\n", me);
+		    "From: %s\nTo: %s\nCc: \nBcc: \nSubject: \n\n\n", me,
+		    ui_co_to != NULL ? ui_co_to : "");
 		ui_compose_signature(ui, &b);
 		if (ui_compose_write(ui, b.data, b.len) == 0)
 			ui_compose_edit(ui);
@@ -660,6 +663,14 @@ ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 	ui_co.fwd_attach =
 	    op == UI_OP_FORWARD && strcmp(fwd, "attachment") == 0;
 	ui_compose_fetch(ui, uids[0]);
+}
+
+void
+ui_compose_to(struct ui *ui, const char *to)
+{
+	ui_co_to = to;
+	ui_compose_start(ui, UI_OP_MAIL, NULL, 0);
+	ui_co_to = NULL;
 }
 
 void

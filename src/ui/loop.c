@@ -580,7 +580,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 {
 	static int atexit_done;
 	struct ui ui;
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	int rc = 0, work = 0;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -656,7 +656,10 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = ui_sigfd[0];
 		pfd[2].events = POLLIN;
-		if (poll(pfd, 4, timeout) < 0 && errno != EINTR) {
+		pfd[4].fd = ui_addr_poll_fd(&ui, &timeout);
+		pfd[4].events = POLLIN;
+		pfd[4].revents = 0;
+		if (poll(pfd, 5, timeout) < 0 && errno != EINTR) {
 			rc = pt_error_set(err, PT_E_INTERNAL, errno,
 			    _("poll failed: %s"), strerror(errno));
 			break;
@@ -683,6 +686,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 		/* The pager's HTML viewer: its output, its exit, its time. */
 		if (ui_mailcap_wait_ms() >= 0)
 			(void)ui_mailcap_work(&ui);
+		ui_addr_poll(&ui, (pfd[4].revents & (POLLIN | POLLHUP)) != 0);
 		t2 = ui_now_ms();
 		work = ui_folder_work(&ui, t2 + UI_WORK_MS);
 		t3 = ui_now_ms();
@@ -698,6 +702,7 @@ ui_run(const struct cfg *cfg, struct pt_error *err)
 	}
 	ui_hist_save(&ui);
 	ui_mailcap_forget();
+	ui_addr_end();
 	ui_term_stop();
 	pt_log_quiet_stderr(0);
 	ui_signals_restore();

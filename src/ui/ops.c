@@ -349,6 +349,9 @@ ui_ops_common(struct ui *ui, enum ui_op op, uint32_t key)
 	case UI_OP_RECALL:
 		ui_compose_start(ui, op, NULL, 0);
 		return 1;
+	case UI_OP_QUERY:
+		ui_addr_query_key(ui);
+		return 1;
 	default:
 		break;
 	}

@@ -361,6 +361,7 @@ enum ui_op {
 	UI_OP_LIST_REPLY,
 	UI_OP_FORWARD,
 	UI_OP_RECALL,
+	UI_OP_QUERY,
 	UI_OP_VIEW_ATTACH,
 	UI_OP_DISPLAY_HEADERS,
 	UI_OP_VIEW_RAW,
@@ -824,6 +825,8 @@ int ui_sidebar_op(struct ui *, enum ui_op);
  * UI_OP_REPLY, UI_OP_GROUP_REPLY, UI_OP_LIST_REPLY, UI_OP_FORWARD or
  * UI_OP_RECALL; uids are the messages replied to or forwarded.
  */
+/* A new message to the addresses in to (the Q key). */
+void ui_compose_to(struct ui *, const char *to);
 void ui_compose_start(struct ui *, enum ui_op, const uint32_t *, size_t);
 /* Edits the draft file at path again (a recalled message). */
 void ui_compose_resume(struct ui *, size_t, const char *);
@@ -885,5 +888,55 @@ void ui_draft_files_remove(const char *);
 /* The account's id ("" when out of range) and its local drafts folder. */
 const char *ui_acct_id(struct ui *, size_t);
 char *ui_drafts_dir(struct ui *, size_t);
+
+/*
+ * addrcomplete.c: UI_COMPLETE_ADDRESS (the address book through the
+ * engine and compose.query_command as a child the main loop polls) and
+ * the Q key.  The pure parts are here for the unit tests.
+ */
+#define UI_QUERY_SECONDS  5             /* then the command is killed */
+#define UI_QUERY_MAX      (1024 * 1024) /* bytes of its output read */
+#define UI_QUERY_LINE_MAX 4096          /* longer lines are skipped */
+#define UI_ADDR_CANDS_MAX 200           /* candidates kept */
+
+struct ui_addr_cand {
+	char *addr;
+	char *name;    /* sanitized, "" when none */
+	char *display; /* mime_addr_display: what completion writes */
+};
+
+struct ui_addr_cands {
+	struct ui_addr_cand *v;
+	size_t n, cap;
+};
+
+/*
+ * Adds a candidate unless its address fails mime_addr_check (-1) or is
+ * there already (0, the first one stays).  The name is sanitized.
+ */
+int ui_addr_cands_add(struct ui_addr_cands *, const char *, size_t,
+    const char *, size_t);
+void ui_addr_cands_release(struct ui_addr_cands *);
+/*
+ * Reads query_command output (mutt's format) into c; returns the lines
+ * skipped as malformed (bad address, too long).
+ */
+size_t ui_query_parse(const char *, size_t, struct ui_addr_cands *);
+/* The command line: %s is the query, shell-quoted; %% is '%'. */
+char *ui_query_command(const char *fmt, const char *query);
+/* Where the last address of a comma-separated list starts. */
+size_t ui_addr_word_start(const char *);
+/* Tab in a UI_COMPLETE_ADDRESS prompt. */
+void ui_addr_complete(struct ui *, struct ui_prompt *);
+/* Draws its menu and notes above the prompt (prompt.c calls it). */
+void ui_addr_draw(struct ui *, const struct ui_prompt *);
+/* The fd to poll (lowering *timeout to its deadline), or -1. */
+int ui_addr_poll_fd(const struct ui *, int *timeout);
+/* After poll: ready when the fd was readable; enforces the deadline. */
+void ui_addr_poll(struct ui *, int ready);
+/* Stops a running command and forgets the completion (at exit). */
+void ui_addr_end(void);
+/* The Q key: "Mail to:" with completion, then a new message. */
+void ui_addr_query_key(struct ui *);
 
 #endif

@@ -157,6 +157,10 @@ ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 		free(paths);
 		return;
 	}
+	if (p->complete == UI_COMPLETE_ADDRESS) {
+		ui_addr_complete(ui, p);
+		return;
+	}
 	if (p->complete != UI_COMPLETE_FOLDER)
 		return;
 	n = ui_folder_names(ui, &names);
@@ -319,6 +323,8 @@ ui_prompt_draw(struct ui *ui)
 			curs_set(1);
 			break;
 		}
+		if (p->complete == UI_COMPLETE_ADDRESS)
+			ui_addr_draw(ui, p);
 		/* Scroll so that the cursor is on screen. */
 		col = ui_edit_scroll(&p->edit, (size_t)COLS - 1 - qw);
 		start = p->edit.scroll;

@@ -49,7 +49,7 @@ expect() {
 	pt_check "$what" test "$got" = "$want"
 }
 
-expect "commands" "doctor outbox setup" petrel ""
+expect "commands" "doctor outbox query setup" petrel ""
 expect "a command by prefix" "doctor" petrel do
 expect "long options" "--config" petrel --con
 expect "--d completes --dump-config" "--dump-config" petrel --d
@@ -59,6 +59,9 @@ pt_check "short options include the batch flags" \
 		grep -qw -- "$o" <<<"$1" || exit 1; done' _ "$got"
 expect "outbox: its commands" "discard list send" petrel outbox ""
 expect "outbox send: --force" "--force" petrel outbox send --
+expect "query: -A first" "-A" petrel query ""
+expect "query -A: accounts" "home work.mail" petrel query -A ""
+expect "query: the text is free" "" petrel query bob ""
 expect "doctor: accounts of the default config" "home work.mail" \
 	petrel doctor ""
 expect "doctor: an account by prefix" "work.mail" petrel doctor w

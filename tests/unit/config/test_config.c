@@ -1221,8 +1221,8 @@ test_cfg_defs_table(void)
 			CHECK_STR(cfg_get(cfg, d->section, d->name), d->defval);
 	}
 	CHECK_INT(n, PT_NELEM(keys));
-	/* [ui] 12, [keys] 6, [colors] 22, [compose] 4, [general] 1 */
-	CHECK_INT(nglobal, 45);
+	/* [ui] 12, [keys] 6, [colors] 22, [compose] 5, [general] 1 */
+	CHECK_INT(nglobal, 46);
 	cfg_free(&cfg);
 }
 

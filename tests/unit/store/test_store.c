@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <lmdb.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1299,6 +1300,268 @@ out:
 	cache_end();
 }
 
+/* ---- address book ---- */
+
+static struct store *
+addr_open(size_t max)
+{
+	struct store_options so;
+	struct pt_error err;
+	struct store *st;
+
+	memset(&so, 0, sizeof so);
+	so.max_addresses = max;
+	pt_error_init(&err);
+	st = store_open("work", &so, &err);
+	if (st == NULL)
+		fprintf(stderr, "  open: %s\n", err.msg);
+	return st;
+}
+
+static void
+test_store_addr_rank_and_merge(void)
+{
+	struct store_addr_use u[] = {
+	    {"ann@example.test", "Ann", 1700000000, STORE_ADDR_FROM},
+	    {"bob@example.test", "", 1700000000, STORE_ADDR_FROM},
+	    {"BOB@Example.TEST", "Bob Example", 1700000100, STORE_ADDR_FROM},
+	    {"bob@example.test", "", 1700000200, STORE_ADDR_FROM},
+	    {"carol@example.test", "Carol", 1700000000, STORE_ADDR_TO},
+	    {"not an address", "X", 1700000000, STORE_ADDR_FROM},
+	    {"\" \\\x10"
+	     "x\"@example.test",
+		"Ctl", 1700000000, STORE_ADDR_FROM},
+	    {"dave@example.test", "Old Dave", 1600000000, STORE_ADDR_FROM},
+	};
+	struct store_addr *v;
+	struct pt_error err;
+	struct store *st;
+	size_t n;
+
+	cache_begin();
+	pt_error_init(&err);
+	if ((st = addr_open(0)) == NULL) {
+		CHECK(st != NULL);
+		goto out;
+	}
+	CHECK_INT(store_addr_add(st, u, PT_NELEM(u), &err), 0);
+	CHECK_INT(store_addr_query(st, "", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 4);
+	if (n == 4) {
+		/* Written to once (4) beats received three times (3). */
+		CHECK_STR(v[0].addr, "carol@example.test");
+		CHECK_INT(v[0].written, 1);
+		CHECK_STR(v[1].addr, "bob@example.test");
+		/* The last non-empty name wins; one entry for three cases. */
+		CHECK_STR(v[1].name, "Bob Example");
+		CHECK_INT(v[1].received, 3);
+		CHECK(v[1].last == 1700000200);
+		CHECK_STR(v[2].addr, "ann@example.test");
+		/* Old uses weigh less than recent ones. */
+		CHECK_STR(v[3].addr, "dave@example.test");
+	}
+	store_addr_list_free(&v, n);
+	/* Name words and address parts, any case, UTF-8. */
+	CHECK_INT(store_addr_query(st, "EXAMPLE B", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_STR(v[0].addr, "bob@example.test");
+	store_addr_list_free(&v, n);
+	CHECK_INT(store_addr_query(st, "xample", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 4);
+	store_addr_list_free(&v, n);
+	CHECK_INT(store_addr_query(st, "xam", 1, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	store_addr_list_free(&v, n);
+	CHECK_INT(store_addr_query(st, "nobody", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 0);
+	CHECK(v == NULL);
+	{
+		struct store_addr_use z = {"zoe@example.test", "Zoë Ärger", 0,
+		    STORE_ADDR_FROM};
+
+		CHECK_INT(store_addr_add(st, &z, 1, &err), 0);
+		CHECK_INT(store_addr_query(st, "äR", 0, &v, &n, &err), 0);
+		CHECK_INT(n, 1);
+		if (n == 1)
+			CHECK_STR(v[0].name, "Zoë Ärger");
+		store_addr_list_free(&v, n);
+	}
+	store_free(&st);
+out:
+	cache_end();
+}
+
+static void
+test_store_addr_bound(void)
+{
+	struct store_addr_use u[40];
+	char addrs[40][32];
+	struct store_addr *v;
+	struct pt_error err;
+	struct store *st;
+	size_t n, i;
+
+	cache_begin();
+	pt_error_init(&err);
+	if ((st = addr_open(20)) == NULL) {
+		CHECK(st != NULL);
+		goto out;
+	}
+	/* a00 is used most; the later ones are newer. */
+	for (i = 0; i < 40; i++) {
+		snprintf(addrs[i], sizeof addrs[i], "a%02zu@example.test", i);
+		u[i].addr = addrs[i];
+		u[i].name = NULL;
+		u[i].when = 1700000000 + (int64_t)i;
+		u[i].kind = STORE_ADDR_FROM;
+	}
+	for (i = 0; i < 5; i++)
+		CHECK_INT(store_addr_add(st, u, 1, &err), 0);
+	for (i = 0; i < 40; i += 10)
+		CHECK_INT(store_addr_add(st, u + i, 10, &err), 0);
+	CHECK_INT(store_addr_query(st, NULL, 0, &v, &n, &err), 0);
+	/* Past 20 entries, down to 18; a00 stays, the oldest rare ones go. */
+	CHECK(n <= 20 && n >= 18);
+	if (n > 1) {
+		CHECK_STR(v[0].addr, "a00@example.test");
+		CHECK_STR(v[1].addr, "a39@example.test");
+		for (i = 0; i < n; i++)
+			CHECK(strcmp(v[i].addr, "a01@example.test") != 0);
+	}
+	store_addr_list_free(&v, n);
+	store_free(&st);
+out:
+	cache_end();
+}
+
+static void
+test_store_addr_damaged_removed(void)
+{
+	struct store_addr_use u[] = {
+	    {"ann@example.test", "Ann", 1700000000, STORE_ADDR_FROM},
+	    {"bob@example.test", "Bob", 1700000000, STORE_ADDR_FROM},
+	};
+	struct store_addr *v;
+	struct pt_error err;
+	struct store *st;
+	MDB_txn *txn;
+	MDB_stat ms;
+	MDB_val k, d;
+	size_t n;
+
+	cache_begin();
+	pt_error_init(&err);
+	if ((st = addr_open(0)) == NULL) {
+		CHECK(st != NULL);
+		goto out;
+	}
+	CHECK_INT(store_addr_add(st, u, 2, &err), 0);
+	/* Garbage in bob's record and a foreign key, by hand. */
+	CHECK_INT(mdb_txn_begin(st->env->env, NULL, 0, &txn), 0);
+	k.mv_data = (void *)"bob@example.test";
+	k.mv_size = 16;
+	d.mv_data = (void *)"\x01\x00\x40garbage";
+	d.mv_size = 10;
+	CHECK_INT(mdb_put(txn, st->env->addr, &k, &d, 0), 0);
+	k.mv_data = (void *)"zz";
+	k.mv_size = 2;
+	CHECK_INT(mdb_put(txn, st->env->addr, &k, &d, 0), 0);
+	CHECK_INT(mdb_txn_commit(txn), 0);
+	CHECK_INT(store_addr_query(st, "", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_STR(v[0].addr, "ann@example.test");
+	store_addr_list_free(&v, n);
+	/* The query removed them. */
+	CHECK_INT(mdb_txn_begin(st->env->env, NULL, MDB_RDONLY, &txn), 0);
+	CHECK_INT(mdb_stat(txn, st->env->addr, &ms), 0);
+	CHECK_INT(ms.ms_entries, 1);
+	mdb_txn_abort(txn);
+	/* A new use of bob makes his entry again. */
+	CHECK_INT(store_addr_add(st, u + 1, 1, &err), 0);
+	CHECK_INT(store_addr_query(st, "bob", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_INT(v[0].received, 1);
+	store_addr_list_free(&v, n);
+	store_free(&st);
+out:
+	cache_end();
+}
+
+static void
+test_store_addr_from_batches(void)
+{
+	struct store_batch *b;
+	struct store_msg m;
+	struct msgbuf mb;
+	struct store_addr *v;
+	struct pt_error err;
+	struct store *st;
+	size_t n;
+
+	cache_begin();
+	pt_error_init(&err);
+	if ((st = addr_open(0)) == NULL) {
+		CHECK(st != NULL);
+		goto out;
+	}
+	/* Ten messages from ten senders; stored twice, counted once. */
+	CHECK_INT(put_range(st, "INBOX", 8, 1, 10), 0);
+	CHECK_INT(put_range(st, "INBOX", 8, 1, 10), 0);
+	CHECK_INT(store_addr_query(st, "zoe3", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_STR(v[0].name, "Zoë Ünïcode 3");
+		CHECK_INT(v[0].received, 1);
+		CHECK(v[0].last == 1700000000 + 3 * 60 - 5);
+	}
+	store_addr_list_free(&v, n);
+	/* The Sent folder records its To, written to, not its From. */
+	b = store_batch_begin(st, "Sent", 3, &err);
+	CHECK(b != NULL);
+	if (b != NULL) {
+		store_batch_set_sent(b);
+		make_msg(&m, &mb, 1);
+		snprintf(mb.s[STORE_TO], 128,
+		    "\"Doe, Jane\" <jane@example.test>, Ålice "
+		    "<alice@example.org>");
+		m.cc = "Cecil <cecil@example.test>, bad@, late@example.test";
+		CHECK_INT(store_batch_put(b, &m, &err), 0);
+		CHECK_INT(store_batch_commit(&b, &err), 0);
+	}
+	CHECK_INT(store_addr_query(st, "", 3, &v, &n, &err), 0);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		/* Equal ranks: by address. */
+		CHECK_STR(v[0].addr, "alice@example.org");
+		CHECK_STR(v[0].name, "Ålice");
+		CHECK_INT(v[0].written, 1);
+		CHECK_STR(v[1].addr, "cecil@example.test");
+		CHECK_STR(v[2].addr, "jane@example.test");
+		CHECK_STR(v[2].name, "Doe, Jane");
+	}
+	store_addr_list_free(&v, n);
+	/* The Cc too, up to an address that does not parse. */
+	CHECK_INT(store_addr_query(st, "cecil", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_INT(v[0].written, 1);
+	store_addr_list_free(&v, n);
+	CHECK_INT(store_addr_query(st, "late", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 0);
+	store_addr_list_free(&v, n);
+	CHECK_INT(store_addr_query(st, "zoe1@", 0, &v, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_INT(v[0].received, 1); /* not counted from Sent */
+	store_addr_list_free(&v, n);
+	store_free(&st);
+out:
+	cache_end();
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_store_queue),
     PT_TEST(test_store_record_fix_roundtrip),
@@ -1323,6 +1586,10 @@ static const struct pt_test tests[] = {
     PT_TEST(test_store_evicts_least_recent_folder),
     PT_TEST(test_store_order_sorted_when_stale),
     PT_TEST(test_store_body_cache),
+    PT_TEST(test_store_addr_rank_and_merge),
+    PT_TEST(test_store_addr_bound),
+    PT_TEST(test_store_addr_damaged_removed),
+    PT_TEST(test_store_addr_from_batches),
     {NULL, NULL},
 };
 
@@ -1332,5 +1599,6 @@ main(void)
 	/* Keep the expected warnings (rebuilds, skipped records) quiet. */
 	if (getenv("PT_TEST_VERBOSE") == NULL)
 		pt_log_quiet_stderr(1);
+	setlocale(LC_CTYPE, "C.UTF-8");
 	return pt_test_run(tests);
 }

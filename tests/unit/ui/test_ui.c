@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include <curses.h>
 
 #include "petrel/core.h"
+#include "petrel/mime.h"
 
 #include "src/ui/private.h"
 #include "tests/harness/pt_test.h"
@@ -1018,6 +1020,163 @@ test_edit_complete_path(void)
 	rmdir(base);
 }
 
+/* ---- address completion (addrcomplete.c) ---- */
+
+/* 1 when text parses as one address equal to addr (the send check). */
+static int
+sendable(const char *text, const char *addr, const char *name)
+{
+	struct mime_addrlist l = {0};
+	struct pt_error err;
+	int ok;
+
+	pt_error_init(&err);
+	ok = mime_addrlist_parse(text, &l, &err) == 0 && l.n == 1 &&
+	     strcmp(l.v[0].addr, addr) == 0 &&
+	     strcmp(l.v[0].name != NULL ? l.v[0].name : "", name) == 0;
+	if (!ok)
+		fprintf(stderr, "  '%s' does not parse back: %s\n", text,
+		    err.msg);
+	mime_addrlist_release(&l);
+	return ok;
+}
+
+static void
+test_query_parse_mutt_format(void)
+{
+	struct ui_addr_cands c = {0};
+	const char out[] = "Searching database ... 5 entries ... 4 matching:\n"
+			   "bob@example.test\tBob Example\tfriends\n"
+			   "doe@example.test\tDoe, \"Jane\" (work)\r\n"
+			   "noname@example.test\n"
+			   "\n"
+			   "not an address\tNobody\n"
+			   "BOB@example.test\tBob again\n"
+			   "  <spaced@example.test>  \tSpaced\n"
+			   "esc@example.test\tEvil\x1b[2J\xff\xfeName\n"
+			   "last@example.test\tNo newline";
+	size_t bad, i;
+
+	bad = ui_query_parse(out, sizeof out - 1, &c);
+	CHECK_INT(bad, 1);
+	CHECK_INT(c.n, 6);
+	if (c.n != 6)
+		goto out;
+	CHECK_STR(c.v[0].addr, "bob@example.test");
+	CHECK_STR(c.v[0].name, "Bob Example");
+	CHECK_STR(c.v[0].display, "Bob Example <bob@example.test>");
+	CHECK_STR(c.v[1].name, "Doe, \"Jane\" (work)");
+	CHECK_STR(c.v[2].display, "noname@example.test");
+	CHECK_STR(c.v[3].addr, "spaced@example.test");
+	/* Nothing raw from the program reaches the line. */
+	CHECK(strchr(c.v[4].name, '\x1b') == NULL);
+	CHECK(pt_utf8_valid(c.v[4].name, strlen(c.v[4].name)));
+	CHECK_STR(c.v[5].name, "No newline");
+	/* Every completion passes the check before sending. */
+	for (i = 0; i < c.n; i++)
+		CHECK(sendable(c.v[i].display, c.v[i].addr, c.v[i].name));
+out:
+	ui_addr_cands_release(&c);
+}
+
+static void
+test_query_parse_limits(void)
+{
+	struct ui_addr_cands c = {0};
+	struct pt_buf b;
+	size_t i, bad;
+
+	/* A line past UI_QUERY_LINE_MAX is skipped, the next one is read. */
+	pt_buf_init(&b, 0);
+	pt_buf_addstr(&b, "status\nlong@example.test\t", NULL);
+	for (i = 0; i < UI_QUERY_LINE_MAX; i++)
+		pt_buf_addch(&b, 'x', NULL);
+	pt_buf_addstr(&b, "\nok@example.test\tOK\n", NULL);
+	/* Non-UTF-8 in an address: not an address. */
+	pt_buf_addstr(&b, "z\xe9@example.test\tLatin-1\n", NULL);
+	bad = ui_query_parse(b.data, b.len, &c);
+	CHECK_INT(bad, 2);
+	CHECK_INT(c.n, 1);
+	if (c.n == 1)
+		CHECK_STR(c.v[0].addr, "ok@example.test");
+	ui_addr_cands_release(&c);
+	/* At most UI_ADDR_CANDS_MAX candidates, however long the output. */
+	pt_buf_reset(&b);
+	pt_buf_addstr(&b, "status\n", NULL);
+	for (i = 0; i < UI_ADDR_CANDS_MAX + 50; i++)
+		pt_buf_printf(&b, NULL, "u%zu@example.test\tU\n", i);
+	(void)ui_query_parse(b.data, b.len, &c);
+	CHECK_INT(c.n, UI_ADDR_CANDS_MAX);
+	ui_addr_cands_release(&c);
+	/* Empty output, and the status line alone. */
+	CHECK_INT(ui_query_parse("", 0, &c), 0);
+	CHECK_INT(ui_query_parse("only a status line", 18, &c), 0);
+	CHECK_INT(c.n, 0);
+	pt_buf_release(&b);
+}
+
+static void
+test_query_command_quoting(void)
+{
+	char *s;
+
+	s = ui_query_command("khard email --parsable %s", "bo");
+	CHECK_STR(s, "khard email --parsable 'bo'");
+	free(s);
+	s = ui_query_command("q %s 100%%", "it's $(rm -rf /) `x` \"y\"");
+	CHECK_STR(s, "q 'it'\\''s $(rm -rf /) `x` \"y\"' 100%");
+	free(s);
+	s = ui_query_command("no-arg", "bo");
+	CHECK_STR(s, "no-arg");
+	free(s);
+}
+
+static void
+test_addr_word_start(void)
+{
+	CHECK_INT(ui_addr_word_start("bo"), 0);
+	CHECK_INT(ui_addr_word_start("ann, bo"), 5);
+	CHECK_INT(ui_addr_word_start("ann,bo"), 4);
+	/* A comma inside a quoted name does not start a new address. */
+	CHECK_INT(ui_addr_word_start("\"Doe, Jane\" <j@x.test>, b"), 24);
+	CHECK_INT(ui_addr_word_start("\"Doe, Ja"), 0);
+	CHECK_INT(ui_addr_word_start("a@x.test, "), 10);
+}
+
+static void
+test_addr_cands_names_quoted(void)
+{
+	static const char *const names[] = {"Doe, Jane", "O'Brien",
+	    "Zoë \"Z\" Ärger", "back\\slash", "at@sign", "(paren)", "a.b",
+	    "  spaced  "};
+	struct ui_addr_cands c = {0};
+	size_t i;
+
+	for (i = 0; i < PT_NELEM(names); i++) {
+		char a[32];
+
+		snprintf(a, sizeof a, "n%zu@example.test", i);
+		CHECK_INT(ui_addr_cands_add(&c, a, strlen(a), names[i],
+			      strlen(names[i])),
+		    0);
+	}
+	/* The same address in another case is not added twice. */
+	CHECK_INT(ui_addr_cands_add(&c, "N0@EXAMPLE.test", 15, "X", 1), 0);
+	CHECK_INT(c.n, PT_NELEM(names));
+	CHECK_INT(ui_addr_cands_add(&c, "x@", 2, NULL, 0), -1);
+	/* mime_addr_check lets a control character into a quoted pair of
+	 * a local part; the send check does not, nor does completion. */
+	CHECK_INT(ui_addr_cands_add(&c,
+		      "\" \\\x10"
+		      "ccc\"@z",
+		      10, "t'", 2),
+	    -1);
+	for (i = 0; i < c.n; i++)
+		CHECK(sendable(c.v[i].display, c.v[i].addr, c.v[i].name));
+	CHECK_STR(c.v[7].name, "spaced");
+	ui_addr_cands_release(&c);
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_thread_build_simple_chain),
     PT_TEST(test_thread_build_out_of_order_and_missing_parent),
@@ -1045,6 +1204,11 @@ static const struct pt_test tests[] = {
     PT_TEST(test_edit_scroll),
     PT_TEST(test_edit_complete),
     PT_TEST(test_edit_complete_path),
+    PT_TEST(test_query_parse_mutt_format),
+    PT_TEST(test_query_parse_limits),
+    PT_TEST(test_query_command_quoting),
+    PT_TEST(test_addr_word_start),
+    PT_TEST(test_addr_cands_names_quoted),
     {NULL, NULL},
 };
 
