@@ -1251,6 +1251,134 @@ test_mime_wrap_cjk(void)
 	free(s);
 }
 
+/*
+ * UAX #14 for Chinese, Japanese and Korean, at 20, 40 and 80 columns:
+ * breaks between ideographs and kana, none before closing punctuation,
+ * small kana or the prolonged sound mark, none after opening
+ * punctuation; Latin words whole; Korean breaks at spaces.
+ */
+static const char mime_ja[] =
+    "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。"
+    "何でも薄暗いじめじめした所で「ニャーニャー」泣いていた事だけは記憶"
+    "している。（UAX #14）はUnicodeの規則です。";
+static const char mime_zh[] =
+    "我们在北京召开了会议，讨论了关于Unicode标准（第十五版）的问题。"
+    "大家都认为：这个问题很重要！";
+static const char mime_ko[] = "대한민국은 민주공화국이다. 대한민국의 "
+			      "주권은 국민에게 있고, 모든 권력은 "
+			      "국민으로부터 나온다.";
+
+static void
+test_mime_wrap_cjk_20(void)
+{
+	char *s;
+
+	s = wrap(mime_ja, 20, NULL);
+	CHECK_STR(s, "吾輩は猫である。名前\n"
+		     "はまだ無い。どこで生\n"
+		     "れたかとんと見当がつ\n"
+		     "かぬ。何でも薄暗いじ\n"
+		     "めじめした所で\n" /* not after 「, not before ャ */
+		     "「ニャーニャー」泣い\n"
+		     "ていた事だけは記憶し\n"
+		     "ている。（UAX #14）\n"
+		     "はUnicodeの規則で\n" /* not before 。 */
+		     "す。\n");
+	free(s);
+	s = wrap(mime_zh, 20, NULL);
+	CHECK_STR(s, "我们在北京召开了会\n" /* not before ， */
+		     "议，讨论了关于\n"
+		     "Unicode标准（第十五\n"
+		     "版）的问题。大家都认\n"
+		     "为：这个问题很重要！\n");
+	free(s);
+	s = wrap(mime_ko, 20, NULL);
+	CHECK_STR(s, "대한민국은\n"
+		     "민주공화국이다.\n"
+		     "대한민국의 주권은\n"
+		     "국민에게 있고, 모든\n"
+		     "권력은 국민으로부터\n"
+		     "나온다.\n");
+	free(s);
+}
+
+static void
+test_mime_wrap_cjk_40_80(void)
+{
+	char *s;
+
+	s = wrap(mime_ja, 40, NULL);
+	CHECK_STR(s, "吾輩は猫である。名前はまだ無い。どこで生\n"
+		     "れたかとんと見当がつかぬ。何でも薄暗いじ\n"
+		     "めじめした所で「ニャーニャー」泣いていた\n"
+		     "事だけは記憶している。（UAX #14）は\n"
+		     "Unicodeの規則です。\n");
+	free(s);
+	s = wrap(mime_zh, 40, NULL);
+	CHECK_STR(s, "我们在北京召开了会议，讨论了关于Unicode\n"
+		     "标准（第十五版）的问题。大家都认为：这个\n"
+		     "问题很重要！\n");
+	free(s);
+	s = wrap(mime_ko, 40, NULL);
+	CHECK_STR(s, "대한민국은 민주공화국이다. 대한민국의\n"
+		     "주권은 국민에게 있고, 모든 권력은\n"
+		     "국민으로부터 나온다.\n");
+	free(s);
+	s = wrap(mime_ja, 80, NULL);
+	CHECK_STR(s, "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見"
+		     "当がつかぬ。何でも薄暗いじ\n"
+		     "めじめした所で「ニャーニャー」泣いていた事だけは記憶して"
+		     "いる。（UAX #14）は\n"
+		     "Unicodeの規則です。\n");
+	free(s);
+	s = wrap(mime_zh, 80, NULL);
+	CHECK_STR(s, "我们在北京召开了会议，讨论了关于Unicode标准（第十五版）"
+		     "的问题。大家都认为：这个\n"
+		     "问题很重要！\n");
+	free(s);
+	s = wrap(mime_ko, 80, NULL);
+	CHECK_STR(s, "대한민국은 민주공화국이다. 대한민국의 주권은 국민에게 "
+		     "있고, 모든 권력은\n"
+		     "국민으로부터 나온다.\n");
+	free(s);
+}
+
+/* Kinsoku with ASCII punctuation, and rows never wider than the width. */
+static void
+test_mime_wrap_kinsoku(void)
+{
+	static const char *const texts[] = {mime_ja, mime_zh, mime_ko,
+	    "日本語(テスト)です、ええ。",
+	    "「「「「「「「「「「」」」」」」」」」」", "ーーーーーーーーーー",
+	    "abc日本def語。。。。"};
+	unsigned w;
+	size_t i;
+	char *s;
+
+	s = wrap("日本語です。", 10, NULL);
+	CHECK_STR(s, "日本語で\nす。\n"); /* not before 。 */
+	free(s);
+	s = wrap("これは(test)です", 10, NULL);
+	CHECK_STR(s, "これは\n(test)です\n");
+	free(s);
+	s = wrap("ひらがな、カタカナ", 9, NULL);
+	CHECK_STR(s, "ひらが\nな、カタ\nカナ\n");
+	free(s);
+	/* Nothing may break: a forced break by width. */
+	s = wrap("「「「「「", 6, NULL);
+	CHECK_STR(s, "「「「\n「「\n");
+	free(s);
+	for (i = 0; i < PT_NELEM(texts); i++)
+		for (w = 2; w <= 41; w++) {
+			const char *p, *nl;
+
+			s = wrap(texts[i], w, NULL);
+			for (p = s; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+				CHECK(pt_utf8_width(p, (size_t)(nl - p)) <= w);
+			free(s);
+		}
+}
+
 static void
 test_mime_wrap_prefixes(void)
 {
@@ -1329,6 +1457,27 @@ test_mime_render_lookalike_sender(void)
 	}
 	CHECK(mime_lookalike("PayPal <service@p\xD0\xB0ypal.com>"));
 	CHECK(!mime_lookalike("PayPal <service@paypal.com>"));
+}
+
+/* format=flowed Japanese (DelSp) is joined, then wrapped by UAX #14. */
+static void
+test_mime_render_flowed_cjk(void)
+{
+	const char *msg = "From: a@example.jp\n"
+			  "Content-Type: text/plain; charset=utf-8; "
+			  "format=flowed; delsp=yes\n\n"
+			  "吾輩は猫である。名前はまだ無 \n"
+			  "い。どこで生れたかとんと見当 \n"
+			  "がつかぬ。\n";
+	char *s = render(msg, 20);
+
+	CHECK_STR(s, "From: a@example.jp\n"
+		     "\n"
+		     "吾輩は猫である。名前\n"
+		     "はまだ無い。どこで生\n"
+		     "れたかとんと見当がつ\n"
+		     "かぬ。\n");
+	free(s);
 }
 
 static void
@@ -2214,9 +2363,13 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_wrap_words),
     PT_TEST(test_mime_wrap_long_word),
     PT_TEST(test_mime_wrap_cjk),
+    PT_TEST(test_mime_wrap_cjk_20),
+    PT_TEST(test_mime_wrap_cjk_40_80),
+    PT_TEST(test_mime_wrap_kinsoku),
     PT_TEST(test_mime_wrap_prefixes),
     PT_TEST(test_mime_render_simple),
     PT_TEST(test_mime_render_lookalike_sender),
+    PT_TEST(test_mime_render_flowed_cjk),
     PT_TEST(test_mime_render_no_headers),
     PT_TEST(test_mime_render_sanitizes_everything),
     PT_TEST(test_mime_render_alternative),
