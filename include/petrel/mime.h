@@ -14,8 +14,9 @@
  *	src/mime/rfc2047.c	encoded words, address lists for display
  *	src/mime/flowed.c	format=flowed (RFC 3676), text/enriched
  *	src/mime/html.c		HTML to plain text
- *	src/mime/wrap.c		wrapping by display width
+ *	src/mime/wrap.c		wrapping by display width, UAX #14 for CJK
  *	src/mime/render.c	a whole message as the pager shows it
+ *	src/mime/lookalike.c	look-alike senders (UTS #39), punycode
  *	src/mime/skeleton.c	a message rebuilt from its IMAP structure
  *				and the parts fetched
  *	src/mime/private.h	what the files above share
@@ -57,9 +58,11 @@
  *     the data becomes U+FFFD, so a C string cannot hide a suffix.
  *   - Decoded text may still contain control characters.  Only the
  *     output of mime_render is terminal-safe (it passed pt_sanitize).
- *   - A From whose words mix Latin, Greek and Cyrillic letters, or that
- *     holds a fullwidth "@" or a punycode label, gets a note
- *     (mime_lookalike); confusables within one script are not caught.
+ *   - A From whose words mix Latin, Greek and Cyrillic letters, that
+ *     holds a fullwidth "@" or undecodable punycode, or whose name or
+ *     domain label is written wholly in Cyrillic, Greek, Armenian or
+ *     Cherokee letters that look Latin (UTS #39 whole-script
+ *     confusables, "xn--" labels decoded) gets a note (mime_lookalike).
  *
  * Threads: every function may be called from any thread; nothing here
  * keeps global state (iconv descriptors are opened per call).
@@ -330,14 +333,16 @@ char *mime_part_section(const struct mime_part *);
 void mime_missing_add(struct mime_missing *, const struct mime_part *);
 
 /*
- * 1 when a decoded From field (mime_address_decode) looks made to
- * imitate someone: a word mixing Latin, Greek and Cyrillic letters, a
- * fullwidth at sign, or a punycode domain label.  mime_render notes it
- * under the From line; a caller that shows headers itself asks here.
+ * When a decoded From field (mime_address_decode) looks made to imitate
+ * someone, the note to show under it (translated; the caller frees it),
+ * else NULL: a word mixing Latin, Greek and Cyrillic letters, a
+ * fullwidth at sign, punycode that does not decode, or a name or domain
+ * label written in another script's Latin look-alikes, which the note
+ * names ("... looks like apple.com written in Cyrillic letters").
+ * mime_render notes it under the From line; a caller that shows headers
+ * itself asks here.
  */
-int mime_lookalike(const char *);
-/* The note shown under such a From line (translated, static). */
-const char *mime_lookalike_note(void);
+char *mime_lookalike(const char *);
 
 /*
  * The message as the pager shows it: From, To, Cc, Date and Subject,

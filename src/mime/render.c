@@ -50,7 +50,6 @@ static void render_notes(struct render *, unsigned, const char *,
 static void render_size(char *, size_t, size_t);
 static char *render_cut(char *, size_t);
 static void render_headers(struct render *, const struct mime_part *);
-static int render_script(uint32_t);
 static void render_message(struct render *, const struct mime_part *);
 static void render_entity(struct render *, const struct mime_part *);
 static void render_child(struct render *, const struct mime_part *);
@@ -203,7 +202,7 @@ render_headers(struct render *r, const struct mime_part *m)
 	    "Subject"};
 	struct pt_buf line;
 	size_t i;
-	char *v;
+	char *v, *note;
 
 	for (i = 0; i < PT_NELEM(names); i++) {
 		const struct mime_header *h = mime_header_find(m, names[i]);
@@ -221,59 +220,12 @@ render_headers(struct render *r, const struct mime_part *m)
 		(void)pt_sanitize(&line, v, strlen(v), 0, NULL);
 		render_block(r, line.data, line.len, "    ");
 		pt_buf_release(&line);
-		if (i == 0 && mime_lookalike(v))
-			render_note(r, "%s", mime_lookalike_note());
+		if (i == 0 && (note = mime_lookalike(v)) != NULL) {
+			render_note(r, "%s", note);
+			free(note);
+		}
 		free(v);
 	}
-}
-
-/* The script of a letter, for spotting mixed-script words. */
-static int
-render_script(uint32_t cp)
-{
-	if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-	    (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-	    (cp >= 0x1E00 && cp <= 0x1EFF))
-		return 1; /* Latin */
-	if ((cp >= 0x370 && cp <= 0x3FF) || (cp >= 0x1F00 && cp <= 0x1FFF))
-		return 2; /* Greek */
-	if (cp >= 0x400 && cp <= 0x52F)
-		return 3; /* Cyrillic */
-	return 0;
-}
-
-/* Mixed scripts are looked for word by word ("p<U+0430>ypal"). */
-const char *
-mime_lookalike_note(void)
-{
-	return _("the sender mixes alphabets or uses look-alike characters: "
-		 "check who it really is");
-}
-
-int
-mime_lookalike(const char *s)
-{
-	size_t len = strlen(s), n, i;
-	unsigned seen = 0;
-	uint32_t cp;
-
-	for (i = 0; i < len; i += n) {
-		int sc;
-
-		n = pt_utf8_decode(s + i, len - i, &cp);
-		if (cp == 0xFF20)
-			return 1;
-		if ((i == 0 || s[i - 1] == '@' || s[i - 1] == '.') &&
-		    mime_ci_prefix(s + i, len - i, "xn--"))
-			return 1;
-		if ((sc = render_script(cp)) != 0)
-			seen |= 1u << sc;
-		else if (!(cp >= '0' && cp <= '9') && cp != '-' && cp != '_')
-			seen = 0; /* a word ends */
-		if ((seen & (seen - 1)) != 0)
-			return 1;
-	}
-	return 0;
 }
 
 static void

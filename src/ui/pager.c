@@ -359,7 +359,7 @@ ui_pager_headers(struct ui *ui, const struct mime_msg *m, struct pt_buf *out,
 	    "resent-to", NULL};
 	const struct mime_part *root = mime_msg_root(m);
 	const char *want = cfg_get(ui->cfg, "ui", "pager_headers");
-	char name[128], *v, *line, *san;
+	char name[128], *v, *line, *san, *note;
 	const char *raw;
 	struct pt_buf b;
 	const char *p, *e;
@@ -411,12 +411,15 @@ ui_pager_headers(struct ui *ui, const struct mime_msg *m, struct pt_buf *out,
 				isaddr = 1;
 		v = isaddr ? mime_address_decode(raw, len)
 			   : mime_header_decode(raw, len);
-		if (isaddr && strcasecmp(name, "from") == 0 &&
-		    mime_lookalike(v))
-			line = pt_xasprintf("%s: %s\n[-- %s --]", name, v,
-			    mime_lookalike_note());
+		note = isaddr && strcasecmp(name, "from") == 0
+			   ? mime_lookalike(v)
+			   : NULL;
+		if (note != NULL)
+			line =
+			    pt_xasprintf("%s: %s\n[-- %s --]", name, v, note);
 		else
 			line = pt_xasprintf("%s: %s", name, v);
+		free(note);
 		pt_buf_reset(&b);
 		(void)pt_sanitize(&b, line, strlen(line), PT_SAN_NEWLINES,
 		    NULL);

@@ -1436,18 +1436,20 @@ test_mime_render_lookalike_sender(void)
 	    "From: \xD0\x90\xD1\x80\xD1\x80le <a@example.org>\n\nx\n",
 	    "From: support\uFF20apple.com\n\nx\n",
 	    "From: s@xn--80ak6aa92e.com\n\nx\n",
+	    "From: =?UTF-8?B?0YDQsNGD0YDQsNOP?= <s@example.org>\n\nx\n",
 	};
 	static const char *const good[] = {
 	    "From: =?UTF-8?Q?Jos=C3=A9?= <jose@example.org>\n\nx\n",
 	    "From: \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD <ivan@example.ru>\n\nx\n",
 	    "From: \xE5\xB1\xB1\xE7\x94\xB0 Taro <t@example.jp>\n\nx\n",
+	    "From: Hans <h@xn--mnchen-3ya.de>\n\nx\n",
 	};
 	size_t i;
 	char *s;
 
 	for (i = 0; i < PT_NELEM(bad); i++) {
 		s = render(bad[i], 80);
-		CHECK(strstr(s, "\n[-- the sender mixes alphabets") != NULL);
+		CHECK(strstr(s, "\n[-- the sender") != NULL);
 		free(s);
 	}
 	for (i = 0; i < PT_NELEM(good); i++) {
@@ -1455,8 +1457,78 @@ test_mime_render_lookalike_sender(void)
 		CHECK(strstr(s, "[-- the sender") == NULL);
 		free(s);
 	}
-	CHECK(mime_lookalike("PayPal <service@p\xD0\xB0ypal.com>"));
-	CHECK(!mime_lookalike("PayPal <service@paypal.com>"));
+	s = render(bad[4], 80);
+	CHECK_STR(s, "From: раураӏ <s@example.org>\n"
+		     "[-- the sender's name or address looks like paypal "
+		     "written in Cyrillic letters:\n"
+		     "    check who it really is --]\n"
+		     "\n"
+		     "x\n");
+	free(s);
+}
+
+#define LOOK_NOTE(what, script)                                                \
+	"the sender's name or address looks like " what " written in " script  \
+	" letters: check who it really is"
+#define LOOK_MIXED                                                             \
+	"the sender mixes alphabets or uses look-alike characters: check "     \
+	"who it really is"
+
+/* UTS #39 whole-script confusables, and mixed scripts. */
+static void
+test_mime_lookalike(void)
+{
+	static const struct {
+		const char *from, *note; /* NULL: not flagged */
+	} t[] = {
+	    /* Whole-script confusables, named. */
+	    {"Apple <id@аррӏе.com>", LOOK_NOTE("apple.com", "Cyrillic")},
+	    {"s@xn--80ak6aa92e.com", LOOK_NOTE("apple.com", "Cyrillic")},
+	    {"s@XN--80AK6AA92E.com", LOOK_NOTE("apple.com", "Cyrillic")},
+	    {"x@mail.xn--80ak6aa92e.xn--p1ai",
+		LOOK_NOTE("mail.apple.рф", "Cyrillic")},
+	    {"раураӏ <service@example.org>", LOOK_NOTE("paypal", "Cyrillic")},
+	    {"PayPal <service@раураӏ.com>",
+		LOOK_NOTE("paypal.com", "Cyrillic")},
+	    {"ΝΙΚΕ <n@example.com>", LOOK_NOTE("nike", "Greek")},
+	    {"Service <a@οκ.example>", NULL}, /* κ: no Latin look-alike */
+	    {"հօօց <a@example.am>", LOOK_NOTE("hoog", "Armenian")},
+	    {"ᏣᎳᎩ <a@example.org>", NULL}, /* Tsalagi: Ꮳ has none */
+	    {"ᏚᎢᎪᎡ <a@example.org>", LOOK_NOTE("star", "Cherokee")},
+	    {"ｐａｙｐａｌ <x@example.com>", LOOK_NOTE("paypal", "fullwidth")},
+	    /* Mixed scripts, fullwidth @, broken punycode. */
+	    {"PayPal <service@pаypal.com>", LOOK_MIXED},
+	    {"PayPal <service@ехаmрlе.com>", LOOK_MIXED},
+	    {"support\uFF20apple.com", LOOK_MIXED},
+	    {"ｐaypal <x@example.com>", LOOK_MIXED},
+	    {"x@xn--zz.com", LOOK_MIXED},
+	    {"x@xn--a.com", LOOK_MIXED},
+	    {"x@xn--80ak6aa92e-.com", LOOK_MIXED},
+	    /* Real names and domains: letters with no Latin look-alike. */
+	    {"Иван Петров <ivan@example.ru>", NULL},
+	    {"Ольга Смирнова <olga@почта.рф>", NULL},
+	    {"Егор Соколов <egor@example.ru>", NULL},
+	    {"Анна <anna@xn--80a1acny.xn--p1ai>", NULL},
+	    {"Νίκος Παπαδόπουλος <nikos@example.gr>", NULL},
+	    {"Γιώργος <g@example.gr>", NULL},
+	    {"Արամ Խաչատրյան <aram@example.am>", NULL},
+	    {"ＮＴＴドコモ <info@example.jp>", NULL},
+	    {"山田 Taro <t@example.jp>", NULL},
+	    {"Hans <h@xn--mnchen-3ya.de>", NULL},
+	    {"Mr. O <o@example.org>", NULL},
+	    {"", NULL},
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < PT_NELEM(t); i++) {
+		s = mime_lookalike(t[i].from);
+		if (t[i].note == NULL)
+			CHECK(s == NULL);
+		else
+			CHECK_STR(s != NULL ? s : "(none)", t[i].note);
+		free(s);
+	}
 }
 
 /* format=flowed Japanese (DelSp) is joined, then wrapped by UAX #14. */
@@ -2369,6 +2441,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_mime_wrap_prefixes),
     PT_TEST(test_mime_render_simple),
     PT_TEST(test_mime_render_lookalike_sender),
+    PT_TEST(test_mime_lookalike),
     PT_TEST(test_mime_render_flowed_cjk),
     PT_TEST(test_mime_render_no_headers),
     PT_TEST(test_mime_render_sanitizes_everything),
