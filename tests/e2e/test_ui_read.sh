@@ -138,6 +138,24 @@ pt_check "the look-alike sender is flagged" \
 	ui_shows "[-- the sender mixes alphabets or uses look-alike"
 ui_keys q
 
+# One written wholly in Cyrillic letters that look Latin is named.
+printf '%s\r\n' "From: =?UTF-8?B?0YDQsNGD0YDQsNOP?= <service@xn--80ak6aa92e.example>" \
+	"To: alice@example.test" "Subject: Whole-script sender" \
+	"Date: Tue, 02 Jan 2024 11:00:00 +0000" "Message-ID: <wholescript@e2e.test>" \
+	"MIME-Version: 1.0" "Content-Type: text/plain; charset=utf-8" \
+	"" "Please log in again." >"$out/wholescript.eml"
+bash "$top_srcdir/tests/servers/mailservers.sh" deliver "$ms_dir" alice \
+	"$out/wholescript.eml" >/dev/null
+pt_check "the whole-script message arrives" ui_wait "Whole-script sender"
+ui_keys /
+ui_type "Whole-script"
+ui_keys Enter
+ui_keys Enter
+pt_check "the pager opens it" ui_wait "Please log in again."
+pt_check "the whole-script sender is named" \
+	ui_shows "looks like paypal written in Cyrillic"
+ui_keys q
+
 ui_keys q
 pt_check "q quits" ui_exited
 pt_check "nothing on stderr" test ! -s "$ui_home/stderr"
