@@ -130,8 +130,11 @@ mime_no_break_after(uint32_t cp)
 static int
 mime_break_between(uint32_t prev, int w1, uint32_t cp, int w2)
 {
-	int id1 = w1 == 2 && !mime_hangul(prev);
-	int id2 = w2 == 2 && !mime_hangul(cp);
+	/* Fullwidth digits are numbers (NU): "２０２４" stays whole. */
+	int id1 = w1 == 2 && !mime_hangul(prev) &&
+		  !(prev >= 0xFF10 && prev <= 0xFF19);
+	int id2 =
+	    w2 == 2 && !mime_hangul(cp) && !(cp >= 0xFF10 && cp <= 0xFF19);
 
 	if (!id1 && !id2)
 		return 0;

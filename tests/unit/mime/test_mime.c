@@ -1364,6 +1364,10 @@ test_mime_wrap_kinsoku(void)
 	s = wrap("ひらがな、カタカナ", 9, NULL);
 	CHECK_STR(s, "ひらが\nな、カタ\nカナ\n");
 	free(s);
+	/* Fullwidth digits are one number. */
+	s = wrap("西暦２０２４年です", 10, NULL);
+	CHECK_STR(s, "西暦\n２０２４年\nです\n");
+	free(s);
 	/* Nothing may break: a forced break by width. */
 	s = wrap("「「「「「", 6, NULL);
 	CHECK_STR(s, "「「「\n「「\n");
