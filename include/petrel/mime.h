@@ -238,8 +238,10 @@ int mime_enriched_to_text(struct pt_buf *, const char *, size_t, int,
 int mime_html_to_text(struct pt_buf *, const char *, size_t, unsigned,
     struct pt_error *);
 /*
- * Wraps lines longer than width columns at spaces (or between wide
- * characters, or anywhere when a word is longer than a line).  A wrapped
+ * Wraps lines longer than width columns at spaces, between Chinese or
+ * Japanese characters (UAX #14, with kinsoku: not before closing
+ * punctuation or small kana, not after opening punctuation; Korean at
+ * spaces only), or anywhere when a word is longer than a line.  A wrapped
  * line's continuation repeats its leading quote marks and indentation,
  * or cont when it is not NULL.  Trailing spaces are removed.
  */
