@@ -49,6 +49,13 @@ struct look_conf {
 	unsigned char script; /* enum look_script */
 };
 
+/* One label, punycode decoded. */
+struct look_label {
+	uint32_t cp[LOOK_LABEL_MAX];
+	size_t n;
+	int bad; /* an "xn--" label that does not decode */
+};
+
 /*
  * The letters of Greek, Cyrillic, Armenian and Cherokee that Unicode's
  * confusables.txt (UTS #39 data, version 14.0.0) maps to one ASCII
@@ -57,13 +64,6 @@ struct look_conf {
  * palochka is shown as "l", capital I-like letters as "i".  Sorted by
  * code point.
  */
-/* One label, punycode decoded. */
-struct look_label {
-	uint32_t cp[LOOK_LABEL_MAX];
-	size_t n;
-	int bad; /* an "xn--" label that does not decode */
-};
-
 static const struct look_conf look_table[] = {
     {0x037F, 'j', LOOK_GREEK},    /* Greek Capital Yot */
     {0x0391, 'a', LOOK_GREEK},    /* Greek Capital Alpha */
