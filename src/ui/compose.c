@@ -254,6 +254,10 @@ ui_compose_att_dir(const char *draft)
 void
 ui_compose_discard(const char *draft)
 {
+	char *origin = pt_xasprintf("%s.origin", draft);
+
+	(void)unlink(origin);
+	free(origin);
 	ui_draft_files_remove(draft);
 	(void)unlink(draft);
 }

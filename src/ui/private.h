@@ -831,8 +831,10 @@ void ui_compose_start(struct ui *, enum ui_op, const uint32_t *, size_t);
 /* Edits the draft file at path again (a recalled message). */
 void ui_compose_resume(struct ui *, size_t, const char *);
 /*
- * Deletes a draft file and what compose put beside it (a forwarded
- * message saved to be attached); never the user's own attachments.
+ * Deletes a draft file and what compose or recall put beside it (a
+ * forwarded message saved to be attached, a recalled draft's files and
+ * its DRAFT.origin; the server copy stays); never the user's own
+ * attachments.
  */
 void ui_compose_discard(const char *);
 

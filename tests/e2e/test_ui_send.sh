@@ -18,7 +18,8 @@ tmp=$(pt_tmpdir)
 net_tmp=$tmp
 tok=$$-$RANDOM
 # The editor: saves what it was given, then fills To and Subject as
-# $tmp/to and $tmp/subject say (nothing when they are empty).
+# $tmp/to and $tmp/subject say (nothing when they are empty) and adds
+# an Attach field when $tmp/attach names a file.
 cat >"$tmp/editor" <<EOF
 #!/bin/sh
 cp "\$1" "$tmp/given"
@@ -26,6 +27,8 @@ to=\$(cat "$tmp/to")
 subj=\$(cat "$tmp/subject")
 [ -n "\$to" ] && sed -i "s/^To: *\\\$/To: \$to/" "\$1"
 [ -n "\$subj" ] && sed -i "s/^Subject: *\\\$/Subject: \$subj/" "\$1"
+att=\$(cat "$tmp/attach" 2>/dev/null)
+[ -n "\$att" ] && sed -i "/^Subject:/a Attach: \$att" "\$1"
 [ -n "\$subj" ] && printf 'Written in the editor.\n' >>"\$1"
 exit 0
 EOF
@@ -129,6 +132,39 @@ not_in_drafts() { ! in_drafts; }
 pt_check "the Drafts copy is gone" ui_until 20 not_in_drafts
 pt_check "no recalled draft, origin or files left behind" \
 	sh -c "! ls '$ui_home/.local/share/petrel/lab/drafts' | grep -q recalled"
+quit
+
+# 4b. A recalled draft with an attachment, aborted: its files and its
+# DRAFT.origin go; the server copy stays in Drafts.
+ui_start "$ui_cfgfile"
+ui_wait "lab: INBOX [Msgs:" 20 >/dev/null
+printf 'attached %s\n' "$tok" >"$tmp/notes.txt"
+printf '%s' "$tmp/notes.txt" >"$tmp/attach"
+compose "bob@example.test" "aborted $tok" >/dev/null
+printf '' >"$tmp/attach"
+ui_keys p
+pt_check "p: the draft with its attachment postponed" \
+	ui_wait "Postponed to the Drafts folder" 20
+ab_in_drafts() { ui_imap subjects Drafts | grep -qF "aborted $tok"; }
+ui_until 10 ab_in_drafts
+ui_keys R
+ui_wait "aborted $tok" 20 >/dev/null
+printf '' >"$tmp/to"
+printf '' >"$tmp/subject"
+ui_keys Enter
+pt_check "Enter: the recalled draft in compose" \
+	ui_wait "Send to bob@example.test?" 20
+drafts=$ui_home/.local/share/petrel/lab/drafts
+pt_check "recall: the draft, DRAFT.origin and DRAFT.files/ are there" \
+	sh -c "ls '$drafts' | grep -q 'recalled.*\.origin\$' &&
+	    ls '$drafts' | grep -q 'recalled.*\.files\$'"
+ui_keys q
+ui_wait "Abort and delete the draft?" >/dev/null
+ui_keys y
+pt_check "q y: aborted" ui_wait "Aborted."
+pt_check "abort: no recalled draft, origin or files left behind" \
+	sh -c "! ls -A '$drafts' | grep -q recalled"
+pt_check "abort: the server copy stays in Drafts" ab_in_drafts
 quit
 
 # 5. Quitting while a message goes out: asked first; it stays queued.
