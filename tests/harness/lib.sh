@@ -20,6 +20,15 @@ pt_passed=0
 pt_failed=0
 pt_cleanups=()
 
+# Sanitizer reports (ASan, LSan, UBSan) from any program a test runs go
+# to files in a folder of the test's own instead of stderr, and pt_done
+# fails the test when one exists, whatever the program printed before
+# it died.  Options the caller set (scripts/test) are kept.
+pt_san_dir=$(mktemp -d /tmp/pt-san.XXXXXX)
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$pt_san_dir/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$pt_san_dir/ubsan"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}log_path=$pt_san_dir/lsan"
+
 pt_at_exit() {
 	pt_cleanups+=("$*")
 }
@@ -31,6 +40,7 @@ pt__run_cleanups() {
 	done
 }
 trap pt__run_cleanups EXIT
+pt_at_exit "rm -rf '$pt_san_dir'"
 
 pt_skip() {
 	echo "SKIP: $*"
@@ -80,7 +90,25 @@ pt_wait_for() {
 	return 0
 }
 
+# pt_sanitizer_check: fails (and shows the reports) when a program the
+# test ran wrote a sanitizer report; pt_done calls it.
+pt_sanitizer_check() {
+	local f found=0
+	for f in "$pt_san_dir"/*; do
+		[ -s "$f" ] || continue
+		found=1
+		echo "sanitizer report $f:"
+		cat "$f"
+	done
+	if [ "$found" -eq 0 ]; then
+		pt_pass "no sanitizer report"
+	else
+		pt_fail "no sanitizer report"
+	fi
+}
+
 pt_done() {
+	pt_sanitizer_check
 	echo "$pt_passed passed, $pt_failed failed"
 	if [ "$pt_failed" -eq 0 ]; then exit 0; fi
 	exit 1

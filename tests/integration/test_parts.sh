@@ -35,7 +35,6 @@ chmod 600 "$tmp/rc"
 et() {
 	out=$("$ET" -F "$tmp/rc" -C "$tmp/cache" -b 300 "$@" 2>&1)
 	et_rc=$?
-	printf '%s\n' "$out" >>"$tmp/all.out"
 	printf '%s\n' "$out" | grep -v ' progress ' | cut -c1-200 | head -n 60 |
 		sed 's/^/    | /'
 }
@@ -199,7 +198,6 @@ stop_fault() { kill "$fault_pid" 2>/dev/null; wait "$fault_pid" 2>/dev/null; }
 fet() {
 	out=$("$ET" -F "$tmp/frc" -n -b 100 "$@" 2>&1)
 	et_rc=$?
-	printf '%s\n' "$out" >>"$tmp/all.out"
 	printf '%s\n' "$out" | cut -c1-200 | head -n 40 | sed 's/^/    | /'
 }
 no_escapes() { ! text | LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')"; }
@@ -233,6 +231,4 @@ pt_check "hostile: the attachment with the size the server claimed" \
 	has "application/octet-stream, 3.0 GiB\|application/octet-stream, [0-9.]* MiB"
 stop_fault
 
-pt_check "no sanitizer report in any run" \
-	eval '! grep -q "Sanitizer\|runtime error" "$tmp/all.out"'
 pt_done
