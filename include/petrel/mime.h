@@ -478,6 +478,24 @@ struct mime_attachment {
 	void *read_arg;
 };
 
+/*
+ * A header field petrel passes through as the user wrote it (X-Priority,
+ * Organization, Mail-Followup-To...): the name printable ASCII without
+ * ':', the value UTF-8 on one line without control characters.
+ */
+struct mime_field {
+	char *name, *value;
+};
+
+/*
+ * 0 when a draft may carry a field of this name (len bytes): printable
+ * ASCII without ':', at most 76 bytes, and not one petrel writes itself
+ * (Message-ID, Date, MIME-Version, Content-*, Sender, User-Agent,
+ * Return-Path, Received, Resent-*); else -1 with err set (PT_E_CONFIG,
+ * a message naming the field).
+ */
+int mime_field_check(const char *, size_t, struct pt_error *);
+
 /* What a message is made of.  Strings are UTF-8; NULL means none. */
 struct mime_compose {
 	const char *from; /* exactly one address */
@@ -494,6 +512,15 @@ struct mime_compose {
 	const char *nonce;      /* 16+ random letters and digits */
 	const char *message_id; /* "<id>", or NULL: made from the nonce */
 	const char *user_agent; /* or NULL */
+	/*
+	 * Other fields, in order, after the threading ones: RFC 2047
+	 * encoded and folded (Mail-Followup-To, Mail-Reply-To,
+	 * Disposition-Notification-To and Return-Receipt-To as
+	 * addresses); one that fails mime_field_check, names a field the
+	 * struct has, or holds a bad address fails the build.
+	 */
+	const struct mime_field *extra;
+	size_t nextra;
 	int draft; /* for the Drafts folder: Bcc kept, recipients optional */
 };
 
@@ -544,23 +571,26 @@ void mime_mailto_release(struct mime_mailto *);
  * A draft file (src/mime/draft.c), as compose writes it and petrel -H,
  * the engine's sender and recall read it: header fields (folded lines
  * joined; several To, Cc or Bcc fields joined with ", "; one Attach:
- * line per file; unknown fields ignored), an empty line, then the
- * text.  A file that does not start with a field is all text.  Strings
- * are owned by the struct (NULL when absent).
+ * line per file; other fields kept in order for the message), an empty
+ * line, then the text.  A file that does not start with a field is all
+ * text.  Strings are owned by the struct (NULL when absent).
  */
 struct mime_draft {
 	char *from; /* one of the account's addresses, or NULL: its own */
 	char *to, *cc, *bcc, *subject, *reply_to, *in_reply_to, *references;
 	char **attach; /* file paths */
 	size_t nattach;
+	struct mime_field *extra; /* the other fields, none empty */
+	size_t nextra;
 	char *body; /* NUL-terminated; bodylen bytes */
 	size_t bodylen;
 };
 
 /*
  * Parses len bytes; PT_E_CONFIG for a header line without a name (a
- * name is printable ASCII).  A NUL in a field becomes a space; the
- * text keeps every byte.  Written back by mime_draft_format, a draft
+ * name is printable ASCII) or a field mime_field_check refuses.  A NUL
+ * in a field becomes a space (in another field, any control character
+ * does); the text keeps every byte.  Written back by mime_draft_format, a draft
  * reads back the same.
  */
 int mime_draft_parse(const char *, size_t, struct mime_draft *,
@@ -579,8 +609,10 @@ struct mime_draft_part {
 /*
  * Turns a message (a postponed draft, an outbox message) back into a
  * draft: From, To, Cc, Bcc, Subject, Reply-To (RFC 2047 decoded),
- * In-Reply-To and References; the first text/plain part that is not an
- * attachment as the body, decoded to UTF-8 with LF line ends; every
+ * In-Reply-To and References, the other fields of its header that
+ * mime_field_check accepts (decoded, never an Attach); the first
+ * text/plain part that is not an attachment as the body, decoded to
+ * UTF-8 with LF line ends; every
  * other part as a struct mime_draft_part (the caller writes them as
  * files and adds their paths to d->attach).  Free parts with
  * mime_draft_parts_free. PT_E_PROTO when the message is too big.

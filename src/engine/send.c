@@ -200,6 +200,8 @@ eng_draft_build(const struct cfg_account *acct, const struct mime_draft *d,
 	mc.reply_to = d->reply_to;
 	mc.in_reply_to = d->in_reply_to;
 	mc.references = d->references != NULL ? d->references : d->in_reply_to;
+	mc.extra = d->extra;
+	mc.nextra = d->nextra;
 	mc.body = d->body;
 	mc.bodylen = d->bodylen;
 	mc.att = ma;

@@ -36,6 +36,8 @@ static int mime_emit_body(struct pt_buf *, enum mime_enc, const char *, size_t,
 static int mime_emit_attachment(struct pt_buf *, const struct mime_attachment *,
     struct pt_error *);
 static void mime_env_add(struct mime_envelope *, const char *);
+static int mime_field_emit(struct pt_buf *, const struct mime_field *,
+    struct pt_error *);
 static int mime_emit_stream(struct pt_buf *, const struct mime_attachment *,
     struct pt_error *);
 
@@ -432,6 +434,87 @@ mime_envelope_release(struct mime_envelope *env)
 }
 
 int
+mime_field_check(const char *name, size_t len, struct pt_error *err)
+{
+	static const char *const owned[] = {"message-id", "date",
+	    "mime-version", "sender", "user-agent", "return-path", "received"};
+	static const char *const prefix[] = {"content-", "resent-"};
+	size_t i;
+	int ours = 0;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)name[i] <= ' ' ||
+		    (unsigned char)name[i] >= 0x7F || name[i] == ':')
+			return pt_error_set(err, PT_E_CONFIG, 0,
+			    _("a header field's name is not printable ASCII "
+			      "without ':'"));
+	if (len == 0)
+		return pt_error_set(err, PT_E_CONFIG, 0,
+		    _("a header field has no name"));
+	if (len > MIME_FOLD_WIDTH - 2)
+		return pt_error_set(err, PT_E_CONFIG, 0,
+		    _("the field name '%.20s...' is too long"), name);
+	for (i = 0; i < PT_NELEM(owned); i++)
+		ours |= mime_ci_eq(name, len, owned[i]);
+	for (i = 0; i < PT_NELEM(prefix); i++)
+		ours |= mime_ci_prefix(name, len, prefix[i]);
+	if (ours)
+		return pt_error_set(err, PT_E_CONFIG, 0,
+		    _("a draft may not set the '%.*s' field: petrel writes it "
+		      "itself"),
+		    (int)len, name);
+	return 0;
+}
+
+int
+mime_field_is_address(const char *name, size_t len)
+{
+	static const char *const addr[] = {"mail-followup-to", "mail-reply-to",
+	    "disposition-notification-to", "return-receipt-to"};
+	size_t i;
+
+	for (i = 0; i < PT_NELEM(addr); i++)
+		if (mime_ci_eq(name, len, addr[i]))
+			return 1;
+	return 0;
+}
+
+/* One field of mime_compose's extra, folded and encoded. */
+static int
+mime_field_emit(struct pt_buf *out, const struct mime_field *f,
+    struct pt_error *err)
+{
+	static const char *const ours[] = {"from", "to", "cc", "bcc", "subject",
+	    "reply-to", "in-reply-to", "references"};
+	size_t i, nl = strlen(f->name);
+	struct mime_addrlist l = {0};
+	int r;
+
+	if (mime_field_check(f->name, nl, err) != 0)
+		return -1;
+	for (i = 0; i < PT_NELEM(ours); i++)
+		if (strcasecmp(ours[i], f->name) == 0)
+			return pt_error_set(err, PT_E_INTERNAL, 0,
+			    _("the '%s' field given as another field"),
+			    f->name);
+	if (!pt_utf8_valid(f->value, strlen(f->value)))
+		return pt_error_set(err, PT_E_CONFIG, 0,
+		    _("the '%s' field is not valid UTF-8"), f->name);
+	if (f->value[strspn(f->value, " ")] == '\0')
+		return 0;
+	if (!mime_field_is_address(f->name, nl))
+		return mime_header_encode(out, f->name, f->value, err);
+	if (mime_addrlist_parse(f->value, &l, err) != 0) {
+		pt_error_prefix(err, _("in the '%s' field"), f->name);
+		mime_addrlist_release(&l);
+		return -1;
+	}
+	r = l.n > 0 ? mime_header_addresses(out, f->name, &l, err) : 0;
+	mime_addrlist_release(&l);
+	return r;
+}
+
+int
 mime_compose_build(const struct mime_compose *c, struct pt_buf *out,
     struct mime_envelope *env, struct pt_error *err)
 {
@@ -565,6 +648,9 @@ mime_compose_build(const struct mime_compose *c, struct pt_buf *out,
 		if (mime_fold_end(&f) != 0)
 			goto out;
 	}
+	for (i = 0; i < c->nextra; i++)
+		if (mime_field_emit(out, &c->extra[i], err) != 0)
+			goto out;
 	if (c->user_agent != NULL && c->user_agent[0] != '\0' &&
 	    mime_header_encode(out, "User-Agent", c->user_agent, err) != 0)
 		goto out;

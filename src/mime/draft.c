@@ -1,17 +1,20 @@
 /*
  * draft.c: the draft file that compose, petrel -H and the engine's
  * sender share: editable header fields (From, To, Cc, Bcc, Subject,
- * Reply-To, In-Reply-To, References, one Attach: per file), an empty
- * line and the text.  mime_draft_parse reads one.
+ * Reply-To, In-Reply-To, References, one Attach: per file; any other
+ * field the user writes goes into the message as it is, unless petrel
+ * writes it itself), an empty line and the text.  mime_draft_parse
+ * reads one.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "petrel/core.h"
 #include "petrel/mime.h"
+
+#include "private.h"
 
 enum mime_draft_field {
 	MIME_DF_FROM,
@@ -30,7 +33,10 @@ static const char *const mime_draft_names[MIME_DF_COUNT] = {"from", "to", "cc",
     "bcc", "subject", "reply-to", "in-reply-to", "references", "attach"};
 
 static char **mime_draft_slot(struct mime_draft *, enum mime_draft_field);
+static void mime_draft_extras(const struct mime_part *, struct mime_draft *);
 static int mime_draft_name_ok(const char *, const char *);
+static void mime_draft_extra_add(struct mime_draft *, const char *, size_t,
+    char *);
 
 /* 1 when [p, colon) is a field name: printable ASCII (RFC 5322). */
 static int
@@ -69,6 +75,35 @@ mime_draft_slot(struct mime_draft *d, enum mime_draft_field f)
 	}
 }
 
+/*
+ * Adds a field the draft does not know to d->extra, taking value: its
+ * control characters become spaces and its ends are trimmed; an empty
+ * one is dropped.
+ */
+static void
+mime_draft_extra_add(struct mime_draft *d, const char *name, size_t nl,
+    char *value)
+{
+	char *t = value, *e, *q;
+
+	for (q = value; *q != '\0'; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7F)
+			*q = ' ';
+	while (*t == ' ')
+		t++;
+	e = t + strlen(t);
+	while (e > t && e[-1] == ' ')
+		*--e = '\0';
+	if (*t != '\0') {
+		d->extra =
+		    pt_xreallocarray(d->extra, d->nextra + 1, sizeof *d->extra);
+		d->extra[d->nextra].name = pt_xasprintf("%.*s", (int)nl, name);
+		d->extra[d->nextra].value = pt_xstrdup(t);
+		d->nextra++;
+	}
+	free(value);
+}
+
 void
 mime_draft_release(struct mime_draft *d)
 {
@@ -85,6 +120,11 @@ mime_draft_release(struct mime_draft *d)
 	for (i = 0; i < d->nattach; i++)
 		free(d->attach[i]);
 	free(d->attach);
+	for (i = 0; i < d->nextra; i++) {
+		free(d->extra[i].name);
+		free(d->extra[i].value);
+	}
+	free(d->extra);
 	free(d->body);
 	memset(d, 0, sizeof *d);
 }
@@ -100,7 +140,7 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 	       !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
 		struct pt_buf v;
 		const char *colon, *eol, *line = p;
-		size_t i, nl;
+		size_t i, k, nl;
 		char **dst = NULL, *val, *t, *e;
 
 		eol = memchr(p, '\n', (size_t)(end - p));
@@ -116,6 +156,15 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 			    (int)(eol - p > 60 ? 60 : eol - p), p);
 		}
 		nl = (size_t)(colon - p);
+		for (i = 0; i < MIME_DF_COUNT; i++)
+			if (mime_ci_eq(line, nl, mime_draft_names[i]))
+				break;
+		/* Another field: one petrel does not write itself. */
+		if (i == MIME_DF_COUNT &&
+		    mime_field_check(line, nl, err) != 0) {
+			mime_draft_release(d);
+			return -1;
+		}
 		pt_buf_init(&v, 0);
 		pt_buf_add(&v, colon + 1, (size_t)(eol - colon - 1), NULL);
 		p = eol + (eol < end);
@@ -127,15 +176,15 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 			p = eol + (eol < end);
 		}
 		/* A NUL would cut the value short: a space too. */
-		for (i = 0; i < v.len; i++)
-			if (v.data[i] == '\r' || v.data[i] == '\t' ||
-			    v.data[i] == '\0')
-				v.data[i] = ' ';
-		for (i = 0; i < MIME_DF_COUNT; i++)
-			if (strlen(mime_draft_names[i]) == nl &&
-			    strncasecmp(mime_draft_names[i], line, nl) == 0)
-				break;
+		for (k = 0; k < v.len; k++)
+			if (v.data[k] == '\r' || v.data[k] == '\t' ||
+			    v.data[k] == '\0')
+				v.data[k] = ' ';
 		val = pt_buf_detach(&v, NULL);
+		if (i == MIME_DF_COUNT) {
+			mime_draft_extra_add(d, line, nl, val);
+			continue;
+		}
 		t = val;
 		while (*t == ' ')
 			t++;
@@ -146,7 +195,7 @@ mime_draft_parse(const char *file, size_t len, struct mime_draft *d,
 			d->attach = pt_xreallocarray(d->attach, d->nattach + 1,
 			    sizeof *d->attach);
 			d->attach[d->nattach++] = pt_xstrdup(t);
-		} else if (i < MIME_DF_COUNT)
+		} else
 			dst = mime_draft_slot(d, (enum mime_draft_field)i);
 		if (dst != NULL && *t != '\0') {
 			/* To, Cc, Bcc add up; the others: the last one. */
@@ -249,6 +298,32 @@ mime_draft_ids(const struct mime_part *root, const char *name)
 	return pt_buf_detach(&b, NULL);
 }
 
+/*
+ * The other fields of the message's header, in order: those a draft may
+ * carry (never one the draft knows, so never an Attach), decoded.
+ */
+static void
+mime_draft_extras(const struct mime_part *root, struct mime_draft *d)
+{
+	size_t i, k;
+
+	for (i = 0; i < root->nhdrs; i++) {
+		const struct mime_header *h = &root->hdrs[i];
+
+		for (k = 0; k < MIME_DF_COUNT; k++)
+			if (mime_ci_eq(h->name, h->namelen,
+				mime_draft_names[k]))
+				break;
+		if (k < MIME_DF_COUNT ||
+		    mime_field_check(h->name, h->namelen, NULL) != 0)
+			continue;
+		mime_draft_extra_add(d, h->name, h->namelen,
+		    mime_field_is_address(h->name, h->namelen)
+			? mime_address_decode(h->value, h->valuelen)
+			: mime_header_decode(h->value, h->valuelen));
+	}
+}
+
 /* A text part's body as UTF-8 with LF line ends. */
 static int
 mime_draft_text(const struct mime_part *p, struct pt_buf *out,
@@ -299,6 +374,7 @@ mime_draft_from_message(const char *raw, size_t len, struct mime_draft *d,
 	d->reply_to = mime_draft_field(root, "Reply-To", 1);
 	d->in_reply_to = mime_draft_ids(root, "In-Reply-To");
 	d->references = mime_draft_ids(root, "References");
+	mime_draft_extras(root, d);
 
 	/* Depth first through the leaves (a message part stays whole). */
 	p = root;
@@ -393,6 +469,9 @@ mime_draft_format(const struct mime_draft *d, struct pt_buf *out)
 		pt_buf_printf(out, NULL, "%s: %s\n", label[i],
 		    v[i] != NULL ? v[i] : "");
 	}
+	for (i = 0; i < d->nextra; i++)
+		pt_buf_printf(out, NULL, "%s: %s\n", d->extra[i].name,
+		    d->extra[i].value);
 	for (i = 0; i < d->nattach; i++)
 		pt_buf_printf(out, NULL, "Attach: %s\n", d->attach[i]);
 	pt_buf_addch(out, '\n', NULL);

@@ -115,6 +115,13 @@ int mime_unfold(struct pt_buf *, const char *, size_t, struct pt_error *);
 int mime_rfc2047_append(struct pt_buf *, const char *, size_t,
     struct pt_error *);
 
+/*
+ * 1 when a field of this name (len bytes) holds addresses, among those
+ * mime_compose's extra may carry: Mail-Followup-To, Mail-Reply-To,
+ * Disposition-Notification-To, Return-Receipt-To (src/mime/build.c).
+ */
+int mime_field_is_address(const char *, size_t);
+
 /* Small helpers (src/mime/parse.c). */
 int mime_lower(int);
 int mime_ci_eq(const char *, size_t, const char *);

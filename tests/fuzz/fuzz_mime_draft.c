@@ -2,7 +2,8 @@
  * libFuzzer target: the editor's draft file (mime_draft_parse, what
  * petrel -H, the engine's sender and the compose screen read).  A
  * draft that parses must read back the same after mime_draft_format:
- * the same fields, attachments and text, byte for byte.
+ * the same fields (the other ones too, in order), attachments and text,
+ * byte for byte.
  */
 #include "config.h"
 
@@ -43,6 +44,12 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		abort();
 	for (i = 0; i < a.nattach; i++)
 		if (strcmp(a.attach[i], b.attach[i]) != 0)
+			abort();
+	if (a.nextra != b.nextra)
+		abort();
+	for (i = 0; i < a.nextra; i++)
+		if (strcmp(a.extra[i].name, b.extra[i].name) != 0 ||
+		    strcmp(a.extra[i].value, b.extra[i].value) != 0)
 			abort();
 	mime_draft_release(&a);
 	mime_draft_release(&b);

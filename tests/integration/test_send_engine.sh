@@ -8,7 +8,8 @@
 # Drafts with \Draft and \Seen and its Bcc, keeps the draft when the
 # server is away; ENG_JOB_SUMMARIES lists Drafts while INBOX is open; the
 # stored draft turns back into an equal draft file (fields, text,
-# attachment bytes).
+# attachment bytes, other fields such as X-Priority); a draft's fields
+# reach bob as written (over IMAP); a field petrel writes is refused.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 
@@ -55,6 +56,9 @@ head -c 300000 /dev/urandom >"$net_tmp/att.bin"
 cat >"$drafts/one.txt" <<EOF
 To: Bob <$PT_BOB_USER>
 Subject: engine send $tok
+X-Priority: 1 (Highest)
+Organization: Société Pétrel
+Mail-Followup-To: Zoë Liste <list@example.test>
 Attach: $net_tmp/att.bin
 
 Hello from the engine.
@@ -66,6 +70,35 @@ pt_check "send job: the draft is gone (it went through the outbox)" test ! -e "$
 pt_check "send job: the outbox is empty" sh -c "'$PETREL' -F '$cfg' outbox list | grep -q 'the outbox is empty'"
 pt_check "send job: in bob's INBOX" pt_wait_for 20 sh -c "[ \$($DA search -u '$PT_BOB_USER' mailbox INBOX header Subject 'engine send $tok' | wc -l) -eq 1 ]"
 pt_check "send job: one copy in alice's Sent" test "$(n_in "$PT_ALICE_USER" Sent "engine send $tok")" -eq 1
+# bob_header SUBJECT: the header of bob's message, over IMAP (imaplib),
+# each field unfolded and RFC 2047 decoded on a line of its own.
+bob_header() {
+	python3 - "$1" <<'PY'
+import email, email.policy, imaplib, os, ssl, sys
+ctx = ssl.create_default_context(cafile=os.environ["PT_CA_FILE"])
+m = imaplib.IMAP4_SSL(os.environ["PT_HOST"], int(os.environ["PT_IMAPS_PORT"]),
+                      ssl_context=ctx)
+m.login(os.environ["PT_BOB_USER"], os.environ["PT_BOB_PASS"])
+m.select("INBOX", readonly=True)
+typ, data = m.search(None, "SUBJECT", '"%s"' % sys.argv[1])
+for num in data[0].split():
+    typ, d = m.fetch(num, "(BODY.PEEK[HEADER])")
+    msg = email.message_from_bytes(d[0][1], policy=email.policy.default)
+    for k, v in msg.items():
+        print("%s: %s" % (k, v))
+m.logout()
+PY
+}
+bob_header "engine send $tok" >"$net_tmp/bob.hdr"
+sed 's/^/    | /' "$net_tmp/bob.hdr"
+pt_check "send job: the draft's X-Priority reached bob" \
+	grep -qx 'X-Priority: 1 (Highest)' "$net_tmp/bob.hdr"
+pt_check "send job: its Organization, RFC 2047 decoded" \
+	grep -qx 'Organization: Société Pétrel' "$net_tmp/bob.hdr"
+pt_check "send job: its Mail-Followup-To" \
+	grep -qx 'Mail-Followup-To: Zoë Liste <list@example.test>' "$net_tmp/bob.hdr"
+pt_check "send job: one Date, one Message-ID" \
+	test "$(grep -c '^Date: \|^Message-ID: ' "$net_tmp/bob.hdr")" -eq 2
 
 # 2. A fault server answers 552 after DATA: FAILED, kept in the outbox.
 fault_start d552 smtp-data-552
@@ -102,6 +135,8 @@ Cc: carl@example.test
 Bcc: Secret Sam <sam@example.test>
 Subject: postponed « $tok »
 Reply-To: list@example.test
+X-Priority: 5
+Organization: Société Pétrel
 Attach: $net_tmp/pièce jointe.bin
 
 Dear Bob,
@@ -133,7 +168,7 @@ et recall "$net_tmp/fetched.eml" "$drafts"
 rd=$(printf '%s\n' "$out" | sed -n 's/^RECALL \(.*\)/\1/p')
 pt_check "recall: a draft file" test -s "$rd"
 field() { sed -n "s/^$1: //p" "$2" | head -n 1; }
-for f in To Cc Bcc Subject Reply-To; do
+for f in To Cc Bcc Subject Reply-To X-Priority Organization; do
 	pt_check "recall: $f as written ($(field "$f" "$rd"))" \
 		test "$(field "$f" "$rd")" = "$(field "$f" "$net_tmp/four.orig")"
 done
@@ -149,5 +184,13 @@ printf 'To: bob@example.test\nSubject: offline %s\n\nx\n' "$tok" >"$drafts/six.t
 et postpone "$drafts/six.txt"
 pt_check "postpone offline: FAILED (net)" has "^EV failed .*class=net"
 pt_check "postpone offline: the draft is kept" test -s "$drafts/six.txt"
+
+# 7. A field petrel writes itself: refused, the draft kept.
+mkcfg
+printf 'To: bob@example.test\nSubject: own %s\nMessage-ID: <x@y>\n\nx\n' "$tok" >"$drafts/seven.txt"
+et send "$drafts/seven.txt"
+pt_check "Message-ID in a draft: FAILED, naming the field" \
+	has "^EV failed .*'Message-ID' field: petrel writes it itself"
+pt_check "Message-ID in a draft: the draft is kept" test -s "$drafts/seven.txt"
 
 pt_done

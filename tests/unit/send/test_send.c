@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "petrel/core.h"
@@ -1029,6 +1030,142 @@ test_draft_parse(void)
 }
 
 /*
+ * Fields the draft does not know (X-Priority, Organization,
+ * Mail-Followup-To): kept in order through parse and rewrite, into the
+ * built message encoded and folded, back from a postponed message;
+ * the fields petrel writes itself are refused.
+ */
+static void
+test_draft_extra_fields(void)
+{
+	static const char f[] =
+	    "To: a@example.test\nX-Priority: 1\n"
+	    "Organization: Zoë's  Café\n  Ltd\nX-Esc: a\x1b[2Jb\n"
+	    "Mail-Followup-To: Zoë <zoe@example.test>, list@example.test\n"
+	    "X-Empty:  \nx-priority: 2\n\nbody\n";
+	static const char *const want[][2] = {{"X-Priority", "1"},
+	    {"Organization", "Zoë's  Café  Ltd"}, {"X-Esc", "a [2Jb"},
+	    {"Mail-Followup-To", "Zoë <zoe@example.test>, list@example.test"},
+	    {"x-priority", "2"}};
+	static const char *const refused[] = {"Message-ID: <a@b>\n\nx",
+	    "date: today\n\nx", "Content-Type: text/html\n\nx",
+	    "MIME-Version: 1.0\n\nx", "Sender: s@example.test\n\nx",
+	    "Resent-To: r@example.test\n\nx", "User-Agent: me\n\nx"};
+	struct mime_draft d, e;
+	struct mime_draft_part *parts = NULL;
+	struct mime_compose c;
+	struct mime_envelope env;
+	struct mime_field bad;
+	struct pt_error err;
+	struct pt_buf out;
+	size_t i, n = 0;
+	char *msg, *name;
+
+	pt_error_init(&err);
+	CHECK_INT(mime_draft_parse(f, sizeof f - 1, &d, &err), 0);
+	CHECK_INT((int)d.nextra, (int)PT_NELEM(want));
+	for (i = 0; i < d.nextra && i < PT_NELEM(want); i++) {
+		CHECK_STR(d.extra[i].name, want[i][0]);
+		CHECK_STR(d.extra[i].value, want[i][1]);
+	}
+	/* Rewritten, it reads back the same. */
+	pt_buf_init(&out, 0);
+	mime_draft_format(&d, &out);
+	CHECK(strstr(out.data, "Organization: Zoë's  Café  Ltd\n") != NULL);
+	CHECK_INT(mime_draft_parse(out.data, out.len, &e, &err), 0);
+	CHECK_INT((int)e.nextra, (int)d.nextra);
+	for (i = 0; i < e.nextra && i < d.nextra; i++) {
+		CHECK_STR(e.extra[i].name, d.extra[i].name);
+		CHECK_STR(e.extra[i].value, d.extra[i].value);
+	}
+	mime_draft_release(&e);
+	pt_buf_release(&out);
+
+	/* In the message: after the threading fields, encoded, folded. */
+	memset(&c, 0, sizeof c);
+	c.from = "zoe@example.test";
+	c.to = d.to;
+	c.subject = "s";
+	c.body = d.body;
+	c.bodylen = d.bodylen;
+	c.extra = d.extra;
+	c.nextra = d.nextra;
+	c.date = 1700000000;
+	c.nonce = "abcdefghijklmnopqrstuvwx";
+	c.user_agent = "petrel/test";
+	c.draft = 1;
+	msg = build(&c, &env);
+	CHECK(msg != NULL);
+	if (msg != NULL) {
+		CHECK(lines_ok(msg, strlen(msg), 78));
+		CHECK(strstr(msg, "\r\nX-Priority: 1\r\n") != NULL);
+		CHECK(strstr(msg, "\r\nx-priority: 2\r\n") != NULL);
+		CHECK(strstr(msg, "\r\nOrganization: =?UTF-8?") != NULL);
+		CHECK(strstr(msg, "<zoe@example.test>, list@example.test") !=
+		      NULL);
+		CHECK(strstr(msg, "\x1b") == NULL);
+		/* Postponed and recalled: the same fields, in order. */
+		CHECK_INT(mime_draft_from_message(msg, strlen(msg), &e, &parts,
+			      &n, &err),
+		    0);
+		CHECK_INT((int)e.nextra, (int)d.nextra);
+		for (i = 0; i < e.nextra && i < d.nextra; i++) {
+			CHECK_STR(e.extra[i].name, d.extra[i].name);
+			CHECK_STR(e.extra[i].value, d.extra[i].value);
+		}
+		mime_draft_release(&e);
+		mime_draft_parts_free(&parts, n);
+		mime_envelope_release(&env);
+		free(msg);
+	}
+	/* Not a field the struct has, nor a bad address. */
+	bad.name = (char *)"Mail-Followup-To";
+	bad.value = (char *)"not an address@";
+	c.extra = &bad;
+	c.nextra = 1;
+	pt_buf_init(&out, 0);
+	CHECK_INT(mime_compose_build(&c, &out, &env, &err), -1);
+	CHECK(strstr(err.msg, "Mail-Followup-To") != NULL);
+	pt_buf_release(&out);
+	bad.name = (char *)"Cc";
+	bad.value = (char *)"x@example.test";
+	pt_buf_init(&out, 0);
+	CHECK_INT(mime_compose_build(&c, &out, &env, &err), -1);
+	pt_buf_release(&out);
+	mime_draft_release(&d);
+
+	/* Fields petrel writes itself: refused, with their name. */
+	for (i = 0; i < PT_NELEM(refused); i++) {
+		pt_error_init(&err);
+		CHECK_INT(mime_draft_parse(refused[i], strlen(refused[i]), &d,
+			      &err),
+		    -1);
+		CHECK(strstr(err.msg, "petrel writes it itself") != NULL);
+		name = strchr(err.msg, '\'');
+		CHECK(name != NULL && strncasecmp(name + 1, refused[i],
+					  strcspn(refused[i], ":")) == 0);
+	}
+	name = pt_xasprintf("%077d: x\n\nbody", 0);
+	CHECK_INT(mime_draft_parse(name, strlen(name), &d, &err), -1);
+	CHECK(strstr(err.msg, "too long") != NULL);
+	free(name);
+
+	/* A message's Attach or Date never comes back into a draft. */
+	msg = pt_xstrdup("From: a@example.test\r\nDate: x\r\n"
+			 "Attach: /etc/passwd\r\nX-A: b\r\n\r\nbody\r\n");
+	CHECK_INT(mime_draft_from_message(msg, strlen(msg), &d, &parts, &n,
+		      &err),
+	    0);
+	CHECK_INT((int)d.nattach, 0);
+	CHECK_INT((int)d.nextra, 1);
+	if (d.nextra == 1)
+		CHECK_STR(d.extra[0].name, "X-A");
+	mime_draft_release(&d);
+	mime_draft_parts_free(&parts, n);
+	free(msg);
+}
+
+/*
  * A built draft (Bcc kept, an attachment with a non-ASCII name and a
  * path in it, a non-ASCII text) turned back into a draft: the same
  * fields, the same text, the same attachment bytes under a safe name.
@@ -1289,6 +1426,7 @@ static const struct pt_test tests[] = {
     PT_TEST(test_attach_read),
     PT_TEST(test_build_forwarded_message),
     PT_TEST(test_draft_from_roundtrip),
+    PT_TEST(test_draft_extra_fields),
     PT_TEST(test_identities),
     {NULL, NULL},
 };
