@@ -1,7 +1,7 @@
 /*
  * pager.c: reading a message.  The engine fetches it (from the body
- * cache or the server, marking it read); a message over
- * UI_PAGER_WHOLE_MAX bytes is read from its structure instead: the
+ * cache or the server, marking it read; msgget.c); a message over
+ * 256 KiB is read from its structure instead: the
  * engine sends the structure with every part's header and the small
  * bodies, the renderer says which other parts it needs (the text, not
  * the attachments), and only those are fetched, so the text of a mail
@@ -46,22 +46,11 @@ struct ui_pshown {
 	size_t hidden; /* > 0: a marker standing for that many lines */
 };
 
-/* Messages up to this size are fetched whole (one round trip). */
-#define UI_PAGER_WHOLE_MAX ((uint32_t)256 * 1024)
-/* Rounds of part fetches the renderer may ask for. */
-#define UI_PAGER_ROUNDS 4
-
 static struct ui_pager {
 	uint32_t uid;
 	int have; /* the message (or its structure) arrived */
-	char *data;
-	size_t len;
-	/* Read from the structure: st holds it and the parts fetched. */
-	struct eng_structure *st;
-	struct mime_missing want; /* parts the rendering asked for */
-	size_t want_next;         /* the next of them to fetch */
-	unsigned rounds;
-	uint64_t part_job; /* the part being fetched */
+	/* The message, or its structure and the parts fetched. */
+	struct ui_msgget mg;
 	char *text;
 	size_t textlen;
 	struct ui_pline *lines;
@@ -74,7 +63,6 @@ static struct ui_pager {
 	int width;
 	int full_headers, raw, hide_quoted, highlight;
 	char *search;
-	uint64_t job;
 	char *error;
 	enum ui_op then;
 } ui_pg;
@@ -89,11 +77,8 @@ static void ui_pager_key(struct ui *, enum ui_op, uint32_t);
 static void ui_pager_draw(struct ui *, int, int);
 static void ui_pager_event(struct ui *, const struct eng_event *);
 static void ui_pager_reset(void);
-static void ui_pager_fetch(struct ui *);
-static void ui_pager_fetch_whole(struct ui *, int);
-static void ui_pager_fetch_part(struct ui *);
-static void ui_pager_fetch_cb(struct ui *, struct eng_event *, void *);
-static void ui_pager_arrived(struct ui *);
+static void ui_pager_got(struct ui *, struct ui_msgget *,
+    const struct pt_error *, void *);
 static void ui_pager_render(struct ui *, int);
 static void ui_pager_headers(struct ui *, const struct mime_msg *,
     struct pt_buf *, unsigned);
@@ -119,20 +104,16 @@ const struct ui_screen ui_pager_screen = {
 static void
 ui_pager_reset(void)
 {
-	free(ui_pg.data);
 	free(ui_pg.text);
 	free(ui_pg.lines);
 	free(ui_pg.shown);
 	free(ui_pg.error);
-	eng_structure_free(&ui_pg.st);
-	mime_missing_release(&ui_pg.want);
-	ui_pg.want_next = 0;
-	ui_pg.rounds = 0;
-	ui_pg.data = ui_pg.text = ui_pg.error = NULL;
+	ui_msgget_release(&ui_pg.mg);
+	ui_pg.text = ui_pg.error = NULL;
 	ui_pg.lines = NULL;
 	ui_pg.shown = NULL;
 	ui_pg.nlines = ui_pg.caplines = ui_pg.nshown = 0;
-	ui_pg.len = ui_pg.textlen = 0;
+	ui_pg.textlen = 0;
 	ui_pg.have = 0;
 	ui_pg.top = ui_pg.body = ui_pg.found = 0;
 	ui_pg.width = 0;
@@ -157,11 +138,7 @@ ui_pager_init(struct ui *ui)
 static void
 ui_pager_fini(struct ui *ui)
 {
-	if (ui_pg.job != 0)
-		eng_cancel(ui->eng, ui_pg.job);
-	if (ui_pg.part_job != 0)
-		eng_cancel(ui->eng, ui_pg.part_job);
-	ui_pg.job = ui_pg.part_job = 0;
+	ui_msgget_cancel(ui, &ui_pg.mg);
 	ui_pager_reset();
 	free(ui_pg.search);
 	ui_pg.search = NULL;
@@ -175,163 +152,35 @@ ui_pager_show(struct ui *ui, uint32_t uid)
 			ui_screen_pop(ui);
 		ui_screen_push(ui, &ui_pager_screen);
 	}
-	if (ui_pg.job != 0)
-		eng_cancel(ui->eng, ui_pg.job);
-	if (ui_pg.part_job != 0)
-		eng_cancel(ui->eng, ui_pg.part_job);
-	ui_pg.job = ui_pg.part_job = 0;
+	ui_msgget_cancel(ui, &ui_pg.mg);
 	ui_pager_reset();
 	ui_pg.uid = uid;
 	ui_pg.full_headers = ui_pg.raw = 0;
-	ui_pager_fetch(ui);
+	ui_msgget_start(ui, &ui_pg.mg, uid, 1, ui_pager_got, NULL);
 }
 
+/* The message or a part of it came (show it), or it failed. */
 static void
-ui_pager_fetch(struct ui *ui)
+ui_pager_got(struct ui *ui, struct ui_msgget *g, const struct pt_error *err,
+    void *arg)
 {
-	struct ui_folder *f = &ui->folder;
-	int32_t s = ui_model_find(&f->model, ui_pg.uid);
-
-	ui_pager_fetch_whole(ui,
-	    s >= 0 && f->model.msg[s].size > UI_PAGER_WHOLE_MAX);
-}
-
-/* The message, or (structure) its structure: then the parts it needs. */
-static void
-ui_pager_fetch_whole(struct ui *ui, int structure)
-{
-	struct ui_folder *f = &ui->folder;
-	struct eng_job *job;
-	int32_t s = ui_model_find(&f->model, ui_pg.uid);
-
-	job = eng_job_new(structure ? ENG_JOB_STRUCTURE : ENG_JOB_FETCH,
-	    f->account);
-	eng_job_set_folder(job, f->name);
-	job->uid = ui_pg.uid;
-	job->uidvalidity = f->uidvalidity;
-	job->or_body = 1;
-	if (s >= 0 && !(f->model.msg[s].flags & UI_F_SEEN)) {
-		/* Read now; the engine sets \Seen once it has it. */
-		job->flags_add = ENG_F_SEEN;
-		f->model.msg[s].flags |= UI_F_SEEN;
-		ui_view_count(&f->view);
-		if (f->view.limit != NULL)
-			f->view.dirty = 1;
+	(void)g;
+	(void)arg;
+	if (err != NULL) {
+		free(ui_pg.error);
+		ui_pg.error = pt_xstrdup(err->msg);
+		if (ui_pg.have)
+			ui_error(ui, "%s", err->msg);
+		return;
 	}
-	ui_pg.job = ui_job_submit(ui, job, _("Loading the message"),
-	    ui_pager_fetch_cb, NULL, NULL);
-}
-
-/* Fetches the next part the rendering asked for. */
-static void
-ui_pager_fetch_part(struct ui *ui)
-{
-	struct ui_folder *f = &ui->folder;
-	struct eng_job *job;
-	const char *sec = ui_pg.want.v[ui_pg.want_next++];
-	size_t i;
-
-	job = eng_job_new(ENG_JOB_FETCH, f->account);
-	eng_job_set_folder(job, f->name);
-	job->uid = ui_pg.uid;
-	job->uidvalidity = f->uidvalidity;
-	job->part = pt_xstrdup(sec);
-	for (i = 0; i < ui_pg.st->n; i++)
-		if (strcmp(ui_pg.st->v[i].section, sec) == 0)
-			job->len = ui_pg.st->v[i].size;
-	ui_pg.part_job = ui_job_submit(ui, job, _("Loading the message"),
-	    ui_pager_fetch_cb, NULL, NULL);
-}
-
-/* The message or a part of it came: show it, fetch what is missing. */
-static void
-ui_pager_arrived(struct ui *ui)
-{
 	ui_pg.have = 1;
 	ui_pager_render(ui, 1);
-	if (ui_pg.then != UI_OP_NONE && ui_pg.part_job == 0) {
+	if (ui_pg.then != UI_OP_NONE && ui_pg.mg.part_job == 0) {
 		enum ui_op op = ui_pg.then;
 
 		ui_pg.then = UI_OP_NONE;
 		ui_pager_then(ui, op);
 	}
-}
-
-/*
- * Events of the message's job (ui_pg.job: the whole message, or its
- * structure) and of the part being fetched (ui_pg.part_job).  Part jobs
- * queue behind the message's job on the account, so the text shows as
- * soon as the structure (or the message) is there.
- */
-static void
-ui_pager_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
-{
-	int part = ev->job_id == ui_pg.part_job;
-
-	(void)arg;
-	if (ev->job_id == 0 || (ev->job_id != ui_pg.job && !part))
-		return;
-	switch (ev->kind) {
-	case ENG_EV_STRUCTURE:
-		eng_structure_free(&ui_pg.st);
-		ui_pg.st = ev->u.structure;
-		ev->u.structure = NULL;
-		ui_pager_arrived(ui);
-		break;
-	case ENG_EV_BODY:
-		if (ev->u.body == NULL || ev->u.body->data == NULL)
-			return;
-		if (ev->u.body->part[0] != '\0') {
-			if (ui_pg.st != NULL)
-				(void)eng_structure_set_body(ui_pg.st,
-				    ev->u.body->part, ev->u.body->data,
-				    ev->u.body->len);
-			else
-				free(ev->u.body->data);
-			ev->u.body->data = NULL;
-			break;
-		}
-		/* The whole message (also for a structure job). */
-		eng_structure_free(&ui_pg.st);
-		free(ui_pg.data);
-		ui_pg.data = ev->u.body->data;
-		ui_pg.len = ev->u.body->len;
-		ev->u.body->data = NULL;
-		ui_pager_arrived(ui);
-		break;
-	case ENG_EV_FAILED:
-		if (part)
-			ui_pg.part_job = 0;
-		else
-			ui_pg.job = 0;
-		if (!part && ev->job_kind == ENG_JOB_STRUCTURE &&
-		    ui_pg.st == NULL && ev->err.class != PT_E_CANCELLED &&
-		    ev->err.class != PT_E_NET &&
-		    ev->err.class != PT_E_REFUSED) {
-			/* No structure: the whole message after all. */
-			ui_pager_fetch_whole(ui, 0);
-			break;
-		}
-		free(ui_pg.error);
-		ui_pg.error = pt_xstrdup(ev->err.msg);
-		if (ui_pg.have)
-			ui_error(ui, "%s", ev->err.msg);
-		break;
-	case ENG_EV_DONE:
-		if (!part) {
-			ui_pg.job = 0;
-			break;
-		}
-		ui_pg.part_job = 0;
-		if (ui_pg.st != NULL && ui_pg.want_next < ui_pg.want.n)
-			ui_pager_fetch_part(ui);
-		else if (ui_pg.st != NULL)
-			ui_pager_arrived(ui);
-		break;
-	default:
-		break;
-	}
-	ui->redraw = 1;
 }
 
 static void
@@ -369,14 +218,14 @@ ui_pager_headers(struct ui *ui, const struct mime_msg *m, struct pt_buf *out,
 	pt_buf_init(&b, 0);
 	if (ui_pg.full_headers) {
 		/* Every field as it came, control characters made visible. */
-		const char *d = ui_pg.data, *end = NULL;
-		size_t n = ui_pg.len;
+		const char *d = ui_pg.mg.data, *end = NULL;
+		size_t n = ui_pg.mg.len;
 
-		if (ui_pg.st != NULL) {
-			d = ui_pg.st->v[0].header != NULL
-				? ui_pg.st->v[0].header
+		if (ui_pg.mg.st != NULL) {
+			d = ui_pg.mg.st->v[0].header != NULL
+				? ui_pg.mg.st->v[0].header
 				: "";
-			n = ui_pg.st->v[0].headerlen;
+			n = ui_pg.mg.st->v[0].headerlen;
 		}
 		for (i = 0; i + 1 < n; i++) {
 			if (d[i] == '\n' &&
@@ -543,21 +392,21 @@ ui_pager_render(struct ui *ui, int keep)
 	pt_error_init(&err);
 	m = NULL;
 	if (!ui_pg.raw)
-		m = ui_pg.st != NULL ? eng_structure_parse(ui_pg.st, &err)
-				     : mime_parse(ui_pg.data, ui_pg.len, &err);
+		m = ui_msgget_parse(&ui_pg.mg, &err);
 	if (ui_pg.raw) {
 		struct pt_buf san;
 
 		pt_buf_init(&san, 0);
-		pt_sanitize(&san, ui_pg.data, ui_pg.len,
+		pt_sanitize(&san, ui_pg.mg.data, ui_pg.mg.len,
 		    PT_SAN_NEWLINES | PT_SAN_TABS, NULL);
 		mime_wrap(&out, san.data, san.len, (unsigned)w, "", NULL);
 		pt_buf_release(&san);
-	} else if (m == NULL && ui_pg.st == NULL) {
+	} else if (m == NULL && ui_pg.mg.st == NULL) {
 		/* Too big to parse: show it raw, with the reason. */
 		memset(&opts, 0, sizeof opts);
 		opts.width = (unsigned)w;
-		body = mime_render(ui_pg.data, ui_pg.len, &opts, &blen, NULL);
+		body = mime_render(ui_pg.mg.data, ui_pg.mg.len, &opts, &blen,
+		    NULL);
 		pt_buf_add(&out, body, blen, NULL);
 		free(body);
 		ui_msg(ui, "%s", err.msg);
@@ -565,10 +414,8 @@ ui_pager_render(struct ui *ui, int keep)
 		/* The structure cannot be shown: the whole message then. */
 		pt_buf_release(&out);
 		pt_warn("pager: %s; fetching the whole message", err.msg);
-		eng_structure_free(&ui_pg.st);
-		mime_missing_release(&ui_pg.want);
 		ui_pg.have = 0;
-		ui_pager_fetch_whole(ui, 0);
+		ui_msgget_whole(ui, &ui_pg.mg);
 		return;
 	} else {
 		struct mime_missing ms = {NULL, 0};
@@ -580,7 +427,7 @@ ui_pager_render(struct ui *ui, int keep)
 			opts.html_filter = ui_mailcap_html_async;
 			opts.html_filter_arg = ui;
 		}
-		if (ui_pg.st != NULL)
+		if (ui_pg.mg.st != NULL)
 			opts.missing = &ms;
 		/* The pager shows the configured headers, not the renderer's.
 		 */
@@ -592,15 +439,7 @@ ui_pager_render(struct ui *ui, int keep)
 		free(body);
 		mime_msg_free(&m);
 		/* Parts the text needs and that were not fetched yet. */
-		if (ms.n > 0 && ui_pg.part_job == 0 &&
-		    ui_pg.rounds < UI_PAGER_ROUNDS) {
-			ui_pg.rounds++;
-			mime_missing_release(&ui_pg.want);
-			ui_pg.want = ms;
-			ui_pg.want_next = 0;
-			ui_pager_fetch_part(ui);
-		} else
-			mime_missing_release(&ms);
+		(void)ui_msgget_more(ui, &ui_pg.mg, &ms);
 	}
 	ui_pg.text = pt_buf_detach(&out, &ui_pg.textlen);
 	ui_pager_lines();
@@ -616,7 +455,8 @@ ui_pager_then(struct ui *ui, enum ui_op op)
 {
 	switch (op) {
 	case UI_OP_VIEW_ATTACH:
-		ui_attach_show(ui, ui_pg.data, ui_pg.len, ui_pg.st, ui_pg.uid);
+		ui_attach_show(ui, ui_pg.mg.data, ui_pg.mg.len, ui_pg.mg.st,
+		    ui_pg.uid);
 		break;
 	case UI_OP_VIEW_URLS:
 		ui_urls_show(ui, ui_pg.text, ui_pg.textlen);
@@ -628,15 +468,10 @@ ui_pager_then(struct ui *ui, enum ui_op op)
 		break;
 	case UI_OP_VIEW_RAW:
 		ui_pg.raw = !ui_pg.raw;
-		if (ui_pg.raw && ui_pg.st != NULL) {
+		if (ui_pg.raw && ui_pg.mg.st != NULL) {
 			/* The source is the whole message: fetch it now. */
-			eng_structure_free(&ui_pg.st);
-			mime_missing_release(&ui_pg.want);
 			ui_pg.have = 0;
-			if (ui_pg.part_job != 0)
-				eng_cancel(ui->eng, ui_pg.part_job);
-			ui_pg.part_job = 0;
-			ui_pager_fetch_whole(ui, 0);
+			ui_msgget_whole(ui, &ui_pg.mg);
 			break;
 		}
 		ui_pager_render(ui, 0);

@@ -764,6 +764,49 @@ void ui_pager_show(struct ui *, uint32_t);
 /* The message is rendered again (keeping the place) when next drawn. */
 void ui_pager_rerender(void);
 
+/*
+ * msgget.c: a message to show or quote, whole when small (256 KiB),
+ * else its structure and then only the parts its rendering asks for.
+ * The callback runs when the message or a part came (err NULL: parse
+ * and render with ui_msgget_parse, then hand the parts the rendering
+ * missed to ui_msgget_more) or when getting it failed (err set).  A
+ * struct ui_msgget lives as long as its jobs may answer (static).
+ */
+struct ui_msgget;
+typedef void (*ui_msgget_cb_t)(struct ui *, struct ui_msgget *,
+    const struct pt_error *, void *);
+struct ui_msgget {
+	size_t account;
+	char *folder;
+	uint32_t uid, uidvalidity;
+	int seen;   /* marks it \Seen */
+	char *data; /* the whole message, or NULL */
+	size_t len;
+	struct eng_structure *st; /* or its structure, parts as they came */
+	struct mime_missing want; /* parts the rendering asked for */
+	size_t want_next;         /* the next of them to fetch */
+	unsigned rounds;
+	uint64_t job, part_job;
+	ui_msgget_cb_t cb;
+	void *arg;
+};
+/* Gets message uid of the open folder (what g had is dropped). */
+void ui_msgget_start(struct ui *, struct ui_msgget *, uint32_t, int,
+    ui_msgget_cb_t, void *);
+/* Drops the structure and fetches the whole message instead. */
+void ui_msgget_whole(struct ui *, struct ui_msgget *);
+void ui_msgget_cancel(struct ui *, struct ui_msgget *);
+/* Frees what came (not the jobs: ui_msgget_cancel first). */
+void ui_msgget_release(struct ui_msgget *);
+/* The message parsed: from its structure, or whole.  Caller frees. */
+struct mime_msg *ui_msgget_parse(const struct ui_msgget *, struct pt_error *);
+/*
+ * Takes the parts a rendering missed and fetches them (a few rounds at
+ * most); 1 while parts are coming (the callback runs again), 0 when
+ * this rendering is the last.
+ */
+int ui_msgget_more(struct ui *, struct ui_msgget *, struct mime_missing *);
+
 /* help.c */
 void ui_help_for(struct ui *, const struct ui_screen *);
 
