@@ -316,31 +316,11 @@ ui_attach_fetch(struct ui *ui, size_t idx, struct ui_fetch *f)
 	const struct ui_att *a = &ui_at.v[idx];
 	struct ui_folder *fo = &ui->folder;
 	struct eng_job *job;
-	const char *cte;
 	char *label;
-	size_t n = 0;
 
-	job = eng_job_new(ENG_JOB_FETCH, fo->account);
-	eng_job_set_folder(job, fo->name);
-	job->uid = ui_at.uid;
-	job->uidvalidity = fo->uidvalidity;
-	job->part = pt_xstrdup(a->section);
-	job->path = pt_xstrdup(f->tmp);
+	job = ui_part_fetch_job(fo->account, fo->name, fo->uidvalidity,
+	    ui_at.uid, a->part, f->tmp);
 	job->len = a->wire; /* progress counts the bytes as sent */
-	cte = mime_part_header(a->part, "Content-Transfer-Encoding", &n);
-	if (cte != NULL) {
-		char *v = pt_xstrndup(cte, n), *p = v, *e;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		for (e = p; *e != '\0' && *e != ' ' && *e != '\t' &&
-			    *e != '\r' && *e != '\n' && *e != ';';
-		     e++)
-			;
-		*e = '\0';
-		job->decode = pt_xstrdup(p);
-		free(v);
-	}
 	label = pt_xasprintf(f->then == UI_FETCHED_SAVE ? _("Saving %s")
 							: _("Loading %s"),
 	    a->name != NULL ? a->name : a->type);

@@ -48,7 +48,10 @@
 static struct {
 	size_t account;
 	enum ui_op op;
-	uint64_t job;
+	int fetching; /* the message to reply to or forward is coming */
+	struct ui_msgget mg;
+	size_t parts; /* attachments of an inline forward still coming */
+	int edit;     /* the editor waits for them */
 	char *draft;
 	int fwd_attach; /* forward as attachment */
 } ui_co;
@@ -61,8 +64,10 @@ static char *ui_compose_listpost(const char *);
 static void ui_compose_quote(struct pt_buf *, const char *, const char *);
 static void ui_compose_signature(struct ui *, struct pt_buf *);
 static int ui_compose_write(struct ui *, const char *, size_t);
-static void ui_compose_from_msg(struct ui *, const char *, size_t);
-static void ui_compose_fetch_cb(struct ui *, struct eng_event *, void *);
+static void ui_compose_from_msg(struct ui *, const struct mime_msg *,
+    const char *, const char *, size_t);
+static void ui_compose_got(struct ui *, struct ui_msgget *,
+    const struct pt_error *, void *);
 static void ui_compose_edit(struct ui *);
 static void ui_compose_done(void);
 static char *ui_compose_from(struct ui *, const struct mime_msg *);
@@ -76,6 +81,7 @@ static size_t ui_compose_keep_attachments(struct ui *, const struct mime_msg *,
 static void ui_compose_keep_part(struct ui *, const struct mime_part *,
     const char *, size_t *, struct pt_buf *);
 static void ui_compose_forward_answer(struct ui *, int, const char *, void *);
+static void ui_compose_part_cb(struct ui *, struct eng_event *, void *);
 
 /* A header field of the top part, decoded (NULL when absent). */
 static char *
@@ -336,6 +342,26 @@ ui_compose_keep_part(struct ui *ui, const struct mime_part *p, const char *dir,
 		path = pt_xasprintf("%s/%zu-%s", dir, *n + 1, name);
 	}
 	pt_error_init(&err);
+	if (ui_co.mg.st != NULL && mime_part_absent(p, NULL)) {
+		/* Not fetched with the text: fetched now, decoded. */
+		struct eng_job *job =
+		    ui_part_fetch_job(ui_co.mg.account, ui_co.mg.folder,
+			ui_co.mg.uidvalidity, ui_co.mg.uid, p, path);
+		char *label = pt_xasprintf(_("Loading %s"), name);
+
+		if (ui_job_submit(ui, job, label, ui_compose_part_cb,
+			pt_xstrdup(path), free) != 0) {
+			ui_co.parts++;
+			pt_buf_printf(out, NULL, "Attach: %s\n", path);
+			(*n)++;
+		}
+		free(label);
+		free(path);
+		free(name);
+		free(san);
+		free(raw);
+		return;
+	}
 	pt_buf_init(&data, MIME_MAX_SIZE);
 	if (mime_part_decode(p, &data, NULL, &err) != 0 ||
 	    pt_file_write_atomic(path, data.data != NULL ? data.data : "",
@@ -441,22 +467,19 @@ ui_compose_from(struct ui *ui, const struct mime_msg *m)
 	return r != NULL ? r : pt_xstrdup("");
 }
 
-/* The draft of a reply or forward of raw (the parent message). */
+/*
+ * The draft of a reply or forward of m (the parent message), whose
+ * text is text; raw is the whole message for a forward as attachment.
+ */
 static void
-ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
+ui_compose_from_msg(struct ui *ui, const struct mime_msg *m, const char *text,
+    const char *raw, size_t len)
 {
-	struct mime_render_opts opts = {.width = 72, .no_headers = 1};
-	struct mime_msg *m = mime_parse(raw, len, NULL);
 	char *from, *rt, *to, *cc, *subj, *date, *mid, *refs, *irt, *lp, *me;
-	char *rto = NULL, *rcc = NULL, *nsubj, *nrefs = NULL, *text,
-	     *eml = NULL;
+	char *rto = NULL, *rcc = NULL, *nsubj, *nrefs = NULL, *eml = NULL;
 	const char *qp = cfg_get(ui->cfg, "compose", "quote_prefix");
 	struct pt_buf b;
 
-	if (m == NULL) {
-		ui_error(ui, "%s", _("Cannot read the message to reply to."));
-		return;
-	}
 	from = ui_compose_field(m, "From");
 	rt = ui_compose_field(m, "Reply-To");
 	to = ui_compose_field(m, "To");
@@ -468,7 +491,6 @@ ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
 	irt = ui_compose_field(m, "In-Reply-To");
 	lp = ui_compose_field(m, "List-Post");
 	me = ui_compose_from(ui, m);
-	text = mime_render_msg(m, &opts, NULL);
 	pt_buf_init(&b, 0);
 	pt_buf_printf(&b, NULL, "From: %s\n", me);
 	if (ui_co.op == UI_OP_FORWARD) {
@@ -481,7 +503,8 @@ ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
 		    nsubj);
 		if (ui_co.fwd_attach) {
 			/* The original, unchanged, as message/rfc822. */
-			if ((ui_co.draft = ui_compose_draft_path(ui)) == NULL ||
+			if (raw == NULL ||
+			    (ui_co.draft = ui_compose_draft_path(ui)) == NULL ||
 			    ui_compose_save_original(ui, s, raw, len, &eml) !=
 				0) {
 				free(ui_co.draft);
@@ -537,13 +560,16 @@ ui_compose_from_msg(struct ui *ui, const char *raw, size_t len)
 		ui_compose_quote(&b, text, qp != NULL ? qp : "> ");
 	}
 	ui_compose_signature(ui, &b);
-	if (ui_compose_write(ui, b.data, b.len) == 0)
-		ui_compose_edit(ui);
+	if (ui_compose_write(ui, b.data, b.len) == 0) {
+		if (ui_co.parts > 0)
+			ui_co.edit = 1; /* when its attachments are here */
+		else
+			ui_compose_edit(ui);
+	}
 out:
 	pt_buf_release(&b);
 	free(me);
 	free(eml);
-	free(text);
 	free(from);
 	free(rt);
 	free(to);
@@ -558,49 +584,98 @@ out:
 	free(rcc);
 	free(nsubj);
 	free(nrefs);
-	mime_msg_free(&m);
 }
 
+/*
+ * The message to reply to or forward came (or a part of it: msgget.c,
+ * as the pager reads it, so a big one comes without its attachments).
+ * Once its text is whole, the draft is written.
+ */
 static void
-ui_compose_fetch_cb(struct ui *ui, struct eng_event *ev, void *arg)
+ui_compose_got(struct ui *ui, struct ui_msgget *g, const struct pt_error *err,
+    void *arg)
 {
+	struct mime_render_opts opts = {.width = 72, .no_headers = 1};
+	struct mime_missing ms = {NULL, 0};
+	struct pt_error perr;
+	struct mime_msg *m;
+	char *text;
+
 	(void)arg;
-	if (ev->job_id != ui_co.job)
-		return;
-	switch (ev->kind) {
-	case ENG_EV_BODY:
-		if (ev->u.body != NULL && ev->u.body->data != NULL)
-			ui_compose_from_msg(ui, ev->u.body->data,
-			    ev->u.body->len);
-		ui_co.job = 0;
-		break;
-	case ENG_EV_FAILED:
+	pt_error_init(&perr);
+	if (err != NULL) {
 		ui_error(ui, _("Cannot fetch the message to reply to: %s"),
-		    ev->err.msg);
-		ui_co.job = 0;
-		break;
-	default:
-		break;
+		    err->msg);
+		goto done;
+	}
+	if ((m = ui_msgget_parse(g, &perr)) == NULL) {
+		if (g->st != NULL) {
+			/* The structure cannot be used: the whole message. */
+			ui_msgget_whole(ui, g);
+			return;
+		}
+		ui_error(ui, "%s", _("Cannot read the message to reply to."));
+		goto done;
+	}
+	if (g->st != NULL)
+		opts.missing = &ms;
+	text = mime_render_msg(m, &opts, NULL);
+	if (ui_msgget_more(ui, g, &ms)) {
+		/* Parts of the text are still coming. */
+		free(text);
+		mime_msg_free(&m);
+		return;
+	}
+	ui_co.fetching = 0;
+	ui_compose_from_msg(ui, m, text, g->data, g->len);
+	free(text);
+	mime_msg_free(&m);
+done:
+	/* Attachments of an inline forward may still be coming. */
+	ui_co.fetching = ui_co.parts > 0;
+	ui_msgget_release(g);
+}
+
+/*
+ * An attachment of an inline forward that did not come with the text
+ * (ui_compose_keep_part) is in its file, or not: then it is left out
+ * (its Attach field stays, and the compose screen says the file is
+ * missing).
+ * The editor opens once the last one is done.
+ */
+static void
+ui_compose_part_cb(struct ui *ui, struct eng_event *ev, void *arg)
+{
+	if (ev->kind != ENG_EV_DONE && ev->kind != ENG_EV_FAILED)
+		return;
+	if (ev->kind == ENG_EV_FAILED) {
+		const char *path = arg, *name = strrchr(path, '/');
+
+		(void)unlink(path);
+		ui_error(ui, _("The attachment '%s' is left out: %s"),
+		    name != NULL ? name + 1 : path, ev->err.msg);
+	}
+	if (ui_co.parts > 0 && --ui_co.parts == 0) {
+		ui_co.fetching = 0;
+		if (ui_co.edit && ui_co.draft != NULL) {
+			ui_co.edit = 0;
+			ui_compose_edit(ui);
+		}
 	}
 }
 
-/* Fetches the message to reply to or forward (ui_compose_fetch_cb). */
+/* Fetches the message to reply to or forward (ui_compose_got). */
 static void
 ui_compose_fetch(struct ui *ui, uint32_t uid)
 {
-	struct ui_folder *f = &ui->folder;
-	struct eng_job *job;
-
-	if (!f->open) {
+	if (!ui->folder.open) {
 		ui_msg(ui, "%s", _("No message to reply to."));
 		return;
 	}
-	job = eng_job_new(ENG_JOB_FETCH, f->account);
-	eng_job_set_folder(job, f->name);
-	job->uid = uid;
-	job->uidvalidity = f->uidvalidity;
-	ui_co.job = ui_job_submit(ui, job, _("Fetching the message"),
-	    ui_compose_fetch_cb, NULL, NULL);
+	/* A forward as attachment sends the original whole. */
+	ui_co.fetching = 1;
+	ui_msgget_start(ui, &ui_co.mg, uid, 0, ui_co.fwd_attach, ui_compose_got,
+	    NULL);
 }
 
 static void
@@ -619,7 +694,7 @@ ui_compose_start(struct ui *ui, enum ui_op op, const uint32_t *uids, size_t n)
 	struct ui_folder *f = &ui->folder;
 	const char *fwd = cfg_get(ui->cfg, "compose", "forward");
 
-	if (ui_co.job != 0) {
+	if (ui_co.fetching) {
 		ui_msg(ui, "%s", _("Still fetching the message to reply to."));
 		return;
 	}
@@ -728,5 +803,4 @@ ui_compose_done(void)
 {
 	free(ui_co.draft);
 	ui_co.draft = NULL;
-	ui_co.job = 0;
 }

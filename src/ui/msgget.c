@@ -49,7 +49,7 @@ ui_msgget_cancel(struct ui *ui, struct ui_msgget *g)
 
 void
 ui_msgget_start(struct ui *ui, struct ui_msgget *g, uint32_t uid, int seen,
-    ui_msgget_cb_t cb, void *arg)
+    int whole, ui_msgget_cb_t cb, void *arg)
 {
 	struct ui_folder *f = &ui->folder;
 	int32_t s = ui_model_find(&f->model, uid);
@@ -64,7 +64,7 @@ ui_msgget_start(struct ui *ui, struct ui_msgget *g, uint32_t uid, int seen,
 	g->cb = cb;
 	g->arg = arg;
 	ui_msgget_submit(ui, g,
-	    s >= 0 && f->model.msg[s].size > UI_MSGGET_WHOLE_MAX);
+	    !whole && s >= 0 && f->model.msg[s].size > UI_MSGGET_WHOLE_MAX);
 }
 
 void
@@ -128,6 +128,37 @@ ui_msgget_part(struct ui *ui, struct ui_msgget *g)
 			job->len = g->st->v[i].size;
 	g->part_job = ui_job_submit(ui, job, _("Loading the message"),
 	    ui_msgget_cb, g, NULL);
+}
+
+struct eng_job *
+ui_part_fetch_job(size_t account, const char *folder, uint32_t uidvalidity,
+    uint32_t uid, const struct mime_part *p, const char *path)
+{
+	struct eng_job *job;
+	const char *cte;
+	size_t n = 0;
+
+	job = eng_job_new(ENG_JOB_FETCH, account);
+	eng_job_set_folder(job, folder);
+	job->uid = uid;
+	job->uidvalidity = uidvalidity;
+	job->part = mime_part_section(p);
+	job->path = pt_xstrdup(path);
+	cte = mime_part_header(p, "Content-Transfer-Encoding", &n);
+	if (cte != NULL) {
+		char *v = pt_xstrndup(cte, n), *s = v, *e;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (e = s; *e != '\0' && *e != ' ' && *e != '\t' &&
+			    *e != '\r' && *e != '\n' && *e != ';';
+		     e++)
+			;
+		*e = '\0';
+		job->decode = pt_xstrdup(s);
+		free(v);
+	}
+	return job;
 }
 
 struct mime_msg *

@@ -156,7 +156,7 @@ ui_pager_show(struct ui *ui, uint32_t uid)
 	ui_pager_reset();
 	ui_pg.uid = uid;
 	ui_pg.full_headers = ui_pg.raw = 0;
-	ui_msgget_start(ui, &ui_pg.mg, uid, 1, ui_pager_got, NULL);
+	ui_msgget_start(ui, &ui_pg.mg, uid, 1, 0, ui_pager_got, NULL);
 }
 
 /* The message or a part of it came (show it), or it failed. */

@@ -790,8 +790,11 @@ struct ui_msgget {
 	ui_msgget_cb_t cb;
 	void *arg;
 };
-/* Gets message uid of the open folder (what g had is dropped). */
-void ui_msgget_start(struct ui *, struct ui_msgget *, uint32_t, int,
+/*
+ * Gets message uid of the open folder (what g had is dropped); seen
+ * marks it \Seen, whole asks for the whole message whatever its size.
+ */
+void ui_msgget_start(struct ui *, struct ui_msgget *, uint32_t, int, int,
     ui_msgget_cb_t, void *);
 /* Drops the structure and fetches the whole message instead. */
 void ui_msgget_whole(struct ui *, struct ui_msgget *);
@@ -806,6 +809,13 @@ struct mime_msg *ui_msgget_parse(const struct ui_msgget *, struct pt_error *);
  * this rendering is the last.
  */
 int ui_msgget_more(struct ui *, struct ui_msgget *, struct mime_missing *);
+/*
+ * A FETCH job for part p of a message (account, folder, UIDVALIDITY,
+ * UID) that writes it to path, its transfer encoding undone on the way
+ * (the attachment list, compose's inline forward).  Caller submits.
+ */
+struct eng_job *ui_part_fetch_job(size_t, const char *, uint32_t, uint32_t,
+    const struct mime_part *, const char *);
 
 /* help.c */
 void ui_help_for(struct ui *, const struct ui_screen *);

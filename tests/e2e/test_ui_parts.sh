@@ -4,7 +4,9 @@
 # attachment being fetched; v lists the attachment with its size; s
 # saves it (fetched then, decoded on its way to the file) byte for byte;
 # a save cancelled with ^G leaves no file; and the whole session made
-# Dovecot send well under 1 MB.
+# Dovecot send well under 1 MB.  A reply quotes the text with the
+# server sending as little (compose reads it as the pager does); an
+# inline forward fetches the attachment then, byte for byte.
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 . "$top_srcdir/tests/e2e/uilib.sh"
@@ -63,7 +65,71 @@ pt_check "the session logged out" pt_wait_for 10 eval '[ -n "$(sent)" ]'
 bytes=$(sent)
 echo "    Dovecot sent ${bytes:-?} bytes for the whole session"
 pt_check "reading it made the server send well under 1 MB" \
-	[ -n "$bytes" ] && [ "$bytes" -lt 1000000 ]
+	eval '[ -n "$bytes" ] && [ "$bytes" -lt 1000000 ]'
+
+# A reply reads the message as the pager does: the text quoted, the
+# attachment never fetched (an empty cache, so the server says it).
+cat >"$out/editor" <<EOF
+#!/bin/sh
+cp "\$1" "$out/given"
+EOF
+chmod +x "$out/editor"
+UI_ENV="EDITOR='$out/editor'"
+find_big() {
+	ui_keys /
+	ui_type "Big attachment"
+	ui_keys Enter
+	ui_until 5 ui_cursor_on "Big attachment"
+}
+rm -rf "$ui_home/cache" "$out/given"
+: >"$PT_DOVECOT_LOG"
+ui_start "$ui_cfgfile"
+ui_wait "lab: INBOX [Msgs:29" >/dev/null
+find_big
+ui_keys r
+pt_check "r: the compose screen after the editor" ui_wait "(p)ostpone" 30
+pt_check "r: the draft quotes the text" \
+	grep -q "^> The video of the launch is attached." "$out/given"
+pt_check "r: and notes the attachment with its size" \
+	grep -q "^> .*launch.mp4 (video/mp4, 20.0 MiB)" "$out/given"
+ui_keys q
+ui_wait "Abort and delete the draft?" >/dev/null
+ui_keys y
+ui_wait "Aborted." >/dev/null
+ui_keys q
+ui_wait "quit" 2 >/dev/null && ui_keys y
+pt_check "q quits" ui_exited
+pt_check "the session logged out" pt_wait_for 10 eval '[ -n "$(sent)" ]'
+bytes=$(sent)
+echo "    Dovecot sent ${bytes:-?} bytes for the reply session"
+pt_check "replying made the server send well under 1 MB" \
+	eval '[ -n "$bytes" ] && [ "$bytes" -lt 1000000 ]'
+
+# An inline forward brings the attachment: fetched then, decoded into
+# the draft's files, byte for byte.
+cp "$ui_cfgfile" "$out/fwdcfg"
+printf '[compose]\nforward = inline\n' >>"$out/fwdcfg"
+rm -f "$out/given"
+ui_start "$out/fwdcfg"
+ui_wait "lab: INBOX [Msgs:29" >/dev/null
+find_big
+ui_keys f
+pt_check "f: the compose screen after the editor" ui_wait "(p)ostpone" 60
+pt_check "f: the draft has the forwarded text" \
+	grep -q "^The video of the launch is attached." "$out/given"
+att=$(sed -n 's/^Attach: //p' "$out/given" | head -n 1)
+pt_check "f: the attachment is attached ($att)" \
+	test "$(basename "$att")" = launch.mp4
+pt_check "f: byte for byte" \
+	[ "$(sha256sum <"$att")" = "$(sha256sum <"$out/orig.bin")" ]
+ui_keys q
+ui_wait "Abort and delete the draft?" >/dev/null
+ui_keys y
+pt_check "f: aborted, its files go" ui_until 10 test ! -e "$att"
+ui_keys q
+ui_wait "quit" 2 >/dev/null && ui_keys y
+ui_exited >/dev/null
+UI_ENV=
 
 # Saving fetches the attachment now.
 ui_start "$ui_cfgfile"
