@@ -210,12 +210,12 @@ et cancel-after 30 open Big 50
 pt_check "cancel while connecting: failed as cancelled" has "EV failed job=1 folder=Big class=cancelled"
 ms=$(printf '%s\n' "$out" | sed -n 's/^cancel job=1 rc=0 t=\([0-9]*\)/\1/p')
 end=$(printf '%s\n' "$out" | sed -n 's/^EV failed job=1 .* t=\([0-9]*\)$/\1/p')
-pt_check "cancel while connecting: within a second" [ -n "$ms" ] && [ -n "$end" ] && [ $((end - ms)) -lt 1000 ]
+pt_check "cancel while connecting: within a second" eval '[ -n "$ms" ] && [ -n "$end" ] && [ $((end - ms)) -lt 1000 ]'
 et open-bg Big 50 cancel model
 pt_check "cancel while loading: failed as cancelled" has "EV failed job=1 folder=Big class=cancelled"
 ms=$(printf '%s\n' "$out" | sed -n 's/^cancel job=1 rc=0 t=\([0-9]*\)/\1/p')
 end=$(printf '%s\n' "$out" | sed -n 's/^EV failed job=1 .* t=\([0-9]*\)$/\1/p')
-pt_check "cancel while loading: within a second" [ -n "$ms" ] && [ -n "$end" ] && [ $((end - ms)) -lt 1000 ]
+pt_check "cancel while loading: within a second" eval '[ -n "$ms" ] && [ -n "$end" ] && [ $((end - ms)) -lt 1000 ]'
 pt_check "cancel while loading: fewer than 5000 loaded" hasnt "MODEL n=5000 "
 et open Big 50 model
 pt_check "resume: complete, 5000 messages, no duplicates" has "MODEL n=5000 .*dups=0"
