@@ -11,11 +11,14 @@
  * line and the text, written (mode 0600) to $XDG_DATA_HOME/petrel/
  * <account>/drafts/ and opened in compose.editor, $VISUAL, $EDITOR or
  * vi.  For a reply or a forward the message is fetched through the
- * engine first; a reply quotes its text and is written From the
- * identity the message was addressed to (mutt's reverse_name), a
- * forward as attachment saves it as NAME.eml in DRAFT.files/ beside the
- * draft and attaches that, an inline forward saves the original's
- * attachments there; that folder goes with the draft (send.c).  After
+ * engine first, as the pager reads it (msgget.c: a big one from its
+ * structure, without the attachments its text does not need); a reply
+ * quotes its text and is written From the identity the message was
+ * addressed to (mutt's reverse_name), a forward as attachment saves it
+ * (fetched whole) as NAME.eml in DRAFT.files/ beside the draft and
+ * attaches that, an inline forward saves the original's attachments
+ * there (those not fetched yet are fetched then; the editor waits for
+ * them); that folder goes with the draft (send.c).  After
  * the editor the compose screen (compose_screen.c) takes the draft.
  *
  * Sending, postponing and recalling a draft are in send.c.  The UI
