@@ -177,8 +177,7 @@ ui_recall_local(struct ui *ui)
 			continue;
 		path = pt_xasprintf("%s/%s", dir, de->d_name);
 		pt_error_init(&err);
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    eng_draft_read(path, &dr, &err) != 0) {
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
 			free(path);
 			continue;
 		}
@@ -186,8 +185,17 @@ ui_recall_local(struct ui *ui)
 		e->path = path;
 		e->date = (int64_t)st.st_mtime;
 		ui_recall_when(e->date, when, sizeof when);
-		ui_recall_fields(e, when, dr.to, dr.subject);
-		mime_draft_release(&dr);
+		if (eng_draft_read(path, &dr, &err) == 0) {
+			ui_recall_fields(e, when, dr.to, dr.subject);
+			mime_draft_release(&dr);
+		} else {
+			/* Listed all the same: the editor can mend it. */
+			char *why;
+
+			why = pt_xasprintf(_("(cannot be read: %s)"), err.msg);
+			ui_recall_fields(e, when, NULL, why);
+			free(why);
+		}
 	}
 	if (d != NULL)
 		closedir(d);

@@ -136,7 +136,7 @@ quit
 
 # 4b. A recalled draft with an attachment, aborted: its files and its
 # DRAFT.origin go; the server copy stays in Drafts.
-ui_start "$ui_cfgfile"
+ui_start "$ui_cfgfile" 220 30
 ui_wait "lab: INBOX [Msgs:" 20 >/dev/null
 printf 'attached %s\n' "$tok" >"$tmp/notes.txt"
 printf '%s' "$tmp/notes.txt" >"$tmp/attach"
@@ -165,6 +165,15 @@ pt_check "q y: aborted" ui_wait "Aborted."
 pt_check "abort: no recalled draft, origin or files left behind" \
 	sh -c "! ls -A '$drafts' | grep -q recalled"
 pt_check "abort: the server copy stays in Drafts" ab_in_drafts
+# A draft that cannot be read (a field petrel writes itself) is listed
+# all the same, with the reason, to be mended in the editor.
+printf 'To: bob@example.test\nDate: today\nSubject: dated\n\nx\n' \
+	>"$drafts/dated.txt"
+ui_keys R
+pt_check "R: a draft that cannot be read is listed, with the reason" \
+	ui_wait "dated.txt': a draft may not set the 'Date' field" 20
+ui_keys q
+rm -f "$drafts/dated.txt"
 quit
 
 # 5. Quitting while a message goes out: asked first; it stays queued.
