@@ -23,11 +23,14 @@ pt_cleanups=()
 # Sanitizer reports (ASan, LSan, UBSan) from any program a test runs go
 # to files in a folder of the test's own instead of stderr, and pt_done
 # fails the test when one exists, whatever the program printed before
-# it died.  Options the caller set (scripts/test) are kept.
+# it died.  Options the caller set (scripts/test) are kept; leaks that
+# are not petrel's are suppressed in tests/harness/lsan.supp.
 pt_san_dir=$(mktemp -d /tmp/pt-san.XXXXXX)
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$pt_san_dir/asan"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$pt_san_dir/ubsan"
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}log_path=$pt_san_dir/lsan"
+pt_lsan=log_path=$pt_san_dir/lsan:print_suppressions=0
+pt_lsan=$pt_lsan:suppressions=$top_srcdir/tests/harness/lsan.supp
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}$pt_lsan"
 
 pt_at_exit() {
 	pt_cleanups+=("$*")
