@@ -61,8 +61,9 @@
  * offline shows the cached index and fails with PT_E_NET afterwards.
  *
  * Offline queue.  With a cache, every change (a write job) is also
- * written to disk (store_queue, next to the header cache) before it is
- * sent, and removed once the server has it, so changes made offline
+ * written to disk (store_queue, in $XDG_DATA_HOME/petrel/<account>/queue/,
+ * next to the outbox; a queue left in the cache folder by an older
+ * petrel is moved there) before it is sent, and removed once the server has it, so changes made offline
  * survive quitting petrel: the next run replays them first, in order,
  * with new job ids (their DONE or FAILED events carry ids the UI never
  * saw).  A change that may have reached the server before the

@@ -583,15 +583,21 @@ void store_attach_release(struct store_attachment *);
  *
  * Changes made while an account is offline (the engine's write jobs,
  * encoded by the engine: the records are opaque here) wait in
- * <dir>/queue/ (dir is store_dir of the account's cache), one fsynced
- * file per change, named by an increasing sequence number, until the
- * engine applied them.  store_queue_open locks the folder (flock) for
- * the life of the handle: a second process of the same account gets
- * NULL with PT_E_IO.  One thread at a time.
+ * <dir>/queue/ (dir is the account's data folder,
+ * $XDG_DATA_HOME/petrel/<account>: not the cache, which people delete),
+ * one fsynced file per change, named by an increasing sequence number,
+ * until the engine applied them.  store_queue_open locks the folder
+ * (flock) for the life of the handle: a second process of the same
+ * account gets NULL with PT_E_IO.  With old (the folder that held
+ * queue/ before: store_dir of the account's cache), records found in
+ * old/queue/ are moved to the end of the queue, in order, and
+ * old/queue/ is removed (what cannot be moved stays, logged).  One
+ * thread at a time.
  */
 struct store_queue;
 
-struct store_queue *store_queue_open(const char *dir, struct pt_error *);
+struct store_queue *store_queue_open(const char *dir, const char *old,
+    struct pt_error *);
 void store_queue_free(struct store_queue **);
 /*
  * Writes a record durably: seq 0 makes a new one (its number goes to

@@ -1,6 +1,7 @@
 /*
  * The offline queue: every change (write job) an account worker takes is
- * first written to disk (store_queue, next to the header cache) and
+ * first written to disk (store_queue, in the account's data folder,
+ * $XDG_DATA_HOME/petrel/<account>/queue/, next to the outbox) and
  * removed once the server has it, so that changes made while offline
  * survive a quit or a crash and are replayed, in order, by the next
  * run.  Exactly once: flags, expunges and folder operations may be sent
@@ -277,11 +278,15 @@ eng_replay_load(struct eng_worker *w)
 	struct pt_error err;
 	uint64_t *seqs = NULL;
 	size_t n = 0, i, loaded = 0;
+	char *dir;
 
 	if (w->store == NULL)
 		return;
 	pt_error_init(&err);
-	w->changes = store_queue_open(store_dir(w->store), &err);
+	/* The old place, in the cache, is emptied into the new one. */
+	dir = pt_xdg_path(PT_XDG_DATA, w->acct->id);
+	w->changes = store_queue_open(dir, store_dir(w->store), &err);
+	free(dir);
 	if (w->changes == NULL) {
 		pt_warn("engine: %s: changes made offline are kept in memory "
 			"only: %s",

@@ -12,6 +12,13 @@
  * it is open, so that two petrel processes never replay the same
  * change twice: the second one gets no queue (its changes then wait in
  * memory only).
+ *
+ * The queue used to live in the cache folder, which people and tools
+ * delete freely; it is in the data folder now.  store_queue_open moves
+ * the records it finds in the old place over (renamed where they are
+ * on the same file system, else copied durably and then removed), in
+ * their order, after the ones already there, and removes the old
+ * folder.
  */
 #include "config.h"
 
@@ -44,6 +51,9 @@ struct store_queue {
 static char *queue_path(const struct store_queue *, uint64_t);
 static int queue_seq(const char *, uint64_t *);
 static int queue_u64_cmp(const void *, const void *);
+static int queue_list_dir(const char *, uint64_t **, size_t *,
+    struct pt_error *);
+static void queue_adopt(struct store_queue *, const char *);
 
 static char *
 queue_path(const struct store_queue *q, uint64_t seq)
@@ -79,7 +89,7 @@ queue_u64_cmp(const void *a, const void *b)
 }
 
 struct store_queue *
-store_queue_open(const char *dir, struct pt_error *err)
+store_queue_open(const char *dir, const char *old, struct pt_error *err)
 {
 	struct store_queue *q;
 	uint64_t *seqs = NULL;
@@ -122,6 +132,8 @@ store_queue_open(const char *dir, struct pt_error *err)
 		goto fail;
 	q->next = n > 0 ? seqs[n - 1] + 1 : 1;
 	free(seqs);
+	if (old != NULL)
+		queue_adopt(q, old);
 	return q;
 fail:
 	store_queue_free(&q);
@@ -187,8 +199,9 @@ store_queue_remove(struct store_queue *q, uint64_t seq, struct pt_error *err)
 	return 0;
 }
 
-int
-store_queue_list(struct store_queue *q, uint64_t **seqsp, size_t *np,
+/* The record numbers in folder dir, ascending. */
+static int
+queue_list_dir(const char *dir, uint64_t **seqsp, size_t *np,
     struct pt_error *err)
 {
 	DIR *d;
@@ -198,11 +211,11 @@ store_queue_list(struct store_queue *q, uint64_t **seqsp, size_t *np,
 
 	*seqsp = NULL;
 	*np = 0;
-	if ((d = opendir(q->dir)) == NULL) {
+	if ((d = opendir(dir)) == NULL) {
 		int e = errno;
 
 		return pt_error_set(err, PT_E_IO, e, _("cannot read '%s': %s"),
-		    q->dir, strerror(e));
+		    dir, strerror(e));
 	}
 	while ((de = readdir(d)) != NULL) {
 		uint64_t seq;
@@ -221,6 +234,100 @@ store_queue_list(struct store_queue *q, uint64_t **seqsp, size_t *np,
 	*seqsp = v;
 	*np = n;
 	return 0;
+}
+
+int
+store_queue_list(struct store_queue *q, uint64_t **seqsp, size_t *np,
+    struct pt_error *err)
+{
+	return queue_list_dir(q->dir, seqsp, np, err);
+}
+
+/*
+ * Moves the records in old/queue/ (the old place, in the cache) to
+ * the end of q, in order, then removes old/queue/.  Trouble is logged:
+ * what could not be moved stays where it was, for the next run.
+ */
+static void
+queue_adopt(struct store_queue *q, const char *old)
+{
+	struct pt_error err;
+	struct stat sb;
+	char *odir, *lock;
+	uint64_t *seqs = NULL;
+	size_t n = 0, i, moved = 0;
+	int lockfd, left = 0;
+
+	odir = pt_xasprintf("%s/queue", old);
+	if (lstat(odir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    strcmp(odir, q->dir) == 0) {
+		free(odir);
+		return;
+	}
+	pt_error_init(&err);
+	lock = pt_xasprintf("%s/lock", odir);
+	lockfd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+		/* An older petrel that is running still replays them. */
+		pt_warn("the changes waiting in '%s' belong to another petrel "
+			"that is running; they stay there",
+		    odir);
+		goto out;
+	}
+	if (queue_list_dir(odir, &seqs, &n, &err) == -1) {
+		pt_warn("%s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		char *from = pt_xasprintf("%s/%020" PRIu64 QUEUE_SUFFIX, odir,
+			 seqs[i]);
+		char *to = queue_path(q, q->next);
+		int ok = rename(from, to) == 0;
+
+		if (!ok && errno == EXDEV) {
+			/* Another file system: copy durably, then remove. */
+			size_t len = 0;
+			char *data = pt_file_read(from, QUEUE_RECORD_MAX, &len,
+			    &err);
+
+			ok = data != NULL &&
+			     pt_file_write_atomic(to, data, len, 0600, &err) ==
+				 0 &&
+			     unlink(from) == 0;
+			free(data);
+		} else if (!ok)
+			pt_error_set(&err, PT_E_IO, errno,
+			    _("cannot move '%s' to '%s': %s"), from, to,
+			    strerror(errno));
+		if (ok) {
+			q->next++;
+			moved++;
+		} else {
+			pt_warn("%s", err.msg[0] != '\0' ? err.msg : from);
+			pt_error_init(&err);
+			left++;
+		}
+		free(from);
+		free(to);
+	}
+	if (moved > 0 && fsync(q->dfd) != 0)
+		pt_warn("cannot write '%s': %s", q->dir, strerror(errno));
+	if (moved > 0)
+		pt_info("moved %zu changes waiting for the server from '%s' "
+			"to '%s'",
+		    moved, odir, q->dir);
+	if (left == 0) {
+		unlink(lock);
+		if (rmdir(odir) != 0)
+			pt_warn("cannot remove '%s': %s", odir,
+			    strerror(errno));
+	}
+out:
+	if (lockfd >= 0)
+		close(lockfd);
+	free(seqs);
+	free(lock);
+	free(odir);
 }
 
 char *

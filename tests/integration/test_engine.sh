@@ -14,6 +14,8 @@ GEN=$top_srcdir/tests/servers/gen-sample-mail.py
 pt_need python3 doveadm
 mailservers_start
 tmp=$(pt_tmpdir)
+# The offline queue (data, not cache) of this test only.
+export XDG_DATA_HOME=$tmp/data
 DA="doveadm -c $PT_DOVECOT_CONF"
 
 # engine_cfg FILE [HOST [PASSWORD]]

@@ -10,6 +10,8 @@ FAULT=$top_srcdir/tests/harness/imapfault.py
 [ -x "$ET" ] || pt_skip "petrel-engine-tool is not built"
 pt_need python3
 tmp=$(pt_tmpdir)
+# The offline queue (data, not cache) of this test only.
+export XDG_DATA_HOME=$tmp/data
 
 # start_fault MODE: sets port.
 start_fault() {

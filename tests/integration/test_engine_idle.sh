@@ -17,6 +17,8 @@ MS=$top_srcdir/tests/servers/mailservers.sh
 pt_need python3 doveadm
 mailservers_start
 tmp=$(pt_tmpdir)
+# The offline queue (data, not cache) of this test only.
+export XDG_DATA_HOME=$tmp/data
 DA="doveadm -c $PT_DOVECOT_CONF"
 
 port=$(net_free_port)

@@ -15,6 +15,8 @@ GEN=$top_srcdir/tests/servers/gen-sample-mail.py
 pt_need python3 doveadm
 mailservers_start
 tmp=$(pt_tmpdir)
+# The offline queue (data, not cache) of this test only.
+export XDG_DATA_HOME=$tmp/data
 DA="doveadm -c $PT_DOVECOT_CONF"
 
 cat >"$tmp/rc" <<EOF
@@ -32,7 +34,8 @@ connect_timeout = 3
 read_timeout = 10
 EOF
 chmod 600 "$tmp/rc"
-Q=$tmp/cache/lab/queue
+Q=$XDG_DATA_HOME/petrel/lab/queue
+OLDQ=$tmp/cache/lab/queue
 
 # et ARGS...: runs the tool with the cache in $tmp/cache; output in $out.
 et() {
@@ -135,5 +138,46 @@ et settle 30
 pt_check "uidvalidity: the change failed with a message" has "EV failed job=1 folder=INBOX class=refused msg=a change made while offline was dropped: .*UIDVALIDITY"
 pt_check "uidvalidity: no record left" [ "$(records)" = 0 ]
 pt_check "uidvalidity: the message was not flagged" [ "$(flags_of INBOX "$u5" | grep -c Flagged)" = 0 ]
+
+echo "# the queue is not in the cache: deleting the cache loses no change"
+u6=$(uid_of INBOX '<q6@example.test>')
+et open INBOX model # the cache learns the new UIDVALIDITY
+bash "$MS" restart-dovecot "$ms_dir" 8 >/dev/null 2>&1 &
+restarter=$!
+pt_wait_for 10 imaps_down || pt_fail "dovecot did not go down"
+et nowait flags INBOX +F "$u6" drain 1000
+pt_check "data folder: the change is on disk there" [ "$(records)" = 1 ]
+pt_check "data folder: nothing of it in the cache" [ ! -e "$OLDQ" ]
+rm -rf "$tmp/cache"
+wait "$restarter" || pt_fail "dovecot did not come back"
+et settle 30
+pt_check "data folder: sent after the cache was deleted" has "EV done job=1 folder=INBOX"
+pt_check "data folder: the flag is on the server" [ "$(flags_of INBOX "$u6" | grep -c Flagged)" = 1 ]
+pt_check "data folder: no record left" [ "$(records)" = 0 ]
+
+echo "# a queue left in the cache by an older petrel is moved over, in order"
+bash "$MS" restart-dovecot "$ms_dir" 8 >/dev/null 2>&1 &
+restarter=$!
+pt_wait_for 10 imaps_down || pt_fail "dovecot did not go down"
+# Two changes on the same message: the order decides what stays.
+et nowait flags INBOX +FS "$u6" nowait flags INBOX -F "$u6" drain 1000
+pt_check "old place: two records written" [ "$(records)" = 2 ]
+mkdir -p "$OLDQ"
+mv "$Q"/*.change "$OLDQ"/
+: >"$OLDQ/lock"
+pt_check "old place: the records are in the cache now" [ "$(find "$OLDQ" -name '*.change' | grep -c .)" = 2 ]
+wait "$restarter" || pt_fail "dovecot did not come back"
+et settle 30
+pt_check "old place: both sent" [ "$(count 'EV done')" = 2 ]
+pt_check "old place: in order (Flagged added, then removed)" [ "$(flags_of INBOX "$u6" | grep -c Flagged)" = 0 ]
+pt_check "old place: the first one was applied too (Seen)" [ "$(flags_of INBOX "$u6" | grep -c Seen)" = 1 ]
+pt_check "old place: the old folder is gone" [ ! -e "$OLDQ" ]
+pt_check "old place: no record left" [ "$(records)" = 0 ]
+
+echo "# no usable data folder: changes wait in memory, and the log says so"
+: >"$tmp/notadir"
+XDG_DATA_HOME=$tmp/notadir/data PT_ENGINE_LOG=$tmp/memlog et flags INBOX +F "$u6" settle 10
+pt_check "memory: the change was still done" has "EV done job=1 folder=INBOX"
+pt_check "memory: the log says changes are kept in memory only" grep -q "kept in memory only" "$tmp/memlog"
 
 pt_done

@@ -14,6 +14,8 @@ MS=$top_srcdir/tests/servers/mailservers.sh
 pt_need python3 sha256sum
 mailservers_start
 tmp=$(pt_tmpdir)
+# The offline queue (data, not cache) of this test only.
+export XDG_DATA_HOME=$tmp/data
 
 cat >"$tmp/rc" <<EOF
 [account lab]

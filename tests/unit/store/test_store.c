@@ -1256,12 +1256,12 @@ test_store_queue(void)
 
 	cache_begin();
 	pt_error_init(&err);
-	q = store_queue_open(tmpdir, &err);
+	q = store_queue_open(tmpdir, NULL, &err);
 	CHECK(q != NULL);
 	if (q == NULL)
 		goto out;
 	/* A second owner is refused while the first holds it. */
-	q2 = store_queue_open(tmpdir, &err);
+	q2 = store_queue_open(tmpdir, NULL, &err);
 	CHECK(q2 == NULL);
 	CHECK_INT(err.class, PT_E_IO);
 	store_queue_free(&q2);
@@ -1279,7 +1279,7 @@ test_store_queue(void)
 	free(junk);
 	store_queue_free(&q);
 	/* Reopened (the next run): what is left, in order. */
-	q = store_queue_open(tmpdir, &err);
+	q = store_queue_open(tmpdir, NULL, &err);
 	CHECK(q != NULL);
 	if (q == NULL)
 		goto out;
@@ -1297,6 +1297,64 @@ test_store_queue(void)
 	CHECK(a > c);
 	store_queue_free(&q);
 out:
+	cache_end();
+}
+
+/* A queue found in the old place (the cache) is moved over, in order. */
+static void
+test_store_queue_adopt(void)
+{
+	struct pt_error err;
+	struct store_queue *q;
+	uint64_t a = 0, *v = NULL;
+	size_t n = 0, len = 0;
+	char *oldbase, *newbase, *path, *data;
+	struct stat sb;
+
+	cache_begin();
+	pt_error_init(&err);
+	oldbase = pt_xasprintf("%s/cache", tmpdir);
+	newbase = pt_xasprintf("%s/data", tmpdir);
+	/* An older petrel left two records in the cache. */
+	q = store_queue_open(oldbase, NULL, &err);
+	CHECK(q != NULL);
+	if (q == NULL)
+		goto out;
+	CHECK_INT(store_queue_put(q, 0, "old1", 4, NULL, &err), 0);
+	CHECK_INT(store_queue_put(q, 0, "old2", 4, NULL, &err), 0);
+	store_queue_free(&q);
+	/* The new place already holds one. */
+	q = store_queue_open(newbase, NULL, &err);
+	CHECK(q != NULL);
+	if (q == NULL)
+		goto out;
+	CHECK_INT(store_queue_put(q, 0, "new", 3, &a, &err), 0);
+	store_queue_free(&q);
+	q = store_queue_open(newbase, oldbase, &err);
+	CHECK(q != NULL);
+	if (q == NULL)
+		goto out;
+	CHECK_INT(store_queue_list(q, &v, &n, &err), 0);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		static const char *const want[] = {"new", "old1", "old2"};
+		size_t i;
+
+		CHECK(v[0] == a);
+		for (i = 0; i < 3; i++) {
+			data = store_queue_read(q, v[i], &len, &err);
+			CHECK(data != NULL && strcmp(data, want[i]) == 0);
+			free(data);
+		}
+	}
+	free(v);
+	path = pt_xasprintf("%s/queue", oldbase);
+	CHECK(stat(path, &sb) != 0 && errno == ENOENT);
+	free(path);
+	store_queue_free(&q);
+out:
+	free(oldbase);
+	free(newbase);
 	cache_end();
 }
 
@@ -1564,6 +1622,7 @@ out:
 
 static const struct pt_test tests[] = {
     PT_TEST(test_store_queue),
+    PT_TEST(test_store_queue_adopt),
     PT_TEST(test_store_record_fix_roundtrip),
     PT_TEST(test_store_record_truncated_and_garbage),
     PT_TEST(test_store_record_order_check),
