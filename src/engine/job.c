@@ -178,6 +178,18 @@ eng_index_new(uint32_t uidvalidity)
 	return ix;
 }
 
+size_t
+eng_index_drop_upto(struct eng_index *ix, uint32_t uid)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ix->n; i++)
+		if (ix->msgs[i].uid > uid)
+			ix->msgs[n++] = ix->msgs[i];
+	ix->n = n;
+	return n;
+}
+
 void
 eng_index_add(struct eng_index *ix, size_t *cap, size_t *acap, uint32_t uid,
     uint32_t flags, int64_t date, int64_t internaldate, uint32_t size,

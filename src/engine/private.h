@@ -189,6 +189,11 @@ struct eng_index *eng_index_new(uint32_t);
 void eng_index_add(struct eng_index *, size_t *cap, size_t *acap, uint32_t uid,
     uint32_t flags, int64_t date, int64_t internaldate, uint32_t size,
     const char *const *str);
+/*
+ * Drops the messages whose UID is uid or lower (another connection
+ * posted them already); returns how many are left.
+ */
+size_t eng_index_drop_upto(struct eng_index *, uint32_t uid);
 int eng_job_is_write(enum eng_job_kind);
 int eng_job_needs_folder(enum eng_job_kind);
 uint32_t eng_flags_to_store(uint32_t);

@@ -966,7 +966,7 @@ eng_sel_fetch_new(struct eng_worker *w, struct eng_task *t, int notify,
 	struct store_batch *b = NULL;
 	struct imap_uidset us;
 	struct eng_coll c;
-	uint32_t last = sel->n > 0 ? sel->uids[sel->n - 1] : 0;
+	uint32_t last = sel->n > 0 ? sel->uids[sel->n - 1] : 0, seen;
 	size_t i, fresh;
 
 	b = eng_batch_begin(w, sel->name, sel->uidvalidity);
@@ -1010,24 +1010,23 @@ eng_sel_fetch_new(struct eng_worker *w, struct eng_task *t, int notify,
 		if (store_batch_commit(&b, &e2) == -1)
 			pt_warn("engine: cache: %s", e2.msg);
 	}
-	if (c.ix->n > 0) {
+	/*
+	 * The IDLE connection may have posted some of them: each new UID's
+	 * summary and announcement go out once, by whichever connection
+	 * claimed it first (watch_seen_uid, under the lock).
+	 */
+	pthread_mutex_lock(&w->lock);
+	seen = w->watch_seen_uid;
+	if (last > w->watch_seen_uid)
+		w->watch_seen_uid = last;
+	pthread_mutex_unlock(&w->lock);
+	if (eng_index_drop_upto(c.ix, seen) > 0) {
 		eng_post_index(w, t, c.ix, 0, 0, 0, sel->n);
 		c.ix = NULL;
 	}
 	eng_coll_release(&c);
-	if (fresh > 0) {
-		/*
-		 * The IDLE connection may have announced some of them: each
-		 * new UID is announced once, by whichever saw it first.
-		 */
-		pthread_mutex_lock(&w->lock);
-		for (i = sel->n - fresh;
-		     i < sel->n && sel->uids[i] <= w->watch_seen_uid; i++)
-			fresh--;
-		if (last > w->watch_seen_uid)
-			w->watch_seen_uid = last;
-		pthread_mutex_unlock(&w->lock);
-	}
+	for (i = sel->n - fresh; i < sel->n && sel->uids[i] <= seen; i++)
+		fresh--;
 	if (notify && fresh > 0) {
 		struct eng_event *ev =
 		    eng_event_new(w, ENG_EV_NEW_MAIL, t, sel->name);

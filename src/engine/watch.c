@@ -338,7 +338,8 @@ eng_watch_fetch_new(struct eng_watcher *x, size_t total, struct pt_error *err)
 	struct eng_watch_coll c;
 	struct imap_uidset us;
 	struct eng_event *ev;
-	size_t n, i, fresh;
+	uint32_t seen;
+	size_t fresh;
 
 	memset(&c, 0, sizeof c);
 	c.ix = eng_index_new(x->uidvalidity);
@@ -351,27 +352,25 @@ eng_watch_fetch_new(struct eng_watcher *x, size_t total, struct pt_error *err)
 		eng_index_free(&c.ix);
 		return -1;
 	}
-	n = c.ix->n;
-	if (n == 0) {
+	if (c.ix->n == 0) {
 		eng_index_free(&c.ix);
 		return 0;
 	}
 	x->uidnext = c.max_uid + 1;
-	/* Each new UID is announced once, by whichever connection saw it
-	 * first (the worker's NOOP may have been quicker). */
+	/* Each new UID is posted (summary and announcement) once, by
+	 * whichever connection saw it first (the worker's NOOP may have
+	 * been quicker): the claim is watch_seen_uid, under the lock. */
 	pthread_mutex_lock(&w->lock);
-	fresh = 0;
-	for (i = 0; i < n; i++)
-		if (c.ix->msgs[i].uid > w->watch_seen_uid)
-			fresh++;
+	seen = w->watch_seen_uid;
 	if (c.max_uid > w->watch_seen_uid)
 		w->watch_seen_uid = c.max_uid;
 	pthread_mutex_unlock(&w->lock);
+	fresh = eng_index_drop_upto(c.ix, seen);
 	if (fresh == 0) {
 		eng_index_free(&c.ix);
 		return 0;
 	}
-	c.ix->msgs = pt_xreallocarray(c.ix->msgs, n, sizeof *c.ix->msgs);
+	c.ix->msgs = pt_xreallocarray(c.ix->msgs, fresh, sizeof *c.ix->msgs);
 	c.ix->total = total;
 	ev = eng_event_new(w, ENG_EV_INDEX, NULL, x->name);
 	ev->uidvalidity = x->uidvalidity;

@@ -7,7 +7,7 @@
 # opening another folder moves the watch there; and with Dovecot allowing
 # one connection per user and address, the account falls back to IDLE
 # between jobs on the command connection (and says so in the log) and new
-# mail still arrives.
+# mail still arrives.  Each new message's summary is posted once.
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 
@@ -82,7 +82,7 @@ big=$(uid_of INBOX '<ten@example.test>')
 
 echo "# new mail while a 10 MB fetch keeps the command connection busy"
 et open INBOX nowait fetch INBOX "$big" - "$tmp/big.out" sleep 300 \
-	sh "$SEND 'while fetching'" wait new-mail 30 wait done 30 drain 1500
+	sh "$SEND 'while fetching'" wait new-mail 30 wait done 30 drain 1500 model
 nm=$(t_of "EV new-mail job=0 folder=INBOX count=1")
 done=$(t_of "EV done job=2 folder=INBOX")
 pt_check "busy: the fetch took long (over 2 s)" [ -n "$done" ] && [ "$done" -gt 2000 ]
@@ -90,6 +90,7 @@ pt_check "busy: NEW_MAIL came from the IDLE connection" [ -n "$nm" ]
 pt_check "busy: ... before the fetch was done" [ -n "$nm" ] && [ -n "$done" ] && [ "$nm" -lt "$done" ]
 pt_check "busy: its summary came with it" has "EV index job=0 folder=INBOX n=1 reset=0"
 pt_check "busy: announced once" [ "$(count 'EV new-mail')" = 1 ]
+pt_check "busy: its summary posted once (not again by the NOOP)" has "MODEL n=3 .*dups=0 "
 pt_check "busy: the IDLE connection was up" grep -q "IDLE connection up" "$tmp/log"
 pt_check "busy: the fetch is whole" [ "$(stat -c %s "$tmp/big.out")" = "$(stat -c %s "$tmp/mail/0000001,S.eml")" ]
 
