@@ -11,7 +11,9 @@
  * NOOP), so that new, changed and expunged messages are reported as
  * unsolicited events even while a long job holds the command connection;
  * where the server refuses a second connection, the worker IDLEs on the
- * command connection between jobs instead.
+ * command connection between jobs instead, and the second connection
+ * is tried again after 10 minutes, then after longer pauses (up to an
+ * hour, at once when the server named its connection limit).
  *
  *	src/engine/engine.c	struct eng, queues, wakeup fd, start/stop
  *	src/engine/job.c	jobs and events: constructors and freeing

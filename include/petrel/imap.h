@@ -133,6 +133,11 @@ char *imap_mutf7_decode(const char *);
 
 /* 1 when the session must be freed and made again. */
 int imap_session_dead(const struct imap_session *);
+/*
+ * 1 when the last failure's reply carried the response code code
+ * (case-insensitive; e.g. "LIMIT", RFC 5530: too many connections).
+ */
+int imap_session_code_is(const struct imap_session *, const char *code);
 
 /* Extensions the session may use (after imap_session_enable). */
 #define IMAP_CAP_CONDSTORE   0x001

@@ -24,7 +24,11 @@
  * very first login of the watcher fails (many providers, and Dovecot's
  * mail_max_userip_connections, allow few connections), the account
  * falls back to IDLE between jobs on the command connection, and the
- * log says so.
+ * log says so; the watcher tries again after a long pause (10 minutes,
+ * doubling up to an hour; an hour at once when the server named its
+ * connection limit, [LIMIT]), and once it is in, the fallback ends.
+ * PETREL_TEST_WATCH_RETRY_MS shortens the first pause for the tests
+ * (the longest is six times it).
  */
 #include "config.h"
 
@@ -48,6 +52,8 @@
 
 /* Re-IDLE well before servers drop an idle client (RFC 2177: 29 min). */
 #define ENG_WATCH_IDLE_MS (25 * 60 * 1000)
+/* After a refused first login: the first pause; the longest is 6 times. */
+#define ENG_WATCH_RETRY_MS (10 * 60 * 1000)
 
 /* What the watcher thread holds. */
 struct eng_watcher {
@@ -64,6 +70,8 @@ struct eng_watcher {
 	int bad_creds;    /* watch_creds that were refused (no retry) */
 	int backoff_ms;
 	long long retry_at;
+	int limited;       /* the last login failed with [LIMIT] */
+	long long pause_ms; /* the next pause after a refused first login */
 };
 
 static void *eng_watch_main(void *);
@@ -74,6 +82,7 @@ static int eng_watch_fetch_new(struct eng_watcher *, size_t, struct pt_error *);
 static int eng_watch_apply(struct eng_watcher *, struct pt_error *);
 static int eng_watch_idle(struct eng_watcher *, struct pt_error *);
 static int eng_watch_msg(void *, const struct imap_msg *);
+static long long eng_watch_pause(struct eng_watcher *);
 
 /* The watcher's answers to a changed request or a quit. */
 static int
@@ -173,9 +182,10 @@ void
 eng_watch_set(struct eng_worker *w, const char *name, const char *raw,
     uint32_t uidvalidity, uint32_t uidnext)
 {
-	int same;
+	int same, fallback;
 
 	pthread_mutex_lock(&w->lock);
+	fallback = w->watch_fallback; /* the watcher thread may change it */
 	same = (name == NULL && w->watch_name == NULL) ||
 	       (name != NULL && w->watch_name != NULL &&
 		   strcmp(name, w->watch_name) == 0 &&
@@ -194,7 +204,7 @@ eng_watch_set(struct eng_worker *w, const char *name, const char *raw,
 			eng_fd_poke(w->watch_wake_fd);
 	}
 	pthread_mutex_unlock(&w->lock);
-	if (!same && name != NULL && !w->watch_fallback)
+	if (!same && name != NULL && !fallback)
 		eng_watch_start(w);
 }
 
@@ -245,6 +255,7 @@ eng_watch_connect(struct eng_watcher *x, struct pt_error *err)
 		r = imap_session_enable(x->s, err);
 	free(pin);
 	if (r == -1) {
+		x->limited = imap_session_code_is(x->s, "LIMIT");
 		eng_watch_drop(x, NULL);
 		return -1;
 	}
@@ -254,6 +265,27 @@ eng_watch_connect(struct eng_watcher *x, struct pt_error *err)
 	free(x->raw);
 	x->name = x->raw = NULL;
 	return 0;
+}
+
+/*
+ * How long to wait after the first login failed: 10 minutes, doubling
+ * up to an hour, or an hour at once when the server said [LIMIT].
+ */
+static long long
+eng_watch_pause(struct eng_watcher *x)
+{
+	const char *knob = getenv("PETREL_TEST_WATCH_RETRY_MS");
+	long long base = ENG_WATCH_RETRY_MS, ms;
+
+	if (knob != NULL && atoll(knob) > 0)
+		base = atoll(knob);
+	if (x->pause_ms <= 0)
+		x->pause_ms = base;
+	if (x->limited)
+		x->pause_ms = 6 * base;
+	ms = x->pause_ms;
+	x->pause_ms = ms * 2 > 6 * base ? 6 * base : ms * 2;
+	return ms;
 }
 
 /* Throws the session away; with err, reconnects later with backoff. */
@@ -544,18 +576,25 @@ eng_watch_main(void *arg)
 				if (eng_watch_changed(x))
 					continue;
 				if (!x->ever) {
+					long long ms = eng_watch_pause(x);
+
 					pthread_mutex_lock(&w->lock);
 					w->watch_fallback = 1;
 					eng_fd_poke(w->wake_fd);
 					pthread_mutex_unlock(&w->lock);
+					x->retry_at = eng_now_ms() + ms;
 					pt_info("engine: %s: a second "
-						"connection "
-						"for IDLE was refused (%s); "
-						"watching for new mail between "
-						"jobs on the command "
-						"connection instead",
-					    w->acct->id, err.msg);
-					break;
+						"connection for IDLE was "
+						"refused%s (%s); watching for "
+						"new mail between jobs on the "
+						"command connection instead, "
+						"trying again in %lld s",
+					    w->acct->id,
+					    x->limited ? " by the server's "
+							 "connection limit"
+						       : "",
+					    err.msg, (ms + 999) / 1000);
+					continue;
 				}
 				if (err.class == PT_E_AUTH ||
 				    err.class == PT_E_TLS)
@@ -565,6 +604,9 @@ eng_watch_main(void *arg)
 			}
 			x->ever = 1;
 			x->backoff_ms = 0;
+			pthread_mutex_lock(&w->lock);
+			w->watch_fallback = 0; /* the second connection is in */
+			pthread_mutex_unlock(&w->lock);
 			pt_info("engine: %s: IDLE connection up", w->acct->id);
 		}
 		if (x->name == NULL || strcmp(x->name, name) != 0 ||

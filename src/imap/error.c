@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "petrel/core.h"
 #include "petrel/imap.h"
@@ -39,6 +40,11 @@ imap_error(struct imap_session *s, int r, const char *what,
 	char *text;
 
 	s->broken = 1;
+	s->code[0] = '\0';
+	if (s->imap != NULL && s->imap->imap_response_info != NULL &&
+	    s->imap->imap_response_info->rsp_atom != NULL)
+		(void)snprintf(s->code, sizeof s->code, "%s",
+		    s->imap->imap_response_info->rsp_atom);
 	if (s->link.status.class != PT_OK &&
 	    (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
 		r == MAILIMAP_ERROR_CONNECTION_REFUSED ||
@@ -86,4 +92,10 @@ imap_error(struct imap_session *s, int r, const char *what,
 		pt_error_detail(err, "server: %s", text);
 	free(text);
 	return -1;
+}
+
+int
+imap_session_code_is(const struct imap_session *s, const char *code)
+{
+	return s != NULL && strcasecmp(s->code, code) == 0;
 }

@@ -7,7 +7,8 @@
 # opening another folder moves the watch there; and with Dovecot allowing
 # one connection per user and address, the account falls back to IDLE
 # between jobs on the command connection (and says so in the log) and new
-# mail still arrives.  Each new message's summary is posted once.
+# mail still arrives; once the limit is raised, the second connection
+# comes back after a pause.  Each new message's summary is posted once.
 . "$top_srcdir/tests/harness/lib.sh"
 . "$top_srcdir/tests/harness/netlib.sh"
 
@@ -117,5 +118,35 @@ pt_check "limit: the fallback is in the log" grep -q "a second connection for ID
 pt_check "limit: not shown as an error" [ "$(count 'EV failed')" = 0 ]
 pt_check "limit: new mail still arrives" has "EV new-mail job=[01] folder=INBOX count=1"
 pt_check "limit: the command connection stayed up" [ "$(count 'EV conn job=0 state=3')" = 0 ]
+pt_check "limit: the log names the server's limit" grep -q "refused by the server's connection limit" "$tmp/log"
+
+echo "# the limit raised: after the pause the second connection comes back"
+# The first pause is 300 ms for the test (10 minutes in life); after a
+# [LIMIT] it is the longest one, six times that.
+# log_has TEXT: waits (polling) until the engine's log says TEXT.
+cat >"$tmp/log_has" <<EOF
+#!/bin/bash
+for ((i = 0; i < 600; i++)); do
+	grep -q -- "\$1" "$tmp/log" && exit 0
+	sleep 0.05
+done
+exit 1
+EOF
+chmod +x "$tmp/log_has"
+raise="sed -i 's/mail_max_userip_connections = 1\$/mail_max_userip_connections = 100/' '$PT_DOVECOT_CONF'"
+PETREL_TEST_WATCH_RETRY_MS=300 et open INBOX \
+	sh "'$tmp/log_has' 'for IDLE was refused'" \
+	sh "$raise && bash '$MS' restart-dovecot '$ms_dir' >/dev/null" \
+	sh "'$tmp/log_has' 'IDLE connection up'" drain 500 model \
+	sh "$SEND 'after the pause'" wait new-mail 30 drain 1000 model
+pt_check "retry: it fell back first" grep -q "refused by the server's connection limit.*trying again in 2 s" "$tmp/log"
+pt_check "retry: the second connection came back" grep -q "IDLE connection up" "$tmp/log"
+pt_check "retry: ... after the fallback" [ "$(grep -n 'IDLE connection up' "$tmp/log" | head -n 1 | cut -d: -f1)" -gt "$(grep -n 'for IDLE was refused' "$tmp/log" | head -n 1 | cut -d: -f1)" ]
+pt_check "retry: the waits ended well" [ "$(count 'SH rc=0')" = 4 ]
+pt_check "retry: new mail announced by the IDLE connection" has "EV new-mail job=0 folder=INBOX count=1"
+pt_check "retry: announced once" [ "$(count 'EV new-mail')" = 1 ]
+# (The open's resync may count one of its own; the new mail adds none.)
+dups=$(printf '%s\n' "$out" | sed -n 's/^MODEL .* dups=\([0-9]*\) .*/\1/p' | sort -u | wc -l)
+pt_check "retry: its summary posted once" [ "$(count '^MODEL')" = 2 ] && [ "$dups" = 1 ]
 
 pt_done
