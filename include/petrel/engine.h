@@ -63,18 +63,19 @@
  * offline shows the cached index and fails with PT_E_NET afterwards.
  *
  * Offline queue.  With a cache, every change (a write job) is also
- * written to disk (store_queue, in $XDG_DATA_HOME/petrel/<account>/queue/,
- * next to the outbox; a queue left in the cache folder by an older
- * petrel is moved there) before it is sent, and removed once the server has it, so changes made offline
- * survive quitting petrel: the next run replays them first, in order,
- * with new job ids (their DONE or FAILED events carry ids the UI never
- * saw).  A change that may have reached the server before the
- * connection dropped is checked before it is sent again, so that none
- * is applied twice: a MOVE moves only the UIDs still in the source, a
- * COPY or APPEND skips messages whose Message-ID is already in the
- * target.  A change whose folder got a new UIDVALIDITY fails (and is
- * dropped) with a message.  ENG_EV_PENDING says how many changes wait
- * (sent when the count changes).
+ * written to disk (store_queue, in the data folder,
+ * $XDG_DATA_HOME/petrel/<account>/queue/, next to the outbox, not in the
+ * cache people delete; a queue an older petrel left in the cache is
+ * moved there) before it is sent, and removed once the server has it, so
+ * changes made offline survive quitting petrel: the next run replays
+ * them first, in order, with new job ids (their DONE or FAILED events
+ * carry ids the UI never saw).  A change that may have reached the
+ * server before the connection dropped is checked before it is sent
+ * again, so that none is applied twice: a MOVE moves only the UIDs still
+ * in the source, a COPY or APPEND skips messages whose Message-ID is
+ * already in the target.  A change whose folder got a new UIDVALIDITY
+ * fails (and is dropped) with a message.  ENG_EV_PENDING says how many
+ * changes wait (sent when the count changes).
  *
  * Threads: every function here is for the UI thread (or any single
  * thread that owns the struct eng); eng_submit, eng_cancel,

@@ -70,7 +70,7 @@ struct eng_watcher {
 	int bad_creds;    /* watch_creds that were refused (no retry) */
 	int backoff_ms;
 	long long retry_at;
-	int limited;       /* the last login failed with [LIMIT] */
+	int limited;        /* the last login failed with [LIMIT] */
 	long long pause_ms; /* the next pause after a refused first login */
 };
 

@@ -15,7 +15,7 @@ struct imap_session {
 	int greeted;
 	int preauth;
 	int starttls_done;
-	int broken; /* a step failed: no LOGOUT at free */
+	int broken;    /* a step failed: no LOGOUT at free */
 	char code[32]; /* the response code of the last failure, or "" */
 	int logged_in;
 	char caps[1024];

@@ -279,16 +279,16 @@ queue_adopt(struct store_queue *q, const char *old)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		char *from = pt_xasprintf("%s/%020" PRIu64 QUEUE_SUFFIX, odir,
-			 seqs[i]);
+		char *from =
+		    pt_xasprintf("%s/%020" PRIu64 QUEUE_SUFFIX, odir, seqs[i]);
 		char *to = queue_path(q, q->next);
 		int ok = rename(from, to) == 0;
 
 		if (!ok && errno == EXDEV) {
 			/* Another file system: copy durably, then remove. */
 			size_t len = 0;
-			char *data = pt_file_read(from, QUEUE_RECORD_MAX, &len,
-			    &err);
+			char *data =
+			    pt_file_read(from, QUEUE_RECORD_MAX, &len, &err);
 
 			ok = data != NULL &&
 			     pt_file_write_atomic(to, data, len, 0600, &err) ==
