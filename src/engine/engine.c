@@ -224,6 +224,9 @@ eng_free(struct eng **ep)
 		w->quit = 1;
 		if (w->wake_fd != -1)
 			eng_fd_poke(w->wake_fd);
+		/* Not logged in yet: there is nothing to log out of. */
+		if (w->logging_in && w->token != NULL)
+			net_cancel_fire(w->token);
 		pthread_mutex_unlock(&w->lock);
 	}
 	if (!eng_wait_exit(e, 2000)) {

@@ -87,6 +87,7 @@ struct eng_worker {
 	int trust_answered; /* 1 when trust_answer is set */
 	enum eng_trust trust_answer;
 	struct net_cancel *token; /* the current session's */
+	int logging_in;           /* token is a connect or login under way */
 	atomic_int exited;        /* the thread is about to return */
 	uint64_t *forget;         /* queue records of cancelled jobs */
 	size_t nforget;

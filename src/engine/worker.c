@@ -589,6 +589,7 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 			return -1;
 		pthread_mutex_lock(&w->lock);
 		w->token = tok;
+		w->logging_in = 1;
 		if (w->quit || (t != NULL && w->cancel_id == t->id))
 			net_cancel_fire(tok);
 		pthread_mutex_unlock(&w->lock);
@@ -602,6 +603,9 @@ eng_worker_connect(struct eng_worker *w, struct eng_task *t,
 		    err);
 		if (r == 0)
 			r = imap_session_enable(s, err);
+		pthread_mutex_lock(&w->lock);
+		w->logging_in = 0;
+		pthread_mutex_unlock(&w->lock);
 		if (r == 0) {
 			w->s = s;
 			imap_updates_reset(&w->upd);
