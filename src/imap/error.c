@@ -63,7 +63,19 @@ imap_error(struct imap_session *s, int r, const char *what,
 		    what, s->link.host);
 		break;
 	case MAILIMAP_ERROR_LOGIN:
-		if (text != NULL)
+		if (strcasecmp(s->code, "LIMIT") == 0 ||
+		    strcasecmp(s->code, "UNAVAILABLE") == 0) {
+			/*
+			 * RFC 5530: too many connections, or a part of the
+			 * server is down.  Not the password: asking for it
+			 * again would only mislead; try again later.
+			 */
+			pt_error_set(err, PT_E_NET, r,
+			    _("%s refused the login for now (too many "
+			      "connections, or a temporary failure), not "
+			      "because of the password; the server said: %s"),
+			    s->link.host, text != NULL ? text : s->code);
+		} else if (text != NULL)
 			pt_error_set(err, PT_E_AUTH, r,
 			    _("the server rejected the user name or password "
 			      "(the user name is usually your full email "

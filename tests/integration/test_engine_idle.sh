@@ -119,6 +119,12 @@ pt_check "limit: not shown as an error" [ "$(count 'EV failed')" = 0 ]
 pt_check "limit: new mail still arrives" has "EV new-mail job=[01] folder=INBOX count=1"
 pt_check "limit: the command connection stayed up" [ "$(count 'EV conn job=0 state=3')" = 0 ]
 pt_check "limit: the log names the server's limit" grep -q "refused by the server's connection limit" "$tmp/log"
+# A login refused with [LIMIT] is not a wrong password (the doctor, while
+# the tool holds the one connection allowed).
+et open INBOX sh "'$PETREL' -F '$tmp/rc' doctor >'$tmp/doctor.out' 2>&1; true"
+sed 's/^/    doctor| /' "$tmp/doctor.out" | head -n 20
+pt_check "limit: the doctor says the login was refused for now" grep -q "refused the login for now" "$tmp/doctor.out"
+pt_check "limit: ... and does not blame the password" eval "! grep -q 'rejected the user name or password' '$tmp/doctor.out'"
 
 echo "# the limit raised: after the pause the second connection comes back"
 # The first pause is 300 ms for the test (10 minutes in life); after a
@@ -147,6 +153,6 @@ pt_check "retry: new mail announced by the IDLE connection" has "EV new-mail job
 pt_check "retry: announced once" [ "$(count 'EV new-mail')" = 1 ]
 # (The open's resync may count one of its own; the new mail adds none.)
 dups=$(printf '%s\n' "$out" | sed -n 's/^MODEL .* dups=\([0-9]*\) .*/\1/p' | sort -u | wc -l)
-pt_check "retry: its summary posted once" [ "$(count '^MODEL')" = 2 ] && [ "$dups" = 1 ]
+pt_check "retry: its summary posted once" eval '[ "$(count "^MODEL")" = 2 ] && [ "$dups" = 1 ]'
 
 pt_done
