@@ -28,14 +28,11 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "petrel/config.h"
@@ -48,15 +45,6 @@
 #define UI_ADDR_ROWS  50 /* matches asked of the book */
 #define UI_ADDR_SHOWN 5  /* candidates in the menu above the prompt */
 
-/* The running query_command. */
-struct ui_query_run {
-	pid_t pid; /* 0: none */
-	int fd;
-	struct pt_buf out;
-	long long deadline; /* ui_now_ms */
-	int cut;            /* the output reached UI_QUERY_MAX */
-};
-
 /* One completion in progress (one prompt at a time). */
 static struct {
 	struct ui_prompt *p; /* the prompt, or NULL */
@@ -65,7 +53,7 @@ static struct {
 	char *word;          /* the word looked up */
 	char *shown;         /* the line as completion left it */
 	uint64_t job;        /* 0: the book has answered */
-	struct ui_query_run run;
+	struct ui_child run; /* the query_command (pid 0: none) */
 	struct ui_addr_cands c;
 	size_t cur;
 	int applied;
@@ -260,93 +248,19 @@ ui_addr_word_start(const char *s)
 
 /* Starts the command; 0, or -1 with err set. */
 static int
-ui_query_start(struct ui_query_run *r, const char *cmd, struct pt_error *err)
+ui_query_start(struct ui_child *r, const char *cmd, struct pt_error *err)
 {
-	int pfd[2];
-	pid_t pid;
-
-	if (pipe(pfd) != 0)
+	if (ui_child_start_sh(r, cmd, NULL, NULL, UI_QUERY_SECONDS * 1000,
+		UI_QUERY_MAX) != 0)
 		return pt_error_set(err, PT_E_INTERNAL, errno,
 		    _("cannot run the query command: %s"), strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-
-		close(pfd[0]);
-		close(pfd[1]);
-		return pt_error_set(err, PT_E_INTERNAL, e,
-		    _("cannot run the query command: %s"), strerror(e));
-	}
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDWR);
-
-		/* A group of its own, so that a kill reaches its children. */
-		(void)setpgid(0, 0);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 2);
-		}
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		close(pfd[1]);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	(void)setpgid(pid, pid);
-	close(pfd[1]);
-	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
-	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
-	r->pid = pid;
-	r->fd = pfd[0];
-	pt_buf_init(&r->out, UI_QUERY_MAX);
-	r->deadline = ui_now_ms() + UI_QUERY_SECONDS * 1000LL;
-	r->cut = 0;
 	return 0;
-}
-
-/*
- * Ends the command.  After its output ended (grace 1), it has a moment
- * to exit: a process closes its output just before it can be waited
- * for.  Still running then, or at once with grace 0, its process group
- * is killed.  Returns its wait status, or -1 when it had to be killed.
- */
-static int
-ui_query_stop(struct ui_query_run *r, int grace)
-{
-	struct timespec ms = {0, 1000000};
-	int status = 0, tries = grace ? 200 : 0;
-	pid_t got;
-
-	if (r->pid == 0)
-		return 0;
-	close(r->fd);
-	r->fd = -1;
-	for (;;) {
-		got = waitpid(r->pid, &status, WNOHANG);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got != 0 || tries-- <= 0)
-			break;
-		nanosleep(&ms, NULL);
-	}
-	if (got == 0) {
-		(void)kill(-r->pid, SIGKILL);
-		(void)kill(r->pid, SIGKILL);
-		while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
-			;
-		status = -1;
-	}
-	r->pid = 0;
-	return status;
 }
 
 static void
 ui_addr_reset(void)
 {
-	if (ac.run.pid != 0)
-		(void)ui_query_stop(&ac.run, 0);
-	pt_buf_release(&ac.run.out);
+	ui_child_release(&ac.run);
 	free(ac.typed);
 	free(ac.before);
 	free(ac.word);
@@ -505,23 +419,20 @@ ui_addr_job_cb(struct ui *ui, struct eng_event *ev, void *arg)
 int
 ui_addr_poll_fd(const struct ui *ui, int *timeout)
 {
-	long long left;
+	int left = ui_child_left_ms(&ac.run);
 
 	(void)ui;
-	if (ac.run.pid == 0)
-		return -1;
-	left = ac.run.deadline - ui_now_ms();
 	if (left < 0)
-		left = 0;
+		return -1;
 	if (*timeout < 0 || left < *timeout)
-		*timeout = (int)left;
+		*timeout = left;
 	return ac.run.fd;
 }
 
 void
 ui_addr_poll(struct ui *ui, int ready)
 {
-	char buf[8192];
+	int r = 0;
 
 	if (ac.run.pid == 0)
 		return;
@@ -530,28 +441,14 @@ ui_addr_poll(struct ui *ui, int ready)
 		ui_addr_reset();
 		return;
 	}
-	while (ready) {
-		ssize_t n = read(ac.run.fd, buf, sizeof buf);
-
-		if (n > 0) {
-			if (pt_buf_add(&ac.run.out, buf, (size_t)n, NULL) !=
-			    0) {
-				ac.run.cut = 1;
-				ui_addr_run_end(ui, 1);
-				return;
-			}
-			continue;
-		}
-		if (n == 0) {
-			ui_addr_run_end(ui, 0);
-			return;
-		}
-		if (errno == EINTR)
-			continue;
-		break; /* EAGAIN: later */
-	}
-	if (ui_now_ms() >= ac.run.deadline)
+	if (ready)
+		r = ui_child_read(&ac.run);
+	if (r != 0)
+		ui_addr_run_end(ui, r < 0);
+	else if (ui_child_left_ms(&ac.run) == 0) {
+		ac.run.why = UI_CHILD_TIMEOUT;
 		ui_addr_run_end(ui, 1);
+	}
 }
 
 /* The command ended (or is killed, late): its matches, or why none. */
@@ -559,15 +456,15 @@ static void
 ui_addr_run_end(struct ui *ui, int late)
 {
 	const char *cmd = cfg_get(ui->cfg, "compose", "query_command");
-	struct ui_query_run *r = &ac.run;
-	int status = ui_query_stop(r, !late);
+	struct ui_child *r = &ac.run;
+	int status = ui_child_finish(r, late ? 0 : 200) ? -1 : r->status;
 	size_t bad;
 
 	bad = ui_query_parse(r->out.data != NULL ? r->out.data : "", r->out.len,
 	    &ac.c);
 	if (bad > 0)
 		pt_info("query command: %zu lines ignored", bad);
-	if (r->cut)
+	if (r->why == UI_CHILD_OVER)
 		ui_addr_note(ui, 1,
 		    _("The query command '%s' wrote more than %d KiB; the "
 		      "rest was ignored."),

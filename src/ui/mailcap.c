@@ -13,14 +13,10 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "petrel/core.h"
@@ -29,16 +25,15 @@
 #include "private.h"
 
 static char *ui_mailcap_script(const char *, int *);
-static long ui_mailcap_now_ms(void);
-static int ui_mailcap_spawn(const char *, const char *, const char *, pid_t *,
-    int *, struct pt_error *);
-static int ui_mailcap_status(const char *, int, struct pt_error *);
-static int ui_mailcap_read(int, struct pt_buf *);
+static int ui_mailcap_spawn(const char *, const char *, const char *, int,
+    size_t, struct ui_child *, struct pt_error *);
+static int ui_mailcap_status(const char *, const struct ui_child *,
+    struct pt_error *);
 static char *ui_mailcap_tmpfile(const char *, size_t, struct pt_error *);
 static uint64_t ui_mailcap_hash(const char *, size_t);
 static void ui_mailcap_store(char *, size_t, const struct pt_error *);
 static void ui_mailcap_release(void);
-static void ui_mailcap_stop(int);
+static void ui_mailcap_stop(void);
 
 /*
  * The mailcap(5) entry for a type: the command and whether its output
@@ -163,71 +158,42 @@ ui_mailcap_script(const char *cmd, int *usesfile)
 	return pt_buf_detach(&c, NULL);
 }
 
-static long
-ui_mailcap_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
- * Starts cmd as ui_mailcap_run describes, in a process group of its
- * own; *fd is the read end of its output.  0, or -1 with err set.
+ * Starts cmd as ui_mailcap_run describes, beside the caller (child.c),
+ * with those limits.  0, or -1 with err set.
  */
 static int
 ui_mailcap_spawn(const char *cmd, const char *type, const char *path,
-    pid_t *pidp, int *fdp, struct pt_error *err)
+    int timeout_ms, size_t max, struct ui_child *c, struct pt_error *err)
 {
+	const char *args[] = {path, type, NULL};
 	char *script;
-	int pfd[2], usesfile;
-	pid_t pid;
+	int usesfile, rc;
 
 	script = ui_mailcap_script(cmd, &usesfile);
-	if (pipe(pfd) != 0) {
-		free(script);
+	rc = ui_child_start_sh(c, script, args, usesfile ? NULL : path,
+	    timeout_ms, max);
+	free(script);
+	if (rc != 0)
 		return pt_error_set(err, PT_E_INTERNAL, errno,
 		    _("cannot run '%s': %s"), cmd, strerror(errno));
-	}
-	if ((pid = fork()) < 0) {
-		int e = errno;
-
-		close(pfd[0]);
-		close(pfd[1]);
-		free(script);
-		return pt_error_set(err, PT_E_INTERNAL, e,
-		    _("cannot run '%s': %s"), cmd, strerror(e));
-	}
-	if (pid == 0) {
-		int in, nul;
-
-		/* Its own process group, so a time-out ends all of it. */
-		(void)setpgid(0, 0);
-		(void)signal(SIGPIPE, SIG_DFL); /* petrel ignores it */
-		in = open(usesfile ? "/dev/null" : path, O_RDONLY);
-		nul = open("/dev/null", O_WRONLY);
-		if (in < 0 || nul < 0 || dup2(in, 0) < 0 ||
-		    dup2(pfd[1], 1) < 0 || dup2(nul, 2) < 0)
-			_exit(127);
-		close(pfd[0]);
-		execl("/bin/sh", "sh", "-c", script, "sh", path, type,
-		    (char *)NULL);
-		_exit(127);
-	}
-	(void)setpgid(pid, pid);
-	close(pfd[1]);
-	(void)fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
-	free(script);
-	*pidp = pid;
-	*fdp = pfd[0];
 	return 0;
 }
 
-/* The failure, if any, of a command that exited with status. */
+/* The failure, if any, of a command that ended as c says. */
 static int
-ui_mailcap_status(const char *cmd, int status, struct pt_error *err)
+ui_mailcap_status(const char *cmd, const struct ui_child *c,
+    struct pt_error *err)
 {
+	int status = c->status;
+
+	if (c->why == UI_CHILD_OVER)
+		return pt_error_set(err, PT_E_INTERNAL, EFBIG,
+		    _("'%s' wrote more than %zu bytes"), cmd, c->out.max);
+	if (c->why == UI_CHILD_TIMEOUT)
+		return pt_error_set(err, PT_E_INTERNAL, ETIMEDOUT,
+		    _("'%s' took more than %d seconds"), cmd,
+		    c->timeout_ms / 1000);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	return pt_error_set(err, PT_E_INTERNAL, 0,
@@ -236,67 +202,23 @@ ui_mailcap_status(const char *cmd, int status, struct pt_error *err)
 	    cmd, WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
-/* Reads what fd holds into out: 1 at its end, 0 for more, -1 over cap. */
-static int
-ui_mailcap_read(int fd, struct pt_buf *out)
-{
-	char buf[8192];
-
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : 1;
-		if (n == 0)
-			return 1;
-		if (pt_buf_add(out, buf, (size_t)n, NULL) != 0)
-			return -1;
-	}
-}
-
 int
 ui_mailcap_run(const char *cmd, const char *type, const char *path,
     int timeout_ms, struct pt_buf *out, struct pt_error *err)
 {
-	int fd, status = 0, rc = 0, r;
-	long deadline;
-	pid_t pid, w;
+	struct ui_child c;
+	int rc;
 
-	if (ui_mailcap_spawn(cmd, type, path, &pid, &fd, err) != 0)
+	if (ui_mailcap_spawn(cmd, type, path, timeout_ms, out->max - out->len,
+		&c, err) != 0)
 		return -1;
-	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
-	deadline = ui_mailcap_now_ms() + timeout_ms;
-	for (;;) {
-		struct pollfd p = {fd, POLLIN, 0};
-		long left = deadline - ui_mailcap_now_ms();
-
-		if (left <= 0) {
-			rc = pt_error_set(err, PT_E_INTERNAL, ETIMEDOUT,
-			    _("'%s' took more than %d seconds"), cmd,
-			    timeout_ms / 1000);
-			break;
-		}
-		if (poll(&p, 1, (int)left) <= 0)
-			continue; /* EINTR, or the time-out checked above */
-		if ((r = ui_mailcap_read(fd, out)) == 0)
-			continue;
-		if (r < 0)
-			rc = pt_error_set(err, PT_E_INTERNAL, EFBIG,
-			    _("'%s' wrote more than %zu bytes"), cmd, out->max);
-		break;
-	}
-	close(fd);
-	if (rc != 0)
-		(void)kill(-pid, SIGKILL);
-	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (rc == 0 && w < 0)
-		rc = pt_error_set(err, PT_E_INTERNAL, errno,
-		    _("cannot run '%s': %s"), cmd, strerror(errno));
-	else if (rc == 0)
-		rc = ui_mailcap_status(cmd, status, err);
+	(void)ui_child_run(&c);
+	c.out.max = out->max; /* for the message */
+	rc = ui_mailcap_status(cmd, &c, err);
+	if (rc == 0 && pt_buf_add(out, c.out.data, c.out.len, NULL) != 0)
+		rc = pt_error_set(err, PT_E_INTERNAL, EFBIG,
+		    _("'%s' wrote more than %zu bytes"), cmd, out->max);
+	ui_child_release(&c);
 	return rc;
 }
 
@@ -378,17 +300,13 @@ struct ui_mc_entry {
 static struct {
 	struct ui_mc_entry cache[UI_MC_CACHE];
 	size_t next;
-	/* The running command (pid 0: none). */
-	pid_t pid;
-	int fd; /* -1 once its output ended */
+	/* The running command (run.pid 0: none). */
+	struct ui_child run;
 	uint64_t hash;
 	size_t len;
 	char *cmd, *tmpl;
-	struct pt_buf out;
-	long deadline;
-	int over;       /* wrote more than the cap */
 	char note[256]; /* the "Rendering..." message, cleared when done */
-} ui_mc = {.fd = -1};
+} ui_mc = {.run.fd = -1};
 
 static uint64_t
 ui_mailcap_hash(const char *s, size_t len)
@@ -422,30 +340,21 @@ ui_mailcap_store(char *out, size_t outlen, const struct pt_error *err)
 static void
 ui_mailcap_release(void)
 {
-	if (ui_mc.fd >= 0)
-		close(ui_mc.fd);
-	ui_mc.fd = -1;
-	ui_mc.pid = 0;
+	ui_child_release(&ui_mc.run);
 	if (ui_mc.tmpl != NULL)
 		unlink(ui_mc.tmpl);
 	free(ui_mc.tmpl);
 	free(ui_mc.cmd);
 	ui_mc.tmpl = ui_mc.cmd = NULL;
-	pt_buf_release(&ui_mc.out);
 }
 
 /* Ends the running command: killed unless it has exited. */
 static void
-ui_mailcap_stop(int kill_it)
+ui_mailcap_stop(void)
 {
-	int status;
-
-	if (ui_mc.pid == 0)
+	if (ui_mc.run.pid == 0)
 		return;
-	if (kill_it)
-		(void)kill(-ui_mc.pid, SIGKILL);
-	while (waitpid(ui_mc.pid, &status, 0) < 0 && errno == EINTR)
-		;
+	(void)ui_child_finish(&ui_mc.run, 0);
 	ui_mailcap_release();
 }
 
@@ -474,26 +383,23 @@ ui_mailcap_html_async(void *arg, const char *html, size_t len, size_t *outlen,
 		cmd[e->outlen] = '\0';
 		return cmd;
 	}
-	if (ui_mc.pid != 0 && ui_mc.hash == h && ui_mc.len == len)
+	if (ui_mc.run.pid != 0 && ui_mc.hash == h && ui_mc.len == len)
 		return NULL; /* running: the built-in text meanwhile */
 	if (ui_mailcap_find("text/html", 1, &cmd, &copious) != 0)
 		return NULL; /* none: the built-in converter, no note */
 	/* Another message's HTML: it is not wanted any more. */
-	ui_mailcap_stop(1);
+	ui_mailcap_stop();
 	ui_mc.hash = h;
 	ui_mc.len = len;
 	ui_mc.cmd = cmd;
 	if ((ui_mc.tmpl = ui_mailcap_tmpfile(html, len, err)) == NULL ||
-	    ui_mailcap_spawn(cmd, "text/html", ui_mc.tmpl, &ui_mc.pid,
-		&ui_mc.fd, err) != 0) {
+	    ui_mailcap_spawn(cmd, "text/html", ui_mc.tmpl,
+		UI_MAILCAP_TIMEOUT_MS, UI_MAILCAP_OUT_MAX, &ui_mc.run,
+		err) != 0) {
 		ui_mailcap_store(NULL, 0, err);
 		ui_mailcap_release();
 		return NULL;
 	}
-	(void)fcntl(ui_mc.fd, F_SETFL, O_NONBLOCK);
-	pt_buf_init(&ui_mc.out, UI_MAILCAP_OUT_MAX);
-	ui_mc.deadline = ui_mailcap_now_ms() + UI_MAILCAP_TIMEOUT_MS;
-	ui_mc.over = 0;
 	if (ui != NULL) {
 		ui_msg(ui, _("Rendering the HTML with '%s'..."), cmd);
 		pt_strlcpy(ui_mc.note, ui->msg != NULL ? ui->msg : "",
@@ -505,78 +411,54 @@ ui_mailcap_html_async(void *arg, const char *html, size_t len, size_t *outlen,
 int
 ui_mailcap_fd(void)
 {
-	return ui_mc.pid != 0 ? ui_mc.fd : -1;
+	return ui_child_fd(&ui_mc.run);
 }
 
 int
 ui_mailcap_wait_ms(void)
 {
-	long left;
+	int left = ui_child_left_ms(&ui_mc.run);
 
-	if (ui_mc.pid == 0)
-		return -1;
 	/* Output ended: look for its exit every 20 ms. */
-	if (ui_mc.fd < 0)
+	if (left >= 0 && ui_mc.run.fd < 0)
 		return 20;
-	left = ui_mc.deadline - ui_mailcap_now_ms();
-	return left < 0 ? 0 : left > 1000 ? 1000 : (int)left;
+	return left > 1000 ? 1000 : left;
 }
 
 int
 ui_mailcap_work(struct ui *ui)
 {
+	struct ui_child *c = &ui_mc.run;
 	struct pt_error err;
-	int status;
-	pid_t w;
+	int r = 0;
 
-	if (ui_mc.pid == 0)
+	if (c->pid == 0)
 		return 0;
 	pt_error_init(&err);
-	if (ui_mc.fd >= 0) {
-		int r = ui_mailcap_read(ui_mc.fd, &ui_mc.out);
-
+	if (c->fd >= 0)
+		(void)ui_child_read(c);
+	if (c->why == UI_CHILD_RUNNING && ui_child_left_ms(c) == 0)
+		c->why = UI_CHILD_TIMEOUT;
+	if (c->why == UI_CHILD_RUNNING) {
+		if (c->fd >= 0 || (r = ui_child_reap(c)) == 0)
+			return 0; /* more to come, or not exited yet */
 		if (r < 0)
-			ui_mc.over = 1;
-		if (r != 0) {
-			close(ui_mc.fd);
-			ui_mc.fd = -1;
-		}
-	}
-	if (ui_mc.over)
-		pt_error_set(&err, PT_E_INTERNAL, EFBIG,
-		    _("'%s' wrote more than %zu bytes"), ui_mc.cmd,
-		    ui_mc.out.max);
-	else if (ui_mailcap_now_ms() >= ui_mc.deadline)
-		pt_error_set(&err, PT_E_INTERNAL, ETIMEDOUT,
-		    _("'%s' took more than %d seconds"), ui_mc.cmd,
-		    UI_MAILCAP_TIMEOUT_MS / 1000);
-	if (err.class != PT_OK) {
-		ui_mailcap_store(NULL, 0, &err);
-		ui_mailcap_stop(1);
-	} else if (ui_mc.fd >= 0)
-		return 0; /* more to come */
-	else {
-		while ((w = waitpid(ui_mc.pid, &status, WNOHANG)) < 0 &&
-		       errno == EINTR)
-			;
-		if (w == 0)
-			return 0; /* output ended, not exited yet */
-		if (w < 0)
 			pt_error_set(&err, PT_E_INTERNAL, errno,
 			    _("cannot run '%s': %s"), ui_mc.cmd,
 			    strerror(errno));
-		else
-			(void)ui_mailcap_status(ui_mc.cmd, status, &err);
-		if (err.class != PT_OK)
-			ui_mailcap_store(NULL, 0, &err);
-		else {
-			size_t n;
-			char *out = pt_buf_detach(&ui_mc.out, &n);
-
-			ui_mailcap_store(out, n, &err);
-		}
-		ui_mailcap_release(); /* reaped */
 	}
+	if (r >= 0)
+		(void)ui_mailcap_status(ui_mc.cmd, c, &err);
+	if (err.class != PT_OK) {
+		ui_mailcap_store(NULL, 0, &err);
+		ui_mailcap_stop();
+	} else {
+		size_t n;
+		char *out = pt_buf_detach(&c->out, &n);
+
+		ui_mailcap_store(out, n, &err);
+	}
+	ui_mailcap_release(); /* reaped */
 	/* Done or failed: the pager draws again, from the cache. */
 	if (ui != NULL) {
 		ui_pager_rerender();
@@ -592,7 +474,7 @@ ui_mailcap_forget(void)
 {
 	size_t i;
 
-	ui_mailcap_stop(1);
+	ui_mailcap_stop();
 	for (i = 0; i < UI_MC_CACHE; i++) {
 		free(ui_mc.cache[i].out);
 		memset(&ui_mc.cache[i], 0, sizeof ui_mc.cache[i]);

@@ -11,6 +11,8 @@
 #ifndef PETREL_UI_PRIVATE_H
 #define PETREL_UI_PRIVATE_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -829,6 +831,55 @@ void ui_help_for(struct ui *, const struct ui_screen *);
  */
 void ui_attach_show(struct ui *, const char *, size_t,
     const struct eng_structure *, uint32_t);
+/*
+ * child.c: a command beside the loop, with a time limit and an output
+ * cap (see child.c).  ui_child_start: runs argv[0] (a path) with argv,
+ * standard input the file in (NULL: /dev/null); 0, or -1 with errno
+ * set.  ui_child_start_sh: `sh -c script sh ARGS...`, at most
+ * UI_CHILD_ARGS of them.  ui_child_fd: the output to poll, or -1;
+ * ui_child_left_ms: ms until the time limit (0: it is up; -1: no
+ * command).  ui_child_read: reads what is ready into out: 0 for more,
+ * 1 at its end, -1 over the cap (why UI_CHILD_OVER); the pipe is
+ * closed at 1 and -1.  ui_child_reap: 1 when the command has exited
+ * (status set), 0 while it runs, -1 with errno when it cannot be
+ * waited for.  ui_child_finish: closes the pipe, waits grace_ms (-1:
+ * for ever) for the exit, else kills its process group; 1 when it was
+ * killed.  ui_child_run: reads all, blocking, until the end (then
+ * waits for the exit), the cap or the time limit (then kills it: a
+ * command that closed its output and runs on times out); returns why.
+ * ui_child_release: kills a running command, frees out.
+ */
+#define UI_CHILD_ARGS 8
+
+enum ui_child_why {
+	UI_CHILD_RUNNING,
+	UI_CHILD_EXITED, /* status says how */
+	UI_CHILD_TIMEOUT,
+	UI_CHILD_OVER,  /* wrote more than the cap */
+	UI_CHILD_KILLED /* by ui_child_finish */
+};
+
+struct ui_child {
+	pid_t pid; /* 0: none running */
+	int fd;    /* its output; -1 once it ended */
+	struct pt_buf out;
+	long long deadline; /* ui_now_ms */
+	int timeout_ms;
+	int status; /* wait status, once it exited */
+	enum ui_child_why why;
+};
+
+int ui_child_start(struct ui_child *, const char *const *, const char *, int,
+    size_t);
+int ui_child_start_sh(struct ui_child *, const char *, const char *const *,
+    const char *, int, size_t);
+int ui_child_fd(const struct ui_child *);
+int ui_child_left_ms(const struct ui_child *);
+int ui_child_read(struct ui_child *);
+int ui_child_reap(struct ui_child *);
+int ui_child_finish(struct ui_child *, int);
+enum ui_child_why ui_child_run(struct ui_child *);
+void ui_child_release(struct ui_child *);
 /*
  * mailcap.c.  ui_mailcap_find: the command of type's first mailcap
  * entry (with need_copious, its first copiousoutput entry), and

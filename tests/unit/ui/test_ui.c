@@ -5,7 +5,12 @@
  */
 #include "config.h"
 
+#include <sys/time.h>
+#include <sys/wait.h>
+
 #include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1177,6 +1182,180 @@ test_addr_cands_names_quoted(void)
 	ui_addr_cands_release(&c);
 }
 
+/* A process that is gone, or a zombie no one has reaped yet. */
+static int
+child_gone(long pid)
+{
+	char path[64], *st;
+	int gone;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((st = pt_file_read(path, 4096, NULL, NULL)) == NULL)
+		return 1;
+	gone = strstr(st, ") Z ") != NULL || strstr(st, ") X ") != NULL;
+	free(st);
+	return gone;
+}
+
+static void
+test_child_exits_at_once(void)
+{
+	const char *args[] = {"a b'; rm -rf x", "$(id) `id` \"", NULL};
+	const char *argv[] = {"/bin/echo", "-n", "plain", NULL};
+	struct ui_child c;
+
+	CHECK_INT(ui_child_start_sh(&c, "exit 3", NULL, NULL, 5000, 0), 0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_EXITED);
+	CHECK(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 3);
+	CHECK_INT(c.pid, 0);
+	CHECK_INT(ui_child_fd(&c), -1);
+	ui_child_release(&c);
+	/* Arguments are positional parameters, never shell text. */
+	CHECK_INT(ui_child_start_sh(&c, "printf '%s|%s' \"$1\" \"$2\"", args,
+		      NULL, 5000, 0),
+	    0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_EXITED);
+	CHECK_STR(c.out.data, "a b'; rm -rf x|$(id) `id` \"");
+	ui_child_release(&c);
+	/* An argv, and standard input from a file. */
+	CHECK_INT(ui_child_start(&c, argv, NULL, 5000, 0), 0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_EXITED);
+	CHECK_STR(c.out.data, "plain");
+	ui_child_release(&c);
+	CHECK_INT(ui_child_start_sh(&c, "cat", NULL, "/proc/self/cmdline", 5000,
+		      0),
+	    0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_EXITED);
+	CHECK(c.out.len > 0);
+	ui_child_release(&c);
+	/* A program that is not there: exit 127. */
+	argv[0] = "/nonexistent/program";
+	CHECK_INT(ui_child_start(&c, argv, NULL, 5000, 0), 0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_EXITED);
+	CHECK(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 127);
+	ui_child_release(&c);
+}
+
+static void
+test_child_timeout_kills_group(void)
+{
+	struct ui_child c;
+	long long t0 = ui_now_ms();
+	long pid = 0;
+	int i;
+
+	/* The grandchild holds the pipe open: only a group kill ends it. */
+	CHECK_INT(ui_child_start_sh(&c, "sleep 30 & echo $!; sleep 30", NULL,
+		      NULL, 300, 0),
+	    0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_TIMEOUT);
+	CHECK(ui_now_ms() - t0 < 5000);
+	CHECK(WIFSIGNALED(c.status) && WTERMSIG(c.status) == SIGKILL);
+	CHECK(sscanf(c.out.data, "%ld", &pid) == 1 && pid > 1);
+	for (i = 0; i < 200 && pid > 1 && !child_gone(pid); i++)
+		usleep(10000);
+	CHECK(pid > 1 && child_gone(pid));
+	ui_child_release(&c);
+	/* The loop's way: the time left, then the caller stops it. */
+	CHECK_INT(ui_child_start_sh(&c, "sleep 30", NULL, NULL, 50, 0), 0);
+	CHECK(ui_child_left_ms(&c) >= 0 && ui_child_left_ms(&c) <= 50);
+	while (ui_child_left_ms(&c) > 0)
+		usleep(5000);
+	CHECK_INT(ui_child_read(&c), 0);
+	CHECK_INT(ui_child_reap(&c), 0);
+	CHECK_INT(ui_child_finish(&c, 0), 1);
+	CHECK_INT(c.why, UI_CHILD_KILLED);
+	CHECK_INT(ui_child_left_ms(&c), -1);
+	ui_child_release(&c);
+}
+
+static void
+test_child_output_cap(void)
+{
+	struct ui_child c;
+	long long t0 = ui_now_ms();
+
+	CHECK_INT(ui_child_start_sh(&c, "yes petrel", NULL, NULL, 10000, 10000),
+	    0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_OVER);
+	CHECK(c.out.len <= 10000 && c.out.len > 0);
+	CHECK(ui_now_ms() - t0 < 5000);
+	CHECK_INT(c.pid, 0);
+	ui_child_release(&c);
+	/* Exactly the cap is not over it. */
+	CHECK_INT(ui_child_start_sh(&c, "head -c 10000 /dev/zero", NULL, NULL,
+		      10000, 10000),
+	    0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_EXITED);
+	CHECK_INT(c.out.len, 10000);
+	ui_child_release(&c);
+}
+
+static void
+test_child_closes_output_runs_on(void)
+{
+	struct ui_child c;
+	struct pollfd p;
+	long long t0 = ui_now_ms();
+	int r = 0;
+
+	CHECK_INT(ui_child_start_sh(&c, "echo hi; exec >&-; sleep 30", NULL,
+		      NULL, 400, 0),
+	    0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_TIMEOUT);
+	CHECK_STR(c.out.data, "hi\n");
+	CHECK(ui_now_ms() - t0 < 5000);
+	ui_child_release(&c);
+	/* Polled: the end of output comes, the exit does not. */
+	CHECK_INT(ui_child_start_sh(&c, "exec >&-; sleep 30", NULL, NULL, 5000,
+		      0),
+	    0);
+	p.fd = ui_child_fd(&c);
+	p.events = POLLIN;
+	while (r == 0 && poll(&p, 1, 2000) >= 0)
+		r = ui_child_read(&c);
+	CHECK_INT(r, 1);
+	CHECK_INT(ui_child_fd(&c), -1);
+	CHECK_INT(ui_child_reap(&c), 0);
+	t0 = ui_now_ms();
+	CHECK_INT(ui_child_finish(&c, 100), 1);
+	CHECK(ui_now_ms() - t0 >= 100 && ui_now_ms() - t0 < 2000);
+	ui_child_release(&c);
+}
+
+static void
+child_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void
+test_child_eintr(void)
+{
+	struct sigaction sa, old;
+	struct itimerval it = {{0, 10000}, {0, 10000}}, off = {{0, 0}, {0, 0}};
+	struct ui_child c;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = child_alarm; /* no SA_RESTART: calls fail EINTR */
+	sigemptyset(&sa.sa_mask);
+	CHECK_INT(sigaction(SIGALRM, &sa, &old), 0);
+	CHECK_INT(setitimer(ITIMER_REAL, &it, NULL), 0);
+	CHECK_INT(ui_child_start_sh(&c, "sleep 0.3; echo ok; sleep 0.1", NULL,
+		      NULL, 5000, 0),
+	    0);
+	CHECK_INT(ui_child_run(&c), UI_CHILD_EXITED);
+	CHECK(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0);
+	CHECK_STR(c.out.data, "ok\n");
+	ui_child_release(&c);
+	CHECK_INT(ui_child_start_sh(&c, "sleep 0.2", NULL, NULL, 5000, 0), 0);
+	CHECK_INT(ui_child_finish(&c, -1), 0);
+	CHECK(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0);
+	ui_child_release(&c);
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+}
+
 static const struct pt_test tests[] = {
     PT_TEST(test_thread_build_simple_chain),
     PT_TEST(test_thread_build_out_of_order_and_missing_parent),
@@ -1209,6 +1388,11 @@ static const struct pt_test tests[] = {
     PT_TEST(test_query_command_quoting),
     PT_TEST(test_addr_word_start),
     PT_TEST(test_addr_cands_names_quoted),
+    PT_TEST(test_child_exits_at_once),
+    PT_TEST(test_child_timeout_kills_group),
+    PT_TEST(test_child_output_cap),
+    PT_TEST(test_child_closes_output_runs_on),
+    PT_TEST(test_child_eintr),
     {NULL, NULL},
 };
 
