@@ -13,6 +13,17 @@ pt_need tmux python3
 ui_servers
 bash "$top_srcdir/tests/servers/mailservers.sh" fill "$ms_dir" -m Bench \
 	"$PT_ALICE_USER" 20000 >/dev/null || exit 99
+# IMAP through a link of 1 MB/s, so that the load lasts seconds however
+# fast the machine is (on a quiet one 20,000 headers took less than one
+# resize).
+relay_tmp=$(pt_tmpdir)
+port=$(net_free_port)
+python3 "$top_srcdir/tests/harness/portmap.py" "$relay_tmp/ports.ready" \
+	"slow:$PT_HOST:$port:$PT_HOST:$PT_IMAPS_PORT:1000000" &
+relay=$!
+pt_at_exit "kill $relay 2>/dev/null; wait $relay 2>/dev/null"
+pt_wait_for 10 test -e "$relay_tmp/ports.ready" || pt_fail "the relay did not start"
+sed -i "s/^imap_port = .*/imap_port = $port/" "$ui_cfgfile"
 ui_start "$ui_cfgfile" 100 30
 pt_check "INBOX opens" ui_wait "lab: INBOX [Msgs:28"
 
