@@ -206,6 +206,8 @@ void imap_updates_init(struct imap_updates *);
 void imap_updates_reset(struct imap_updates *);
 void imap_updates_release(struct imap_updates *);
 int imap_updates_empty(const struct imap_updates *);
+/* Records m's flags (an unsolicited FETCH) as a change in u. */
+void imap_updates_add_flags(struct imap_updates *, const struct imap_msg *);
 /* Attaches u (borrowed; NULL detaches) to the session. */
 void imap_session_watch(struct imap_session *, struct imap_updates *);
 

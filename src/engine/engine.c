@@ -64,7 +64,7 @@ eng_new(const struct cfg *cfg, const struct eng_options *opt,
     struct pt_error *err)
 {
 	struct eng *e;
-	sigset_t all, old;
+	sigset_t old;
 	size_t i;
 
 	e = pt_xcalloc(1, sizeof *e);
@@ -123,17 +123,7 @@ eng_new(const struct cfg *cfg, const struct eng_options *opt,
 			return NULL;
 		}
 	}
-	/*
-	 * Workers get no asynchronous signal: one landing inside libetpan
-	 * aborts its call (LIBETPAN.md section 6).  Synchronous ones stay.
-	 */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGABRT);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	eng_block_signals(&old);
 	for (i = 0; i < e->nw; i++) {
 		int r = pthread_create(&e->w[i]->thread, NULL, eng_worker_main,
 		    e->w[i]);
@@ -199,6 +189,26 @@ eng_wait_exit(struct eng *e, int ms)
 			nanosleep(&ts, NULL);
 		}
 	}
+}
+
+/*
+ * Blocks every asynchronous signal in the calling thread (old gets the
+ * mask to restore), so that the threads it starts inherit none: one
+ * landing inside libetpan aborts its call (LIBETPAN.md section 6).
+ * Synchronous ones stay.
+ */
+void
+eng_block_signals(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
+	pthread_sigmask(SIG_BLOCK, &all, old);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <sys/queue.h>
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 
 #include "petrel/config.h"
@@ -319,5 +320,12 @@ void eng_change_encode(const struct eng_job *, int attempted, struct pt_buf *);
 /* NULL when the record is damaged; *attempted gets its mark. */
 struct eng_job *eng_change_decode(const char *, size_t, size_t account,
     int *attempted);
+
+/*
+ * engine.c: blocks the asynchronous signals in the calling thread, so
+ * that the threads it starts next inherit none (old: the mask to put
+ * back with pthread_sigmask(SIG_SETMASK, old, NULL)).
+ */
+void eng_block_signals(sigset_t *);
 
 #endif

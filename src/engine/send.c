@@ -595,7 +595,7 @@ int
 eng_sender_start(struct eng *e, struct eng_task *t, struct pt_error *err)
 {
 	struct eng_sender *sd = pt_xcalloc(1, sizeof *sd);
-	sigset_t all, old;
+	sigset_t old;
 	int r;
 
 	sd->eng = e;
@@ -606,16 +606,10 @@ eng_sender_start(struct eng *e, struct eng_task *t, struct pt_error *err)
 		free(sd);
 		return -1;
 	}
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGABRT);
 	pthread_mutex_lock(&e->lock);
 	eng_senders_reap(e);
 	TAILQ_INSERT_TAIL(&e->senders, sd, entry);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	eng_block_signals(&old);
 	r = pthread_create(&sd->thread, NULL, eng_sender_main, sd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0)

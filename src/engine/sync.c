@@ -154,21 +154,8 @@ eng_coll_msg(void *arg, const struct imap_msg *m)
 
 	if (m->header == NULL || m->uid == 0 || m->uid < c->min_uid) {
 		/* Not ours: an unsolicited flag change. */
-		if (m->has_flags) {
-			struct imap_updates *u = &w->upd;
-
-			if (u->nflags == u->capflags) {
-				u->capflags =
-				    u->capflags ? 2 * u->capflags : 16;
-				u->flags = pt_xreallocarray(u->flags,
-				    u->capflags, sizeof *u->flags);
-			}
-			u->flags[u->nflags].seq = m->seq;
-			u->flags[u->nflags].uid = m->uid;
-			u->flags[u->nflags].flags = m->flags;
-			u->flags[u->nflags].modseq = m->modseq;
-			u->nflags++;
-		}
+		if (m->has_flags)
+			imap_updates_add_flags(&w->upd, m);
 		return 0;
 	}
 	imap_summary_parse(&sum, m->header, m->headerlen);

@@ -338,18 +338,8 @@ eng_watch_msg(void *arg, const struct imap_msg *m)
 
 	if (m->header == NULL || m->uid == 0 || m->uid < c->min_uid) {
 		/* An unsolicited flag change: the updates take it. */
-		if (m->has_flags && m->uid != 0) {
-			struct imap_updates *u = c->u;
-
-			u->flags = pt_xreallocarray(u->flags, u->nflags + 1,
-			    sizeof *u->flags);
-			u->capflags = u->nflags + 1;
-			u->flags[u->nflags].seq = m->seq;
-			u->flags[u->nflags].uid = m->uid;
-			u->flags[u->nflags].flags = m->flags;
-			u->flags[u->nflags].modseq = m->modseq;
-			u->nflags++;
-		}
+		if (m->has_flags && m->uid != 0)
+			imap_updates_add_flags(c->u, m);
 		return 0;
 	}
 	imap_summary_parse(&sum, m->header, m->headerlen);

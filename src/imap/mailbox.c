@@ -433,17 +433,22 @@ imap_ext_msg_att(struct mailimap_msg_att *att, void *ctx)
 			u->fetch_stop = 1;
 		return;
 	}
-	if (m.has_flags) {
-		struct imap_flag_update *fu;
+	if (m.has_flags)
+		imap_updates_add_flags(u, &m);
+}
 
-		u->flags = imap_grow(u->flags, &u->capflags, u->nflags,
-		    sizeof *u->flags);
-		fu = &u->flags[u->nflags++];
-		fu->seq = m.seq;
-		fu->uid = m.uid;
-		fu->flags = m.flags;
-		fu->modseq = m.modseq;
-	}
+void
+imap_updates_add_flags(struct imap_updates *u, const struct imap_msg *m)
+{
+	struct imap_flag_update *fu;
+
+	u->flags =
+	    imap_grow(u->flags, &u->capflags, u->nflags, sizeof *u->flags);
+	fu = &u->flags[u->nflags++];
+	fu->seq = m->seq;
+	fu->uid = m->uid;
+	fu->flags = m->flags;
+	fu->modseq = m->modseq;
 }
 
 static void
